@@ -1,0 +1,94 @@
+#include "config.hpp"
+
+#include <cmath>
+#include <sstream>
+
+namespace attn {
+
+namespace {
+std::string num(double v) {
+    std::ostringstream s;
+    s << v;
+    return s.str();
+}
+void positive(const char* field, long long v, long long max = kMaxSize) {
+    if (v <= 0) throw ConfigError(field, "must be a positive integer (got " + num(double(v)) + ")");
+    if (v > max) throw ConfigError(field, "must be at most " + num(double(max)) + " (got " + num(double(v)) + ")");
+}
+}  // namespace
+
+const std::vector<std::string>& preset_names() {
+    static const std::vector<std::string> names{"dense", "lstm_after", "lstm_before", "gru_after",
+                                                "gru_before"};
+    return names;
+}
+
+int Config::validation_samples() const {
+    // Keras: split_at = floor(n * (1 - validation_split)); validation is x[split_at:].
+    return samples - int(std::floor(double(samples) * (1.0 - double(validation_split))));
+}
+int Config::train_samples() const { return samples - validation_samples(); }
+
+Config defaults_for(const std::string& preset) {
+    Config c;
+    c.preset = preset;
+    if (preset == "dense") return c;  // the struct's defaults are the dense example's
+    bool known = false;
+    for (const auto& n : preset_names()) known = known || n == preset;
+    if (!known) {
+        std::string list;
+        for (const auto& n : preset_names()) list += (list.empty() ? "" : ", ") + n;
+        throw ConfigError("preset", "unknown preset '" + preset + "' (expected one of " + list + ")");
+    }
+    // The recurrent examples: INPUT_DIM 2, TIME_STEPS 20, 32 units, attention at step 10,
+    // 300000 samples, 1 epoch, validation split 0.1, 300 test samples.
+    c.samples = 300000;
+    c.epochs = 1;
+    c.validation_split = 0.1f;
+    c.input_dim = 2;
+    c.time_steps = 20;
+    c.attention_column = 10;
+    c.units = 32;
+    c.test_samples = 300;
+    return c;
+}
+
+void validate(const Config& c) {
+    defaults_for(c.preset);  // unknown preset
+    positive("samples", c.samples, 10'000'000);
+    positive("epochs", c.epochs, 100'000);
+    positive("batch_size", c.batch_size);
+    positive("input_dim", c.input_dim);
+    positive("units", c.units);
+    positive("test_samples", c.test_samples, 100'000);
+    if (c.recurrent()) positive("time_steps", c.time_steps, 1000);
+    if (!std::isfinite(c.learning_rate) || c.learning_rate <= 0.0f)
+        throw ConfigError("learning_rate", "must be a finite number > 0 (got " + num(c.learning_rate) + ")");
+    if (c.optimizer != "adam" && c.optimizer != "sgd" && c.optimizer != "rmsprop")
+        throw ConfigError("optimizer", "unknown optimizer '" + c.optimizer + "' (expected adam, sgd or rmsprop)");
+    if (!std::isfinite(c.momentum) || c.momentum < 0.0f || c.momentum >= 1.0f)
+        throw ConfigError("momentum", "must be in [0, 1) (got " + num(c.momentum) + ")");
+    if (c.loss != "binary_crossentropy" && c.loss != "mse" && c.loss != "mae")
+        throw ConfigError("loss", "unknown loss '" + c.loss + "' (expected binary_crossentropy, mse or mae)");
+    if (!std::isfinite(c.validation_split) || c.validation_split < 0.0f || c.validation_split >= 1.0f)
+        throw ConfigError("validation_split", "must be in [0, 1) (got " + num(c.validation_split) + ")");
+    if (!std::isfinite(c.dropout) || c.dropout < 0.0f || c.dropout >= 1.0f)
+        throw ConfigError("dropout", "must be in [0, 1) (got " + num(c.dropout) + ")");
+    const int range = c.recurrent() ? c.time_steps : c.input_dim;
+    if (c.attention_column < 0 || c.attention_column >= range)
+        throw ConfigError("attention_column",
+                          std::string("must be in [0, ") + (c.recurrent() ? "time_steps" : "input_dim") +
+                              " - 1] = [0, " + num(range - 1) + "] (got " + num(c.attention_column) + ")");
+    const long long floats = 1LL * c.samples * (c.recurrent() ? c.time_steps : 1) * c.input_dim;
+    if (floats > kMaxDataFloats)
+        throw ConfigError("samples", "data would hold " + num(double(floats)) + " values, more than " +
+                                         num(double(kMaxDataFloats)) + " (got samples " + num(c.samples) + ")");
+    if (c.train_samples() < 1)
+        throw ConfigError("validation_split", "leaves no training samples (got " + num(c.validation_split) +
+                                                  " of " + num(c.samples) + " samples)");
+    if (c.batch_size > c.train_samples())
+        throw ConfigError("batch_size", "must not exceed the " + num(c.train_samples()) +
+                                            " training samples (got " + num(c.batch_size) + ")");
+}
+
+}  // namespace attn

@@ -1,0 +1,41 @@
+// GRU with Keras 2 / TF 2 conventions (reset_after=true), so weights interoperate:
+//   x (D, T*B), kernel Wx (3H, D) [Keras (D, 3H)], recurrent Wh (3H, H) [Keras (H, 3H)],
+//   bias (3H, 2) [Keras (2, 3H): row 0 input bias bx, row 1 recurrent bias bh];
+//   gate blocks of H rows in Keras order z, r, h.
+//   xz, xr, xh = Wx x_t + bx          hz, hr, hh = Wh h_{t-1} + bh
+//   z = sigmoid(xz + hz), r = sigmoid(xr + hr), n = tanh(xh + r * hh)
+//   h_t = z * h_{t-1} + (1 - z) * n,   h_{-1} = 0
+// Init: glorot_uniform kernel, orthogonal recurrent kernel, zero biases.
+#pragma once
+
+#include "layer.hpp"
+
+namespace attn {
+
+class GRU : public Layer {
+public:
+    GRU(const std::string& name, Shape in, int units, bool return_sequences, int batch,
+        ParamStore& ps);
+    const Mat& forward(const Mat& x, bool training) override;
+    const Mat& backward(const Mat& dy) override;
+    void init(ParamStore& ps, Rng& rng) override;
+    std::vector<SummaryRow> summary() const override;
+
+private:
+    ParamStore& ps_;
+    int H_;
+    bool return_sequences_;
+    int iWx_, iWh_, ib_;
+    // kept for backward
+    Mat G_;   // (3H, T*B) z, r, n after their nonlinearity
+    Mat HH_;  // (H, T*B) hh = recurrent part of the candidate, Wh_h h_{t-1} + bh_h
+    Mat Hs_;  // (H, T*B) hidden states h_t
+    // scratch
+    Mat hw_;   // (3H, B) Wh h_{t-1} + bh for the current step
+    Mat dX_;   // (3H, T*B) dL/d(Wx x_t + bx) for every step
+    Mat dHW_;  // (3H, B) dL/d(Wh h_{t-1} + bh) for the current step
+    Mat dh_;   // (H, B) gradient flowing into h_t
+    Mat zero_; // (H, B) h_{-1}
+};
+
+}  // namespace attn

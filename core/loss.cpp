@@ -1,0 +1,60 @@
+#include "loss.hpp"
+
+#include <stdexcept>
+
+namespace attn {
+
+Loss parse_loss(const std::string& n) {
+    if (n == "binary_crossentropy") return Loss::binary_crossentropy;
+    if (n == "mse" || n == "mean_squared_error") return Loss::mse;
+    if (n == "mae" || n == "mean_absolute_error") return Loss::mae;
+    throw std::invalid_argument("loss: unknown loss '" + n +
+                                "' (expected binary_crossentropy, mse or mae)");
+}
+
+const char* loss_name(Loss l) {
+    switch (l) {
+        case Loss::binary_crossentropy: return "binary_crossentropy";
+        case Loss::mse: return "mse";
+        case Loss::mae: return "mae";
+    }
+    return "?";
+}
+
+float loss_forward(Loss l, const Mat& p, const Mat& y) {
+    const float n = float(p.size());
+    switch (l) {
+        case Loss::binary_crossentropy: {
+            // L = -mean(y log q + (1 - y) log(1 - q)),  q = clip(p, eps, 1 - eps)
+            const auto q = p.array().max(kKerasEpsilon).min(1.0f - kKerasEpsilon);
+            return -(y.array() * q.log() + (1.0f - y.array()) * (1.0f - q).log()).sum() / n;
+        }
+        case Loss::mse: return (p - y).squaredNorm() / n;          // mean((p - y)^2)
+        case Loss::mae: return (p - y).cwiseAbs().sum() / n;       // mean(|p - y|)
+    }
+    return 0.0f;
+}
+
+void loss_backward(Loss l, const Mat& p, const Mat& y, Mat& dp) {
+    const float n = float(p.size());
+    switch (l) {
+        case Loss::binary_crossentropy: {
+            // dL/dp = (q - y) / (q (1 - q)) / n inside the clip range, 0 outside
+            const auto P = p.array(), Y = y.array();
+            const auto inside = (P > kKerasEpsilon) && (P < 1.0f - kKerasEpsilon);
+            dp.array() = inside.select((P - Y) / (P * (1.0f - P)) / n, 0.0f);
+            break;
+        }
+        case Loss::mse: dp.array() = 2.0f * (p - y).array() / n; break;
+        case Loss::mae:  // d|e|/de = sign(e), 0 at 0
+            dp.array() = (p - y).array().sign() / n;
+            break;
+    }
+}
+
+float binary_accuracy(const Mat& p, const Mat& y) {
+    const auto hit = ((p.array() > 0.5f).cast<float>() == y.array()).cast<float>();
+    return hit.sum() / float(p.size());
+}
+
+}  // namespace attn

@@ -1,0 +1,28 @@
+// Losses and the binary-accuracy metric on predictions p and targets y, both (K, B).
+// Each loss is the mean over all K*B entries, as Keras reports it; backward writes
+// dp = dL/dp for that mean.
+//
+// binary_crossentropy follows Keras: p is clipped to [eps, 1 - eps] with eps = 1e-7, so the
+// value is always finite (at most -log(1e-7) = 16.1); the gradient is zero where clipping bites.
+#pragma once
+
+#include <string>
+
+#include "tensor.hpp"
+
+namespace attn {
+
+enum class Loss { binary_crossentropy, mse, mae };
+
+Loss parse_loss(const std::string& name);  // throws std::invalid_argument
+const char* loss_name(Loss l);
+
+constexpr float kKerasEpsilon = 1e-7f;
+
+float loss_forward(Loss l, const Mat& p, const Mat& y);
+void loss_backward(Loss l, const Mat& p, const Mat& y, Mat& dp);
+
+// Fraction of entries where (p > 0.5) equals y.
+float binary_accuracy(const Mat& p, const Mat& y);
+
+}  // namespace attn

@@ -1,0 +1,72 @@
+#include "model.hpp"
+
+#include "attention.hpp"
+#include "dense.hpp"
+#include "dropout.hpp"
+#include "flatten.hpp"
+#include "gru.hpp"
+#include "lstm.hpp"
+
+namespace attn {
+
+Model::Model(const Config& c, int B, ParamStore& ps, Rng& dropout_rng) : B_(B) {
+    auto add = [&](LayerPtr l) { layers_.push_back(std::move(l)); };
+    auto out = [&] { return layers_.back()->output_shape(); };
+    auto recurrent = [&](Shape in, bool seq) -> LayerPtr {
+        if (c.gru()) return std::make_unique<GRU>("gru", in, c.units, seq, B, ps);
+        return std::make_unique<LSTM>("lstm", in, c.units, seq, B, ps);
+    };
+    if (!c.recurrent()) {
+        in_ = Shape{0, c.input_dim};
+        add(std::make_unique<Attention2D>("attention_mul", in_, B, ps));
+        add(std::make_unique<Dense>("dense", out(), c.units, Activation::linear, true, B, ps));
+    } else {
+        in_ = Shape{c.time_steps, c.input_dim};
+        if (c.attention_before()) {
+            add(std::make_unique<Attention3D>("attention_mul", in_, c.single_attention_vector, B, ps));
+            add(recurrent(out(), false));
+        } else {
+            add(recurrent(in_, true));
+            attention_index_ = 1;
+            add(std::make_unique<Attention3D>("attention_mul", out(), c.single_attention_vector, B, ps));
+            add(std::make_unique<Flatten>("flatten", out(), B));
+        }
+    }
+    if (c.dropout > 0.0f) add(std::make_unique<Dropout>("dropout", out(), c.dropout, B, dropout_rng));
+    add(std::make_unique<Dense>("output", out(), 1, Activation::sigmoid, true, B, ps));
+}
+
+void Model::init(ParamStore& ps, Rng& rng) {
+    for (auto& l : layers_) l->init(ps, rng);
+}
+
+const Mat& Model::forward(const Mat& x, bool training) {
+    const Mat* h = &x;
+    for (auto& l : layers_) h = &l->forward(*h, training);
+    return *h;
+}
+
+void Model::backward(const Mat& dy) {
+    const Mat* d = &dy;
+    for (size_t i = layers_.size(); i-- > 0;) d = &layers_[i]->backward(*d);
+}
+
+const Mat* Model::activation(const std::string& name, Shape* shape) const {
+    for (const auto& l : layers_) {
+        if (l->name() == name) {
+            if (shape) *shape = l->output_shape();
+            return &l->output();
+        }
+        if (const Mat* m = l->named_output(name, shape)) return m;
+    }
+    return nullptr;
+}
+
+std::vector<SummaryRow> Model::summary() const {
+    std::vector<SummaryRow> rows{{"input", "InputLayer", in_.keras(), 0}};
+    for (const auto& l : layers_)
+        for (auto& r : l->summary()) rows.push_back(std::move(r));
+    return rows;
+}
+
+}  // namespace attn

@@ -1,0 +1,26 @@
+#include "params.hpp"
+
+#include <stdexcept>
+
+namespace attn {
+
+int ParamStore::declare(const std::string& name, int rows, int cols, std::vector<int> keras_shape) {
+    for (size_t i = 0; i < list_.size(); ++i)
+        if (list_[i].name == name) {
+            if (list_[i].rows != rows || list_[i].cols != cols)
+                throw std::logic_error("parameter " + name + " declared twice with different shapes");
+            return int(i);
+        }
+    if (value_.size() != 0) throw std::logic_error("parameter " + name + " declared after allocate");
+    Param p{name, std::move(keras_shape), rows, cols, size_};
+    size_ += size_t(rows) * cols;
+    list_.push_back(std::move(p));
+    return int(list_.size()) - 1;
+}
+
+void ParamStore::allocate() {
+    value_ = Vec::Zero(Eigen::Index(size_));
+    grad_ = Vec::Zero(Eigen::Index(size_));
+}
+
+}  // namespace attn
