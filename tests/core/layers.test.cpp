@@ -1,0 +1,237 @@
+// Each layer: shapes -> a hand-computable value -> gradients (finite differences).
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "attention.hpp"
+#include "dense.hpp"
+#include "dropout.hpp"
+#include "flatten.hpp"
+#include "gradcheck.hpp"
+#include "gru.hpp"
+#include "lstm.hpp"
+
+using namespace attn;
+using attn::test::check_layer_gradients;
+using attn::test::random_mat;
+using attn::test::randomize;
+
+namespace {
+Mat mat(int rows, int cols, std::initializer_list<float> col_major) {
+    Mat m(rows, cols);
+    std::copy(col_major.begin(), col_major.end(), m.data());
+    return m;
+}
+}  // namespace
+
+TEST_CASE("Dense: hand-computed values for each activation", "[dense]") {
+    // W (2 out, 2 in) = [[1, 2], [3, 4]], b = [0.5, -0.5], x = [1, 1]: z = [3.5, 6.5]
+    const Mat x = mat(2, 1, {1, 1});
+    auto run = [&](Activation a) {
+        ParamStore ps;
+        Dense d("d", Shape{0, 2}, 2, a, true, 1, ps);
+        ps.allocate();
+        ps.value(0) = mat(2, 2, {1, 3, 2, 4});
+        ps.value(1) = mat(2, 1, {0.5f, -0.5f});
+        return Mat(d.forward(x, false));
+    };
+    const Mat lin = run(Activation::linear);
+    CHECK(lin(0) == Approx(3.5));
+    CHECK(lin(1) == Approx(6.5));
+    CHECK(run(Activation::relu)(1) == Approx(6.5));
+    CHECK(run(Activation::tanh)(0) == Approx(std::tanh(3.5)));
+    CHECK(run(Activation::sigmoid)(1) == Approx(1.0 / (1.0 + std::exp(-6.5))));
+    const Mat sm = run(Activation::softmax);  // softmax([3.5, 6.5]) = [1, e^3] / (1 + e^3)
+    CHECK(sm(0) == Approx(1.0 / (1.0 + std::exp(3.0))));
+    CHECK(sm(0) + sm(1) == Approx(1.0));
+
+    ParamStore ps;  // relu clips negatives; no bias when use_bias is false
+    Dense d("d", Shape{0, 2}, 1, Activation::relu, false, 1, ps);
+    ps.allocate();
+    REQUIRE(ps.list().size() == 1);
+    ps.value(0) = mat(1, 2, {-1, -1});
+    CHECK(d.forward(x, false)(0) == 0.0f);
+}
+
+TEST_CASE("Dense: Keras shapes and glorot_uniform init", "[dense]") {
+    ParamStore ps;
+    Dense d("dense", Shape{0, 32}, 64, Activation::linear, true, 4, ps);
+    ps.allocate();
+    Rng rng(1, Stream::init);
+    d.init(ps, rng);
+    REQUIRE(ps.list()[0].keras_shape == std::vector<int>{32, 64});
+    REQUIRE(ps.list()[1].keras_shape == std::vector<int>{64});
+    const float limit = std::sqrt(6.0f / 96.0f);
+    CHECK(ps.value(0).cwiseAbs().maxCoeff() <= limit);
+    CHECK(ps.value(0).cwiseAbs().maxCoeff() > 0.9f * limit);  // really spread over the range
+    CHECK(ps.value(1).isZero());
+    CHECK(d.forward(Mat::Ones(32, 4), false).rows() == 64);
+}
+
+TEST_CASE("Dense: gradients for every activation", "[dense][gradient]") {
+    for (auto a : {Activation::linear, Activation::relu, Activation::tanh, Activation::sigmoid, Activation::softmax}) {
+        INFO("activation " << activation_name(a));
+        ParamStore ps;
+        Dense d("d", Shape{0, 5}, 4, a, true, 3, ps);
+        ps.allocate();
+        Rng rng(3, Stream::init);
+        randomize(ps, rng);
+        check_layer_gradients(d, ps, random_mat(5, 3, rng));
+    }
+}
+
+TEST_CASE("Attention2D: a = softmax(W x + b), y = x * a", "[attention]") {
+    ParamStore ps;
+    Attention2D att("attention_mul", Shape{0, 2}, 1, ps);
+    ps.allocate();
+    ps.value(1) = mat(2, 1, {0.0f, std::log(3.0f)});  // W = 0: a = softmax(b) = [0.25, 0.75]
+    const Mat y = att.forward(mat(2, 1, {2, 4}), false);
+    CHECK(att.attention()(0) == Approx(0.25));
+    CHECK(att.attention()(1) == Approx(0.75));
+    CHECK(y(0) == Approx(0.5));
+    CHECK(y(1) == Approx(3.0));
+    Shape s;
+    REQUIRE(att.named_output("attention_probs", &s) == &att.attention());
+    CHECK(s == Shape{0, 2});
+}
+
+TEST_CASE("Attention2D: gradients", "[attention][gradient]") {
+    ParamStore ps;
+    Attention2D att("attention_mul", Shape{0, 6}, 4, ps);
+    ps.allocate();
+    Rng rng(5, Stream::init);
+    randomize(ps, rng);
+    check_layer_gradients(att, ps, random_mat(6, 4, rng));
+}
+
+TEST_CASE("Attention3D: softmax over time per dimension, or one shared vector", "[attention]") {
+    // T = 2, F = 2, B = 1; W = I, b = 0: each dimension's attention is softmax of its own series.
+    // x[t=0] = (ln 3, 0), x[t=1] = (0, 0): dimension 0 series (ln 3, 0) -> (0.75, 0.25),
+    // dimension 1 series (0, 0) -> (0.5, 0.5).
+    const Mat x = mat(2, 2, {std::log(3.0f), 0, 0, 0});  // (F, T*B): column t
+    for (bool single : {false, true}) {
+        ParamStore ps;
+        Attention3D att("attention_mul", Shape{2, 2}, single, 1, ps);
+        ps.allocate();
+        ps.value(0) = Mat::Identity(2, 2);
+        const Mat y = att.forward(x, false);
+        const Mat& A = att.attention();  // (F, T)
+        if (!single) {
+            CHECK(A(0, 0) == Approx(0.75));
+            CHECK(A(0, 1) == Approx(0.25));
+            CHECK(A(1, 0) == Approx(0.5));
+            CHECK(A(1, 1) == Approx(0.5));
+        } else {  // mean over dimensions (0.625, 0.375), repeated for each
+            CHECK(A(0, 0) == Approx(0.625));
+            CHECK(A(1, 0) == Approx(0.625));
+            CHECK(A(0, 1) == Approx(0.375));
+            CHECK(A(1, 1) == Approx(0.375));
+        }
+        CHECK(y(0, 0) == Approx(x(0, 0) * A(0, 0)));
+        CHECK(y(0, 1) == 0.0f);
+    }
+}
+
+TEST_CASE("Attention3D: the weights mix time steps, not dimensions or samples", "[attention]") {
+    // With B = 2 samples that differ, each sample's attention must depend only on its own series.
+    ParamStore ps;
+    Attention3D att("attention_mul", Shape{3, 2}, false, 2, ps);
+    ps.allocate();
+    Rng rng(9, Stream::init);
+    randomize(ps, rng);
+    Mat x = random_mat(2, 6, rng);
+    att.forward(x, false);
+    const Mat before = att.attention();
+    for (int t = 0; t < 3; ++t) x(1, t * 2 + 1) += 1.0f;  // change sample 1, dimension 1 only
+    att.forward(x, false);
+    const Mat& after = att.attention();
+    for (int t = 0; t < 3; ++t) {
+        CHECK(after(0, t * 2) == before(0, t * 2));          // sample 0 untouched
+        CHECK(after(0, t * 2 + 1) == before(0, t * 2 + 1));  // sample 1, other dimension untouched
+        CHECK(after(1, t * 2) == before(1, t * 2));
+    }
+    CHECK(after(1, 1) != before(1, 1));
+}
+
+TEST_CASE("Attention3D: gradients, per-dimension and single vector", "[attention][gradient]") {
+    for (bool single : {false, true}) {
+        INFO("single_attention_vector " << single);
+        ParamStore ps;
+        Attention3D att("attention_mul", Shape{5, 3}, single, 2, ps);
+        ps.allocate();
+        Rng rng(11, Stream::init);
+        randomize(ps, rng);
+        check_layer_gradients(att, ps, random_mat(3, 10, rng));
+    }
+}
+
+TEST_CASE("LSTM: hand-computed single step", "[lstm]") {
+    // D = H = T = B = 1, kernel all ones, x = 1, zero bias: i = f = o = sigmoid(1), g = tanh(1),
+    // c = i g = 0.55676994, h = o tanh(c) = 0.36960635.
+    ParamStore ps;
+    LSTM l("lstm", Shape{1, 1}, 1, true, 1, ps);
+    ps.allocate();
+    ps.value(0).setOnes();
+    CHECK(l.forward(Mat::Ones(1, 1), false)(0) == Approx(0.36960635).epsilon(1e-6));
+}
+
+TEST_CASE("GRU: hand-computed single step", "[gru]") {
+    // kernel all ones, x = 1, h_prev = 0, zero biases: z = sigmoid(1), n = tanh(1),
+    // h = (1 - z) n = 0.20482421.
+    ParamStore ps;
+    GRU g("gru", Shape{1, 1}, 1, true, 1, ps);
+    ps.allocate();
+    ps.value(0).setOnes();
+    CHECK(g.forward(Mat::Ones(1, 1), false)(0) == Approx(0.20482421).epsilon(1e-6));
+}
+
+TEST_CASE("LSTM and GRU: gradients with and without return_sequences", "[lstm][gru][gradient]") {
+    for (bool gru : {false, true})
+        for (bool seq : {true, false}) {
+            INFO((gru ? "GRU" : "LSTM") << " return_sequences " << seq);
+            ParamStore ps;
+            LayerPtr l = gru ? LayerPtr(new GRU("gru", Shape{4, 3}, 5, seq, 2, ps))
+                             : LayerPtr(new LSTM("lstm", Shape{4, 3}, 5, seq, 2, ps));
+            ps.allocate();
+            Rng rng(13, Stream::init);
+            randomize(ps, rng);
+            check_layer_gradients(*l, ps, random_mat(3, 8, rng));
+        }
+}
+
+TEST_CASE("Flatten: Keras order and its exact inverse", "[flatten][gradient]") {
+    // x (F=2, T*B = 3*2): y[t*F + f, b] = x[f, t*B + b]
+    Flatten fl("flatten", Shape{3, 2}, 2);
+    Mat x(2, 6);
+    for (int i = 0; i < 12; ++i) x.data()[i] = float(i);
+    const Mat y = fl.forward(x, false);
+    REQUIRE(y.rows() == 6);
+    for (int t = 0; t < 3; ++t)
+        for (int f = 0; f < 2; ++f)
+            for (int b = 0; b < 2; ++b) CHECK(y(t * 2 + f, b) == x(f, t * 2 + b));
+    CHECK(fl.backward(y) == x);
+    ParamStore none;
+    none.allocate();
+    Rng rng(1, Stream::data);
+    check_layer_gradients(fl, none, random_mat(2, 6, rng));
+}
+
+TEST_CASE("Dropout: identity at inference, seeded inverted mask in training", "[dropout]") {
+    Rng r1(42, Stream::dropout), r2(42, Stream::dropout);
+    Dropout d1("dropout", Shape{0, 200}, 0.25f, 5, r1), d2("dropout", Shape{0, 200}, 0.25f, 5, r2);
+    Rng rng(1, Stream::data);
+    const Mat x = random_mat(200, 5, rng);
+    CHECK(d1.forward(x, false) == x);
+    const Mat y = d1.forward(x, true);
+    CHECK(d2.forward(x, true) == y);  // same seed, same mask
+    int dropped = 0;
+    for (Eigen::Index i = 0; i < x.size(); ++i) {
+        if (y.data()[i] == 0.0f) ++dropped;
+        else CHECK(y.data()[i] == Approx(x.data()[i] / 0.75f));
+    }
+    CHECK(dropped > 150);  // ~250 of 1000 expected
+    CHECK(dropped < 350);
+    // backward routes the gradient through the same mask
+    const Mat g = Mat::Ones(200, 5);
+    const Mat dx = d1.backward(g);
+    for (Eigen::Index i = 0; i < x.size(); ++i) CHECK(dx.data()[i] == (y.data()[i] == 0.0f ? 0.0f : 1.0f / 0.75f));
+}
