@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Set up, build, then run every test suite. All suites run even if one fails; the script
+# reports each and exits non-zero if any failed.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/setup.sh || { echo "[test] setup failed"; exit 1; }
+bash scripts/build.sh || { echo "[test] build failed"; exit 1; }
+export NODE_PATH=/usr/share/nodejs
+
+# ---- suites: one function each; add new ones to SUITES -------------------------------------
+suite_core_native() { ctest --test-dir build/native --no-tests=error --output-on-failure; }
+suite_core_wasm()   { ctest --test-dir build/wasm --no-tests=error --output-on-failure; }
+
+SUITES=(core_native core_wasm)
+
+# ---- runner ---------------------------------------------------------------------------------
+declare -A RESULT
+failed=0
+for s in "${SUITES[@]}"; do
+  echo "[test] ===== $s ====="
+  start=$SECONDS
+  if "suite_$s"; then RESULT[$s]="ok"; else RESULT[$s]="FAILED"; failed=1; fi
+  RESULT[$s]+=" ($((SECONDS - start)) s)"
+done
+
+echo "[test] ===== summary ====="
+for s in "${SUITES[@]}"; do printf '[test] %-14s %s\n' "$s" "${RESULT[$s]}"; done
+exit $failed
