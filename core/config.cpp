@@ -17,6 +17,31 @@ void positive(const char* field, long long v, long long max = kMaxSize) {
 }
 }  // namespace
 
+const std::vector<ConfigField>& config_fields() {
+    static const std::vector<ConfigField> fields{
+        {"preset", "dense | lstm_after | lstm_before | gru_after | gru_before", nullptr, nullptr, &Config::preset},
+        {"samples", "N samples drawn from the data generator", &Config::samples},
+        {"epochs", "epochs to train", &Config::epochs},
+        {"batch_size", "samples per batch", &Config::batch_size},
+        {"learning_rate", "optimizer step size (> 0)", nullptr, &Config::learning_rate},
+        {"optimizer", "adam | sgd | rmsprop", nullptr, nullptr, &Config::optimizer},
+        {"momentum", "SGD momentum in [0, 1)", nullptr, &Config::momentum},
+        {"loss", "binary_crossentropy | mse | mae", nullptr, nullptr, &Config::loss},
+        {"validation_split", "last fraction held out for validation, in [0, 1)", nullptr, &Config::validation_split},
+        {"input_dim", "features per input (per time step for recurrent presets)", &Config::input_dim},
+        {"time_steps", "sequence length (recurrent presets)", &Config::time_steps},
+        {"attention_column", "the position that carries the target", &Config::attention_column},
+        {"units", "Dense units (dense) or LSTM/GRU units", &Config::units},
+        {"single_attention_vector", "true: one attention vector shared by all dimensions (recurrent)",
+         nullptr, nullptr, nullptr, &Config::single_attention_vector},
+        {"dropout", "dropout rate before the output layer, in [0, 1)", nullptr, &Config::dropout},
+        {"test_samples", "held-out samples the attention is averaged over", &Config::test_samples},
+        {"seed", "fixes data, initial weights, shuffling and dropout (0 .. 4294967295)",
+         nullptr, nullptr, nullptr, nullptr, &Config::seed},
+    };
+    return fields;
+}
+
 const std::vector<std::string>& preset_names() {
     static const std::vector<std::string> names{"dense", "lstm_after", "lstm_before", "gru_after",
                                                 "gru_before"};

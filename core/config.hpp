@@ -43,6 +43,20 @@ struct Config {
     int validation_samples() const;  // floor-split as Keras does
 };
 
+// One row per Config field: its name (snake_case in JS, with dashes on the command line),
+// a help line, and which member it is. Exactly one member pointer is set. Front ends (the
+// CLI, the wasm binding) read and write configs only through this table.
+struct ConfigField {
+    const char* name;
+    const char* help;
+    int Config::*integer = nullptr;
+    float Config::*number = nullptr;
+    std::string Config::*text = nullptr;
+    bool Config::*boolean = nullptr;
+    uint32_t Config::*seed = nullptr;
+};
+const std::vector<ConfigField>& config_fields();
+
 const std::vector<std::string>& preset_names();
 // The seed's values for a preset; throws ConfigError("preset", ...) for an unknown name.
 Config defaults_for(const std::string& preset);

@@ -7,8 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <functional>
-#include <map>
+#include <algorithm>
 #include <string>
 
 #include "trainer.hpp"
@@ -17,69 +16,62 @@ using namespace attn;
 
 namespace {
 
-struct Flag {
-    const char* help;
-    std::function<void(Config&, const std::string&)> set;
-};
-
-int to_int(const std::string& flag, const std::string& v) {
+int to_int(const std::string& field, const std::string& v) {
     char* end = nullptr;
     errno = 0;
     const long r = std::strtol(v.c_str(), &end, 10);
     if (v.empty() || *end || errno || r < -2147483647L || r > 2147483647L)
-        throw ConfigError(flag, "expected an integer (got '" + v + "')");
+        throw ConfigError(field, "expected an integer (got '" + v + "')");
     return int(r);
 }
-float to_float(const std::string& flag, const std::string& v) {
-    char* end = nullptr;
-    const float r = std::strtof(v.c_str(), &end);
-    if (v.empty() || *end) throw ConfigError(flag, "expected a number (got '" + v + "')");
-    return r;
-}
-bool to_bool(const std::string& flag, const std::string& v) {
-    if (v == "true" || v == "1") return true;
-    if (v == "false" || v == "0") return false;
-    throw ConfigError(flag, "expected true or false (got '" + v + "')");
+
+// Set one field of c from its command-line text, by the field's type.
+void set_flag(Config& c, const ConfigField& f, const std::string& v) {
+    if (f.integer) c.*f.integer = to_int(f.name, v);
+    else if (f.text) c.*f.text = v;
+    else if (f.number) {
+        char* end = nullptr;
+        const float r = std::strtof(v.c_str(), &end);
+        if (v.empty() || *end) throw ConfigError(f.name, "expected a number (got '" + v + "')");
+        c.*f.number = r;
+    } else if (f.boolean) {
+        if (v != "true" && v != "false") throw ConfigError(f.name, "expected true or false (got '" + v + "')");
+        c.*f.boolean = v == "true";
+    } else {
+        char* end = nullptr;
+        errno = 0;
+        const unsigned long long r = std::strtoull(v.c_str(), &end, 10);
+        if (v.empty() || *end || errno || v[0] == '-' || r > 4294967295ULL)
+            throw ConfigError(f.name, "expected an integer in [0, 4294967295] (got '" + v + "')");
+        c.*f.seed = uint32_t(r);
+    }
 }
 
-const std::map<std::string, Flag>& flags() {
-    static const std::map<std::string, Flag> f{
-        {"samples", {"N samples drawn from the data generator", [](Config& c, const std::string& v) { c.samples = to_int("samples", v); }}},
-        {"epochs", {"epochs to train", [](Config& c, const std::string& v) { c.epochs = to_int("epochs", v); }}},
-        {"batch-size", {"samples per batch", [](Config& c, const std::string& v) { c.batch_size = to_int("batch_size", v); }}},
-        {"learning-rate", {"optimizer step size (> 0)", [](Config& c, const std::string& v) { c.learning_rate = to_float("learning_rate", v); }}},
-        {"optimizer", {"adam | sgd | rmsprop", [](Config& c, const std::string& v) { c.optimizer = v; }}},
-        {"momentum", {"SGD momentum in [0, 1)", [](Config& c, const std::string& v) { c.momentum = to_float("momentum", v); }}},
-        {"loss", {"binary_crossentropy | mse | mae", [](Config& c, const std::string& v) { c.loss = v; }}},
-        {"validation-split", {"last fraction held out for validation, in [0, 1)", [](Config& c, const std::string& v) { c.validation_split = to_float("validation_split", v); }}},
-        {"input-dim", {"features per input (per time step for recurrent presets)", [](Config& c, const std::string& v) { c.input_dim = to_int("input_dim", v); }}},
-        {"time-steps", {"sequence length (recurrent presets)", [](Config& c, const std::string& v) { c.time_steps = to_int("time_steps", v); }}},
-        {"attention-column", {"the position that carries the target", [](Config& c, const std::string& v) { c.attention_column = to_int("attention_column", v); }}},
-        {"units", {"Dense units (dense) or LSTM/GRU units", [](Config& c, const std::string& v) { c.units = to_int("units", v); }}},
-        {"single-attention-vector", {"true: one attention vector shared by all dimensions", [](Config& c, const std::string& v) { c.single_attention_vector = to_bool("single_attention_vector", v); }}},
-        {"dropout", {"dropout rate before the output layer, in [0, 1)", [](Config& c, const std::string& v) { c.dropout = to_float("dropout", v); }}},
-        {"test-samples", {"held-out samples the attention is averaged over", [](Config& c, const std::string& v) { c.test_samples = to_int("test_samples", v); }}},
-        {"seed", {"fixes data, weights, shuffling and dropout", [](Config& c, const std::string& v) {
-             const long long s = std::strtoll(v.c_str(), nullptr, 10);
-             if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || s > 4294967295LL)
-                 throw ConfigError("seed", "expected an integer in [0, 4294967295] (got '" + v + "')");
-             c.seed = uint32_t(s);
-         }}},
-    };
-    return f;
+std::string flag_name(const char* field) {
+    std::string s = field;
+    std::replace(s.begin(), s.end(), '_', '-');
+    return s;
+}
+
+const ConfigField* find_flag(const std::string& flag) {
+    for (const auto& f : config_fields())
+        if (flag_name(f.name) == flag) return &f;
+    return nullptr;
 }
 
 void usage(FILE* out) {
     std::fprintf(out,
-                 "Usage: attention --preset NAME [--flag value ...]\n\n"
-                 "Trains one of the Keras attention examples and prints the attention it learned.\n\n"
-                 "  --preset NAME   dense | lstm_after | lstm_before | gru_after | gru_before\n");
-    for (const auto& [name, f] : flags()) std::fprintf(out, "  --%-24s %s\n", (name + " V").c_str(), f.help);
-    std::fprintf(out, "  --quiet                    print only the final result\n"
-                      "  --help                     this text\n\n"
+                 "Usage: attention [--preset NAME] [--flag value ...]\n\n"
+                 "Trains one of the Keras attention examples and prints the attention it learned.\n\n");
+    for (const auto& f : config_fields())
+        std::fprintf(out, "  --%-26s %s\n", (flag_name(f.name) + " V").c_str(), f.help);
+    std::fprintf(out, "  --quiet                      print only the final attention\n"
+                      "  --help                       this text\n\n"
                       "Defaults are the seed's: dense N=10000, 20 epochs, validation 0.5, input_dim 32,\n"
                       "attention column 1, Dense(64); recurrent N=300000, 1 epoch, validation 0.1,\n"
-                      "input_dim 2, 20 time steps, attention column 10, 32 units. Batch 64, Adam lr 0.001.\n");
+                      "input_dim 2, 20 time steps, attention column 10, 32 units. Batch 64, Adam lr 0.001,\n"
+                      "seed 1. Sizes are capped at %d; samples x time_steps x input_dim at %lld.\n",
+                 kMaxSize, kMaxDataFloats);
 }
 
 void bar_chart(const std::vector<float>& v, const char* label, int mark) {
@@ -87,16 +79,16 @@ void bar_chart(const std::vector<float>& v, const char* label, int mark) {
     for (float x : v) top = std::max(top, x);
     for (size_t i = 0; i < v.size(); ++i) {
         const int width = top > 0 ? int(std::lround(40.0 * v[i] / top)) : 0;
-        std::printf("%s %3zu %s %.4f %s%s\n", label, i, std::string(size_t(width), '#').c_str(), v[i],
-                    std::string(size_t(40 - width), ' ').c_str(), int(i) == mark ? "<- target" : "");
+        std::printf("%s %3zu %.4f |%s%s|%s\n", label, i, v[i], std::string(size_t(width), '#').c_str(),
+                    std::string(size_t(40 - width), ' ').c_str(), int(i) == mark ? " <- target" : "");
     }
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string preset;
-    std::map<std::string, std::string> given;
+    std::string preset = "dense";
+    std::vector<std::pair<const ConfigField*, std::string>> given;
     bool quiet = false;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -108,25 +100,25 @@ int main(int argc, char** argv) {
             quiet = true;
             continue;
         }
-        if (a.rfind("--", 0) != 0 || i + 1 >= argc) {
-            std::fprintf(stderr, "attention: %s\n",
-                         a.rfind("--", 0) == 0 ? ("missing value for " + a).c_str()
-                                               : ("unexpected argument '" + a + "'").c_str());
-            usage(stderr);
+        if (a.rfind("--", 0) != 0) {
+            std::fprintf(stderr, "attention: unexpected argument '%s' (see --help)\n", a.c_str());
             return 2;
         }
-        const std::string name = a.substr(2), value = argv[++i];
-        if (name == "preset") preset = value;
-        else if (flags().count(name)) given[name] = value;
-        else {
-            std::fprintf(stderr, "attention: unknown flag --%s (see --help)\n", name.c_str());
+        const ConfigField* f = find_flag(a.substr(2));
+        if (!f) {
+            std::fprintf(stderr, "attention: unknown flag %s (see --help)\n", a.c_str());
             return 2;
         }
+        if (i + 1 >= argc) {
+            std::fprintf(stderr, "attention: %s needs a value (see --help)\n", a.c_str());
+            return 2;
+        }
+        if (f->text == &Config::preset) preset = argv[++i];
+        else given.emplace_back(f, argv[++i]);
     }
-    if (preset.empty()) preset = "dense";
     try {
         Config c = defaults_for(preset);
-        for (const auto& [name, value] : given) flags().at(name).set(c, value);
+        for (const auto& [f, value] : given) set_flag(c, *f, value);
         Trainer trainer(c);
         if (!quiet) {
             std::printf("%-18s %-12s %-16s %10s\n", "Layer", "Type", "Output shape", "Params");
