@@ -2,6 +2,7 @@
 // cross-entropy): samples per second, median of several timed runs after a warm-up.
 // A benchmark that prints numbers, not a test.
 #include <algorithm>
+#include <cstdlib>
 #include <cstdio>
 #include <vector>
 

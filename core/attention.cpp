@@ -131,9 +131,15 @@ const Mat& Attention3D::backward(const Mat& dy) {
 }
 
 const Mat* Attention3D::named_output(const std::string& name, Shape* shape) const {
-    if (name != "attention_vec") return nullptr;
-    if (shape) *shape = in_;
-    return &A_;
+    if (name == "attention_vec") {  // (T, F) per sample, as applied
+        if (shape) *shape = in_;
+        return &A_;
+    }
+    if (name == "attention_probs") {  // Keras's Dense output on the permuted input: (F, T) per
+        if (shape) *shape = Shape{in_.features, in_.time};  // sample; P_ is laid out that way
+        return &P_;
+    }
+    return nullptr;
 }
 
 std::vector<SummaryRow> Attention3D::summary() const {

@@ -12,8 +12,9 @@ std::string num(double v) {
     return s.str();
 }
 void positive(const char* field, long long v, long long max = kMaxSize) {
-    if (v <= 0) throw ConfigError(field, "must be a positive integer (got " + num(double(v)) + ")");
-    if (v > max) throw ConfigError(field, "must be at most " + num(double(max)) + " (got " + num(double(v)) + ")");
+    if (v <= 0) throw ConfigError(field, "must be a positive integer (got " + std::to_string(v) + ")");
+    if (v > max)
+        throw ConfigError(field, "must be at most " + std::to_string(max) + " (got " + std::to_string(v) + ")");
 }
 }  // namespace
 
@@ -50,7 +51,7 @@ const std::vector<std::string>& preset_names() {
 
 int Config::validation_samples() const {
     // Keras: split_at = floor(n * (1 - validation_split)); validation is x[split_at:].
-    return samples - int(std::floor(double(samples) * (1.0 - double(validation_split))));
+    return samples - int(std::floor(double(samples) * (1.0 - validation_split)));
 }
 int Config::train_samples() const { return samples - validation_samples(); }
 
@@ -69,7 +70,7 @@ Config defaults_for(const std::string& preset) {
     // 300000 samples, 1 epoch, validation split 0.1, 300 test samples.
     c.samples = 300000;
     c.epochs = 1;
-    c.validation_split = 0.1f;
+    c.validation_split = 0.1;
     c.input_dim = 2;
     c.time_steps = 20;
     c.attention_column = 10;
@@ -87,33 +88,36 @@ void validate(const Config& c) {
     positive("units", c.units);
     positive("test_samples", c.test_samples, 100'000);
     if (c.recurrent()) positive("time_steps", c.time_steps, 1000);
-    if (!std::isfinite(c.learning_rate) || c.learning_rate <= 0.0f)
+    // Training uses it as a float: it must stay finite and non-zero there too.
+    if (!std::isfinite(float(c.learning_rate)) || float(c.learning_rate) <= 0.0f)
         throw ConfigError("learning_rate", "must be a finite number > 0 (got " + num(c.learning_rate) + ")");
     if (c.optimizer != "adam" && c.optimizer != "sgd" && c.optimizer != "rmsprop")
         throw ConfigError("optimizer", "unknown optimizer '" + c.optimizer + "' (expected adam, sgd or rmsprop)");
-    if (!std::isfinite(c.momentum) || c.momentum < 0.0f || c.momentum >= 1.0f)
+    if (!std::isfinite(c.momentum) || c.momentum < 0.0 || c.momentum >= 1.0)
         throw ConfigError("momentum", "must be in [0, 1) (got " + num(c.momentum) + ")");
     if (c.loss != "binary_crossentropy" && c.loss != "mse" && c.loss != "mae")
         throw ConfigError("loss", "unknown loss '" + c.loss + "' (expected binary_crossentropy, mse or mae)");
-    if (!std::isfinite(c.validation_split) || c.validation_split < 0.0f || c.validation_split >= 1.0f)
+    if (!std::isfinite(c.validation_split) || c.validation_split < 0.0 || c.validation_split >= 1.0)
         throw ConfigError("validation_split", "must be in [0, 1) (got " + num(c.validation_split) + ")");
-    if (!std::isfinite(c.dropout) || c.dropout < 0.0f || c.dropout >= 1.0f)
+    if (!std::isfinite(c.dropout) || c.dropout < 0.0 || c.dropout >= 1.0)
         throw ConfigError("dropout", "must be in [0, 1) (got " + num(c.dropout) + ")");
     const int range = c.recurrent() ? c.time_steps : c.input_dim;
     if (c.attention_column < 0 || c.attention_column >= range)
         throw ConfigError("attention_column",
                           std::string("must be in [0, ") + (c.recurrent() ? "time_steps" : "input_dim") +
-                              " - 1] = [0, " + num(range - 1) + "] (got " + num(c.attention_column) + ")");
+                              " - 1] = [0, " + std::to_string(range - 1) + "] (got " +
+                              std::to_string(c.attention_column) + ")");
     const long long floats = 1LL * c.samples * (c.recurrent() ? c.time_steps : 1) * c.input_dim;
     if (floats > kMaxDataFloats)
-        throw ConfigError("samples", "data would hold " + num(double(floats)) + " values, more than " +
-                                         num(double(kMaxDataFloats)) + " (got samples " + num(c.samples) + ")");
+        throw ConfigError("samples", "data would hold " + std::to_string(floats) + " values, more than " +
+                                         std::to_string(kMaxDataFloats) + " (got samples " +
+                                         std::to_string(c.samples) + ")");
     if (c.train_samples() < 1)
         throw ConfigError("validation_split", "leaves no training samples (got " + num(c.validation_split) +
-                                                  " of " + num(c.samples) + " samples)");
+                                                  " of " + std::to_string(c.samples) + " samples)");
     if (c.batch_size > c.train_samples())
-        throw ConfigError("batch_size", "must not exceed the " + num(c.train_samples()) +
-                                            " training samples (got " + num(c.batch_size) + ")");
+        throw ConfigError("batch_size", "must not exceed the " + std::to_string(c.train_samples()) +
+                                            " training samples (got " + std::to_string(c.batch_size) + ")");
 }
 
 }  // namespace attn

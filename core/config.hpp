@@ -17,22 +17,24 @@ struct ConfigError : std::invalid_argument {
         : std::invalid_argument(f + ": " + msg), field(std::move(f)) {}
 };
 
+// Real-valued settings are doubles, as JS and Python hold them (Keras's split is
+// floor(n * (1 - 0.1)) in double); training narrows them to float where it uses them.
 struct Config {
     std::string preset = "dense";  // dense, lstm_after, lstm_before, gru_after, gru_before
     int samples = 10000;           // N drawn from get_data / get_data_recurrent
     int epochs = 20;
     int batch_size = 64;
-    float learning_rate = 0.001f;
+    double learning_rate = 0.001;
     std::string optimizer = "adam";  // adam, sgd, rmsprop
-    float momentum = 0.0f;           // sgd only (Keras default 0)
+    double momentum = 0.0;           // sgd only (Keras default 0)
     std::string loss = "binary_crossentropy";  // binary_crossentropy, mse, mae
-    float validation_split = 0.5f;   // Keras: the LAST fraction is validation
+    double validation_split = 0.5;   // Keras: the LAST fraction is validation
     int input_dim = 32;
     int time_steps = 20;             // recurrent presets only
     int attention_column = 1;        // index in the vector (dense) or the time step (recurrent)
     int units = 64;                  // Dense(64) for dense; LSTM/GRU units otherwise
     bool single_attention_vector = false;  // recurrent presets only
-    float dropout = 0.0f;            // rate of a Dropout before the output layer (0: none)
+    double dropout = 0.0;            // rate of a Dropout before the output layer (0: none)
     int test_samples = 1000;         // held-out batch the attention is averaged over
     uint32_t seed = 1;               // fixes data, initial weights, shuffling and dropout
 
@@ -50,7 +52,7 @@ struct ConfigField {
     const char* name;
     const char* help;
     int Config::*integer = nullptr;
-    float Config::*number = nullptr;
+    double Config::*number = nullptr;
     std::string Config::*text = nullptr;
     bool Config::*boolean = nullptr;
     uint32_t Config::*seed = nullptr;

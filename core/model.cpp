@@ -9,7 +9,16 @@
 
 namespace attn {
 
+namespace {
+// Eigen sizes its matrix-product blocks from the CPU's cache sizes (queried natively, guessed
+// in wasm); different blocks sum in a different order. Fixed sizes give both builds the same
+// blocking, hence the same bits (with EIGEN_ARCH_DEFAULT_NUMBER_OF_REGISTERS=16, set in CMake,
+// for the same micro-kernel).
+void pin_eigen_blocking() { Eigen::setCpuCacheSizes(32 * 1024, 512 * 1024, 2 * 1024 * 1024); }
+}  // namespace
+
 Model::Model(const Config& c, int B, ParamStore& ps, Rng& dropout_rng) : B_(B) {
+    pin_eigen_blocking();
     auto add = [&](LayerPtr l) { layers_.push_back(std::move(l)); };
     auto out = [&] { return layers_.back()->output_shape(); };
     auto recurrent = [&](Shape in, bool seq) -> LayerPtr {
@@ -32,7 +41,7 @@ Model::Model(const Config& c, int B, ParamStore& ps, Rng& dropout_rng) : B_(B) {
             add(std::make_unique<Flatten>("flatten", out(), B));
         }
     }
-    if (c.dropout > 0.0f) add(std::make_unique<Dropout>("dropout", out(), c.dropout, B, dropout_rng));
+    if (c.dropout > 0.0) add(std::make_unique<Dropout>("dropout", out(), float(c.dropout), B, dropout_rng));
     add(std::make_unique<Dense>("output", out(), 1, Activation::sigmoid, true, B, ps));
 }
 

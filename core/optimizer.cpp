@@ -5,6 +5,13 @@
 
 namespace attn {
 
+namespace {
+// Elementwise sqrt through std::sqrt, which IEEE makes exact everywhere. Eigen's vectorised
+// .sqrt() on SSE (with EIGEN_FAST_MATH) starts from _mm_rsqrt_ps, a hardware-specific
+// approximation that wasm emulates differently: it would break native/wasm bit-identity.
+float exact_sqrt(float x) { return std::sqrt(x); }
+}  // namespace
+
 std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& c, size_t n) {
     if (c.name == "adam") return std::make_unique<Adam>(c.learning_rate, n);
     if (c.name == "sgd") return std::make_unique<SGD>(c.learning_rate, c.momentum, n);
@@ -23,7 +30,7 @@ void Adam::update(Vec& p, const Vec& g) {
     const float alpha = lr_ * std::sqrt(1.0f - b2_pow_) / (1.0f - b1_pow_);
     m_.array() = b1_ * m_.array() + (1.0f - b1_) * g.array();
     v_.array() = b2_ * v_.array() + (1.0f - b2_) * g.array().square();
-    p.array() -= alpha * m_.array() / (v_.array().sqrt() + eps_);
+    p.array() -= alpha * m_.array() / (v_.array().unaryExpr(&exact_sqrt) + eps_);
 }
 
 SGD::SGD(float lr, float momentum, size_t n) : lr_(lr), momentum_(momentum), u_(Vec::Zero(Eigen::Index(n))) {}
@@ -38,7 +45,7 @@ RMSprop::RMSprop(float lr, size_t n, float rho, float eps)
 
 void RMSprop::update(Vec& p, const Vec& g) {
     s_.array() = rho_ * s_.array() + (1.0f - rho_) * g.array().square();
-    p.array() -= lr_ * g.array() / (s_.array().sqrt() + eps_);
+    p.array() -= lr_ * g.array() / (s_.array().unaryExpr(&exact_sqrt) + eps_);
 }
 
 }  // namespace attn

@@ -60,7 +60,7 @@ struct Trainer::State {
         Slot& first = slot(c.batch_size);  // declares every parameter
         ps.allocate();
         first.model->init(ps, init_rng);
-        opt = make_optimizer({c.optimizer, c.learning_rate, c.momentum}, ps.size());
+        opt = make_optimizer({c.optimizer, float(c.learning_rate), float(c.momentum)}, ps.size());
         backup = ps.values();
         order.resize(size_t(c.train_samples()));
         std::iota(order.begin(), order.end(), 0);
@@ -112,6 +112,7 @@ struct Trainer::State {
             diverge("the loss became " + std::string(std::isnan(l) ? "NaN" : "infinite"));
             return false;
         }
+        m.batch_loss = l;
         epoch_loss += double(l) * B;
         epoch_acc += double(binary_accuracy(p, s.y)) * B;
         epoch_seen += B;
@@ -251,6 +252,7 @@ Tensor Trainer::activations(const std::string& layer, const Tensor* inputs) {
         Shape shape;
         const Mat* a = layer == "input" ? &s.x : s.model->activation(layer, &shape);
         if (layer == "input") shape = S.in;
+        if (!a) throw std::logic_error("layer " + layer + " is listed but has no output");
         return to_tensor(*a, shape, s.model->batch());
     }
     // Custom inputs: validate the shape, then run a model built for their batch size.
@@ -280,6 +282,7 @@ Tensor Trainer::activations(const std::string& layer, const Tensor* inputs) {
     model.forward(x, false);
     Shape shape;
     const Mat* a = model.activation(layer, &shape);
+    if (!a) throw std::logic_error("layer " + layer + " is listed but has no output");
     return to_tensor(*a, shape, n);
 }
 

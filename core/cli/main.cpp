@@ -31,7 +31,7 @@ void set_flag(Config& c, const ConfigField& f, const std::string& v) {
     else if (f.text) c.*f.text = v;
     else if (f.number) {
         char* end = nullptr;
-        const float r = std::strtof(v.c_str(), &end);
+        const double r = std::strtod(v.c_str(), &end);
         if (v.empty() || *end) throw ConfigError(f.name, "expected a number (got '" + v + "')");
         c.*f.number = r;
     } else if (f.boolean) {
@@ -66,6 +66,8 @@ void usage(FILE* out) {
     for (const auto& f : config_fields())
         std::fprintf(out, "  --%-26s %s\n", (flag_name(f.name) + " V").c_str(), f.help);
     std::fprintf(out, "  --quiet                      print only the final attention\n"
+                      "  --trace N                    train N single steps; print each batch loss and the\n"
+                      "                               final attention as JSON with exact float values\n"
                       "  --help                       this text\n\n"
                       "Defaults are the seed's: dense N=10000, 20 epochs, validation 0.5, input_dim 32,\n"
                       "attention column 1, Dense(64); recurrent N=300000, 1 epoch, validation 0.1,\n"
@@ -84,12 +86,37 @@ void bar_chart(const std::vector<float>& v, const char* label, int mark) {
     }
 }
 
+// Exact floats: %.9g round-trips every float32.
+void print_floats(const char* name, const float* v, size_t n) {
+    std::printf("\"%s\": [", name);
+    for (size_t i = 0; i < n; ++i) std::printf("%s%.9g", i ? ", " : "", double(v[i]));
+    std::printf("]");
+}
+
+int trace(Trainer& t, int steps) {
+    if (steps < 1) throw ConfigError("trace", "must be a positive number of steps (got " + std::to_string(steps) + ")");
+    std::vector<float> losses;
+    for (int i = 0; i < steps; ++i) {
+        const Metrics m = t.step(1);
+        if (m.status == Status::done || m.status == Status::diverged) break;
+        losses.push_back(m.batch_loss);
+    }
+    const Tensor a = t.attention();
+    std::printf("{");
+    print_floats("batch_loss", losses.data(), losses.size());
+    std::printf(", ");
+    print_floats("attention", a.data.data(), a.data.size());
+    std::printf("}\n");
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     std::string preset = "dense";
     std::vector<std::pair<const ConfigField*, std::string>> given;
     bool quiet = false;
+    std::string trace_steps;  // --trace N: print per-step losses and the attention as JSON
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--help" || a == "-h") {
@@ -98,6 +125,14 @@ int main(int argc, char** argv) {
         }
         if (a == "--quiet") {
             quiet = true;
+            continue;
+        }
+        if (a == "--trace") {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "attention: --trace needs a number of steps (see --help)\n");
+                return 2;
+            }
+            trace_steps = argv[++i];
             continue;
         }
         if (a.rfind("--", 0) != 0) {
@@ -120,6 +155,7 @@ int main(int argc, char** argv) {
         Config c = defaults_for(preset);
         for (const auto& [f, value] : given) set_flag(c, *f, value);
         Trainer trainer(c);
+        if (!trace_steps.empty()) return trace(trainer, to_int("trace", trace_steps));
         if (!quiet) {
             std::printf("%-18s %-12s %-16s %10s\n", "Layer", "Type", "Output shape", "Params");
             for (const auto& r : trainer.summary())

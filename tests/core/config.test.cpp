@@ -74,12 +74,12 @@ TEST_CASE("config: defaults_for(dense) is the dense example", "[config]") {
     CHECK(c.samples == 10000);
     CHECK(c.epochs == 20);
     CHECK(c.batch_size == 64);
-    CHECK(c.validation_split == 0.5f);
+    CHECK(c.validation_split == 0.5);
     CHECK(c.input_dim == 32);
     CHECK(c.attention_column == 1);
     CHECK(c.units == 64);
     CHECK(c.optimizer == "adam");
-    CHECK(c.learning_rate == 0.001f);
+    CHECK(c.learning_rate == 0.001);
     CHECK(c.loss == "binary_crossentropy");
     CHECK(c.dropout == 0.0f);
 }
@@ -93,7 +93,7 @@ TEST_CASE("config: defaults_for(recurrent presets) is the recurrent example", "[
         CHECK(c.samples == 300000);
         CHECK(c.epochs == 1);
         CHECK(c.batch_size == 64);
-        CHECK(c.validation_split == 0.1f);
+        CHECK(c.validation_split == 0.1);
         CHECK(c.input_dim == 2);
         CHECK(c.time_steps == 20);
         CHECK(c.attention_column == 10);
@@ -101,7 +101,7 @@ TEST_CASE("config: defaults_for(recurrent presets) is the recurrent example", "[
         CHECK(c.test_samples == 300);
         CHECK(c.optimizer == "adam");
         CHECK(c.loss == "binary_crossentropy");
-        CHECK(c.learning_rate == 0.001f);
+        CHECK(c.learning_rate == 0.001);
     }
     CHECK(defaults_for("gru_before").gru());
     CHECK(defaults_for("gru_before").attention_before());
@@ -125,15 +125,15 @@ TEST_CASE("config: defaults_for an unknown preset names it", "[config]") {
 TEST_CASE("config: validation split is Keras's floor split (last fraction held out)", "[config]") {
     // Keras: split_at = floor(n * (1 - validation_split)) computed with Python floats;
     // train = x[:split_at], validation = x[split_at:]. Expected values worked out by hand.
-    struct Case { int n; float split; int train, val; };
+    struct Case { int n; double split; int train, val; };
     const Case cases[] = {
-        {10000, 0.5f, 5000, 5000},  // the dense example
-        {101, 0.1f, 90, 11},        // floor(90.9) = 90
-        {7, 0.5f, 3, 4},            // floor(3.5) = 3
-        {100, 0.0f, 100, 0},        // no validation
-        {300000, 0.1f, 270000, 30000},  // the recurrent example: 0.9 * 300000 is exactly 270000
-        {10, 0.1f, 9, 1},           // 10 * 0.9 = 9 in Keras
-        {100, 0.3f, 70, 30},        // 100 * 0.7 = 70 in Keras
+        {10000, 0.5, 5000, 5000},  // the dense example
+        {101, 0.1, 90, 11},        // floor(90.9) = 90
+        {7, 0.5, 3, 4},            // floor(3.5) = 3
+        {100, 0.0, 100, 0},        // no validation
+        {300000, 0.1, 270000, 30000},  // the recurrent example: 0.9 * 300000 is exactly 270000
+        {10, 0.1, 9, 1},           // 10 * 0.9 = 9 in Keras
+        {100, 0.3, 70, 30},        // 100 * 0.7 = 70 in Keras
     };
     for (const auto& k : cases) {
         Config c = dense();
@@ -236,7 +236,7 @@ TEST_CASE("config: learning_rate must be finite and positive", "[config]") {
     expect_trainer_rejects(c, "learning_rate", {"(got -1)"});
 }
 
-TEST_CASE("config: validation_split must be in [0, 1)", "[config]") {
+TEST_CASE("config: validation_split must be at least 0 and below 1", "[config]") {
     Config c = dense();
     c.validation_split = -0.1f;
     expect_trainer_rejects(c, "validation_split", {"-0.1"});
@@ -275,7 +275,7 @@ TEST_CASE("config: unknown preset, optimizer and loss are named", "[config]") {
     }
 }
 
-TEST_CASE("config: dropout and momentum must be in [0, 1)", "[config]") {
+TEST_CASE("config: dropout and momentum must be at least 0 and below 1", "[config]") {
     Config c = dense();
     c.dropout = 1.0f;
     expect_trainer_rejects(c, "dropout", {"(got 1)"});
