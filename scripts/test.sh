@@ -12,7 +12,10 @@ export NODE_PATH=/usr/share/nodejs
 suite_core_native() { ctest --test-dir build/native --no-tests=error --output-on-failure; }
 suite_core_wasm()   { ctest --test-dir build/wasm --no-tests=error --output-on-failure; }
 
-SUITES=(core_native core_wasm)
+# The wasm module's JS API under Node's test runner (needs both builds: it compares them).
+suite_wasm_api()    { node --test tests/wasm/; }
+
+SUITES=(core_native core_wasm wasm_api)
 
 # ---- runner ---------------------------------------------------------------------------------
 declare -A RESULT

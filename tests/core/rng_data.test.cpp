@@ -9,7 +9,7 @@
 
 using namespace attn;
 
-TEST_CASE("Rng: same seed and stream give the same numbers; others differ", "[rng]") {
+TEST_CASE("Rng: same seed and stream give the same numbers, others differ", "[rng]") {
     Rng a(123, Stream::data), b(123, Stream::data), c(124, Stream::data), d(123, Stream::init);
     bool c_differs = false, d_differs = false;
     for (int i = 0; i < 100; ++i) {

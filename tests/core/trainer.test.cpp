@@ -304,7 +304,7 @@ TEST_CASE("trainer: no validation entries when validation_split is 0", "[trainer
     CHECK(std::isnan(t.metrics().val_loss));
 }
 
-TEST_CASE("trainer: done after the configured epochs; further steps do nothing", "[trainer][loop]") {
+TEST_CASE("trainer: done after the configured epochs, then further steps do nothing", "[trainer][loop]") {
     Config c = small_dense();
     c.epochs = 2;
     Trainer t(c);

@@ -1,0 +1,40 @@
+// Same numbers everywhere: for the same config and seed, the loss of each of 200 steps and
+// the final attention are bit-identical between the native build (the CLI's --trace) and
+// the wasm build. Both use Eigen's 4-float SSE2 kernels, the project's own RNG and no libm
+// call whose result differs between glibc and musl.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { loadModule, root, withTrainer } from './module.mjs';
+
+const M = await loadModule();
+const cli = path.join(root, 'build/native/attention');
+
+const configs = [
+  { preset: 'dense', seed: 3 },
+  { preset: 'dense', seed: 4, optimizer: 'rmsprop', dropout: 0.2, loss: 'mse' },
+  { preset: 'lstm_after', samples: 20000, seed: 5 },
+  { preset: 'lstm_before', samples: 20000, seed: 6, single_attention_vector: true },
+  { preset: 'gru_after', samples: 20000, seed: 7, dropout: 0.1 },
+  { preset: 'gru_before', samples: 20000, seed: 8, optimizer: 'sgd', momentum: 0.9, learning_rate: 0.05 },
+];
+
+const flags = (c) => Object.entries(c).flatMap(([k, v]) => [`--${k.replaceAll('_', '-')}`, String(v)]);
+
+for (const config of configs) {
+  test(`native and wasm agree bit for bit: ${JSON.stringify(config)}`, () => {
+    const native = JSON.parse(execFileSync(cli, [...flags(config), '--trace', '200'], { encoding: 'utf8' }));
+    withTrainer(M, config, (t) => {
+      const losses = [];
+      for (let i = 0; i < 200; i++) losses.push(t.step(1).batch_loss);
+      assert.equal(native.batch_loss.length, 200);
+      // %.9g round-trips a float32 exactly; Math.fround gives that float back.
+      for (let i = 0; i < 200; i++)
+        assert.equal(losses[i], Math.fround(native.batch_loss[i]), `step ${i + 1}: wasm ${losses[i]} native ${native.batch_loss[i]}`);
+      const a = t.getAttention().data;
+      assert.equal(a.length, native.attention.length);
+      for (let i = 0; i < a.length; i++) assert.equal(a[i], Math.fround(native.attention[i]), `attention[${i}]`);
+    });
+  });
+}

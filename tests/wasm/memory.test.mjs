@@ -1,0 +1,34 @@
+// Every object JS creates can be deleted: create/train/delete loops leave the heap flat.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { loadModule } from './module.mjs';
+
+const M = await loadModule();
+const tiny = { preset: 'gru_after', samples: 40, time_steps: 4, attention_column: 1, units: 4, batch_size: 8, test_samples: 4 };
+
+function cycle(config, i) {
+  const t = new M.Trainer({ ...config, seed: i });
+  t.step(2);
+  t.getAttention();
+  t.getWeights();
+  t.getActivations('attention_vec');
+  t.delete();
+}
+
+test('10,000 trainers created, trained and deleted leave the heap flat', () => {
+  for (let i = 0; i < 200; i++) cycle(tiny, i); // warm up allocator pools
+  const before = M.heapInUse();
+  for (let i = 0; i < 10000; i++) cycle(tiny, i);
+  const after = M.heapInUse();
+  assert.ok(after - before < 16 * 1024, `heap in use grew by ${after - before} bytes`);
+});
+
+test('errors free what they allocated', () => {
+  for (let i = 0; i < 100; i++) try { new M.Trainer({ samples: -1 }); } catch {}
+  const before = M.heapInUse();
+  for (let i = 0; i < 2000; i++) {
+    try { new M.Trainer({ preset: 'lstm_before', attention_column: 99 }); } catch {}
+    try { new M.Trainer({ nope: 1 }); } catch {}
+  }
+  assert.ok(M.heapInUse() - before < 16 * 1024, `heap grew by ${M.heapInUse() - before} bytes`);
+});
