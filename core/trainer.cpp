@@ -1,6 +1,7 @@
 #include "trainer.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <algorithm>
 #include <numeric>
@@ -88,10 +89,30 @@ struct Trainer::State {
     }
 
     void diverge(const std::string& why) {
-        ps.values() = backup;
         m.status = Status::diverged;
-        m.message = why + " at step " + std::to_string(m.step + 1) +
-                    "; training stopped with the last finite weights. Lower the learning rate and reset.";
+        m.message = "diverged: " + why + " at step " + std::to_string(m.step + 1) +
+                    "; training stopped (the weights are kept, all finite). Lower the learning rate and start again.";
+    }
+
+    // A finite loss can still have diverged: with too large a step the sigmoid saturates and
+    // Keras's clipped cross-entropy sits near 8 (from 0.69) with no gradient left. Training
+    // stops when the mean of the last kWindow batch losses exceeds kFactor times the first.
+    static constexpr int kWindow = 20;
+    static constexpr float kFactor = 4.0f;
+    float first_loss = 0.0f;
+    float recent[kWindow] = {};
+    bool exploded(float l) {
+        if (m.step == 0) first_loss = l;
+        recent[m.step % kWindow] = l;
+        if (m.step + 1 < kWindow || !(first_loss > 0.0f)) return false;
+        float mean = 0.0f;
+        for (float r : recent) mean += r / kWindow;
+        if (mean <= kFactor * first_loss) return false;
+        char why[160];
+        std::snprintf(why, sizeof why, "the loss rose from %.3g to %.3g (mean of the last %d batches)",
+                      double(first_loss), double(mean), kWindow);
+        diverge(why);
+        return true;
     }
 
     // One optimisation step on the next batch; false when training cannot go on.
@@ -108,10 +129,12 @@ struct Trainer::State {
         ps.zero_grad();
         const Mat& p = s.model->forward(s.x, true);
         const float l = loss_forward(loss, p, s.y);
-        if (!std::isfinite(l)) {
+        if (!std::isfinite(l)) {  // back to the weights of the last finite loss
+            ps.values() = backup;
             diverge("the loss became " + std::string(std::isnan(l) ? "NaN" : "infinite"));
             return false;
         }
+        if (exploded(l)) return false;
         m.batch_loss = l;
         epoch_loss += double(l) * B;
         epoch_acc += double(binary_accuracy(p, s.y)) * B;
@@ -121,6 +144,7 @@ struct Trainer::State {
         backup = ps.values();
         opt->update(ps.values(), ps.grads());
         if (!ps.values().allFinite()) {
+            ps.values() = backup;
             diverge("a weight became non-finite");
             return false;
         }

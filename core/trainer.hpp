@@ -36,6 +36,8 @@ struct Metrics {
     double samples_per_second = 0.0;  // over the last step()/train() call
     Status status = Status::ready;
     std::string message;              // why training stopped, when it did
+    // Diverged: the loss or a weight became non-finite (the weights of the last finite loss
+    // are restored), or the mean loss of the last 20 batches rose above 4x the first's.
 };
 
 struct History {  // one entry per completed epoch

@@ -166,13 +166,13 @@ int main(int argc, char** argv) {
         Metrics m;
         do {
             m = trainer.train(1);
-            if (!quiet)
+            if (!quiet && m.status != Status::diverged)
                 std::printf("Epoch %d/%d - loss: %.4f - acc: %.4f - val_loss: %.4f - val_acc: %.4f - %.0f samples/s\n",
                             m.epoch, c.epochs, m.loss, m.accuracy, m.val_loss, m.val_accuracy, m.samples_per_second);
             std::fflush(stdout);
         } while (m.status == Status::training);
         if (m.status == Status::diverged) {
-            std::fprintf(stderr, "attention: training diverged: %s\n", m.message.c_str());
+            std::fprintf(stderr, "attention: %s\n", m.message.c_str());
             return 1;
         }
         const Tensor a = trainer.attention();

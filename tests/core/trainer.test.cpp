@@ -887,3 +887,30 @@ TEST_CASE("trainer: a non-finite weight update stops training with the weights b
         CHECK(same_weights(t.weights(), initial));
     }
 }
+
+TEST_CASE("trainer: a saturating run (learning rate 10) is reported as diverged", "[trainer][divergence]") {
+    // Keras's clipped cross-entropy stays finite: the sigmoid saturates, the loss sits near 8
+    // (from 0.69) and no gradient is left. That must stop training, not pass as a run.
+    attn::Config c = attn::defaults_for("dense");
+    c.learning_rate = 10.0;
+    attn::Trainer t(c);
+    const attn::Metrics m = t.train(1);
+    REQUIRE(m.status == attn::Status::diverged);
+    CHECK_THAT(m.message, Catch::Matchers::Contains("loss rose from"));
+    CHECK(m.step < 79);  // stopped within the first epoch
+    for (const auto& w : t.weights())
+        for (float v : w.data) REQUIRE(std::isfinite(v));
+    CHECK(t.step(5).step == m.step);  // no further steps
+}
+
+TEST_CASE("trainer: the seed's runs never trip the divergence rule", "[trainer][divergence]") {
+    for (const char* preset : {"dense", "lstm_before"}) {
+        INFO(preset);
+        attn::Config c = attn::defaults_for(preset);
+        c.samples = 4000;
+        c.epochs = 3;
+        c.dropout = 0.3;
+        attn::Trainer t(c);
+        CHECK(t.train(3).status == attn::Status::done);
+    }
+}
