@@ -100,7 +100,7 @@ struct Trainer::State {
     static constexpr int kWindow = 20;
     static constexpr float kFactor = 4.0f;
     float first_loss = 0.0f;
-    float recent[kWindow] = {};
+    float recent[kWindow] = {}, recent_acc[kWindow] = {};  // the last batches' loss, accuracy
     bool exploded(float l) {
         if (m.step == 0) first_loss = l;
         recent[m.step % kWindow] = l;
@@ -135,9 +135,19 @@ struct Trainer::State {
             return false;
         }
         if (exploded(l)) return false;
+        const float acc = binary_accuracy(p, s.y);
+        recent_acc[m.step % kWindow] = acc;
+        const int n = int(std::min<long long>(m.step + 1, kWindow));
+        float rl = 0.0f, ra = 0.0f;
+        for (int i = 0; i < n; ++i) {
+            rl += recent[i];
+            ra += recent_acc[i];
+        }
         m.batch_loss = l;
+        m.recent_loss = rl / float(n);
+        m.recent_accuracy = ra / float(n);
         epoch_loss += double(l) * B;
-        epoch_acc += double(binary_accuracy(p, s.y)) * B;
+        epoch_acc += double(acc) * B;
         epoch_seen += B;
         loss_backward(loss, p, s.y, s.dp);
         s.model->backward(s.dp);
@@ -168,7 +178,7 @@ struct Trainer::State {
         }
         if (m.epoch >= cfg.epochs) {
             m.status = Status::done;
-            m.message = "trained " + std::to_string(m.epoch) + " epochs";
+            m.message = "trained " + std::to_string(m.epoch) + (m.epoch == 1 ? " epoch" : " epochs");
         }
     }
 

@@ -29,6 +29,8 @@ struct Metrics {
     int epoch = 0;             // completed epochs
     long long step = 0;        // batches trained in total
     float batch_loss = std::numeric_limits<float>::quiet_NaN();  // loss of the last batch
+    float recent_loss = std::numeric_limits<float>::quiet_NaN();     // mean over the last 20
+    float recent_accuracy = std::numeric_limits<float>::quiet_NaN(); //   batches (fewer at first)
     float loss = std::numeric_limits<float>::quiet_NaN();      // mean over the current epoch so far
     float accuracy = std::numeric_limits<float>::quiet_NaN();  //   (or the last one, at its end)
     float val_loss = std::numeric_limits<float>::quiet_NaN();  // last validation; NaN if none yet

@@ -54,6 +54,9 @@ export interface Metrics {
   step: number;
   /** Loss of the last batch trained. */
   batch_loss: number;
+  /** Mean loss and accuracy over the last 20 batches (fewer at the start): a smooth curve. */
+  recent_loss: number;
+  recent_accuracy: number;
   /** Mean over the current epoch so far (or the last one, at its end). */
   loss: number;
   accuracy: number;

@@ -139,6 +139,8 @@ val metrics_to(const Metrics& m) {
     o.set("epoch", m.epoch);
     o.set("step", double(m.step));
     o.set("batch_loss", m.batch_loss);
+    o.set("recent_loss", m.recent_loss);
+    o.set("recent_accuracy", m.recent_accuracy);
     o.set("loss", m.loss);
     o.set("accuracy", m.accuracy);
     o.set("val_loss", m.val_loss);
