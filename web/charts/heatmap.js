@@ -1,0 +1,72 @@
+// A heatmap (chartjs-chart-matrix) with the viridis map: rows x columns of values, colour
+// scaled to [0, max]. Used for the per-dimension attention (time x dimension) and for the
+// attention over training (snapshot x position).
+import { viridis } from './colors.js';
+import { baseOptions, makeChart } from './common.js';
+
+// Integer ticks only (cells sit at integers), at most ~10 of them.
+function integerTicks(count) {
+  return (axis) => {
+    const n = count();
+    const step = Math.max(1, Math.ceil(n / 10));
+    axis.ticks = [];
+    for (let v = 0; v < n; v += step) axis.ticks.push({ value: v });
+  };
+}
+
+export class Heatmap {
+  constructor(canvas, { xTitle, yTitle, yLabel = (i) => String(i) }) {
+    this.max = 1;
+    this.rows = 0;
+    this.cols = 0;
+    this.yLabel = yLabel;
+    this.chart = makeChart(canvas, {
+      type: 'matrix',
+      data: {
+        datasets: [{
+          label: 'attention',
+          data: [],
+          backgroundColor: (ctx) => viridis((ctx.raw?.v ?? 0) / this.max),
+          borderWidth: 0,
+          width: ({ chart }) => Math.max(1, (chart.chartArea?.width ?? 0) / Math.max(1, this.cols)),
+          height: ({ chart }) => Math.max(1, (chart.chartArea?.height ?? 0) / Math.max(1, this.rows)),
+        }],
+      },
+      options: baseOptions({
+        scales: {
+          x: { type: 'linear', offset: false, min: -0.5, max: 0.5, title: { display: true, text: xTitle },
+               afterBuildTicks: integerTicks(() => this.cols), ticks: { callback: (v) => v }, grid: { display: false } },
+          y: { type: 'linear', offset: false, reverse: true, min: -0.5, max: 0.5, title: { display: true, text: yTitle },
+               afterBuildTicks: integerTicks(() => this.rows), ticks: { callback: (v) => this.yLabel(v) }, grid: { display: false } },
+        },
+        plugins: {
+          legend: { display: false },
+          tooltip: {
+            callbacks: {
+              title: () => '',
+              label: (ctx) => `${yTitle} ${this.yLabel(ctx.raw.y)}, ${xTitle} ${ctx.raw.x}: ${ctx.raw.v.toFixed(3)}`,
+            },
+          },
+        },
+      }),
+    });
+  }
+
+  // rows: array of arrays (each of length cols).
+  update(rows) {
+    const data = [];
+    let max = 0;
+    rows.forEach((row, y) => row.forEach((v, x) => {
+      data.push({ x, y, v });
+      if (v > max) max = v;
+    }));
+    this.rows = rows.length;
+    this.cols = rows[0]?.length ?? 0;
+    this.max = max > 0 ? max : 1;
+    const { x, y } = this.chart.options.scales;
+    x.max = this.cols - 0.5;
+    y.max = this.rows - 0.5;
+    this.chart.data.datasets[0].data = data;
+    this.chart.update('none');
+  }
+}
