@@ -28,6 +28,7 @@ const state = {
   validation: { val_loss: [], val_accuracy: [] },
   snapshots: [],     // { step, epoch, values }
   scrub: null,       // chosen snapshot index, or null to follow the latest
+  rate: 0,           // samples per second, smoothed
   dirty: new Set(),  // what to redraw on the next frame
   newPoints: [],     // points not yet drawn
 };
@@ -259,6 +260,7 @@ function onConfigured({ config, summary, samples, stepsPerEpoch, totalSteps }) {
   state.newPoints = [];
   state.snapshots = [];
   state.scrub = null;
+  state.rate = 0;
   state.validation = { val_loss: [], val_accuracy: [] };
   charts.loss.reset(config.epochs);
   charts.accuracy.reset(config.epochs);
@@ -275,6 +277,9 @@ function onProgress({ metrics, attention, positions, history, points, snapshots 
   state.metrics = metrics;
   state.attention = attention;
   state.positions = positions;
+  // samples/s of one request is noisy: show a moving average.
+  if (metrics.samples_per_second > 0)
+    state.rate = state.rate ? 0.8 * state.rate + 0.2 * metrics.samples_per_second : metrics.samples_per_second;
   state.validation = history;
   state.points.push(...points);
   state.newPoints.push(...points);
@@ -286,7 +291,7 @@ function onProgress({ metrics, attention, positions, history, points, snapshots 
   if (metrics.status === 'done' || metrics.status === 'diverged') {
     state.playing = false;
     if (metrics.status === 'done') setStatus(`Training done: ${metrics.message}.`, 'good');
-    else setStatus(`Training diverged: ${metrics.message}`, 'bad');
+    else setStatus(`Training ${metrics.message}`, 'bad'); // "diverged: the loss rose ..." 
   } else if (!state.playing) {
     setStatus(metrics.step ? 'Paused.' : 'Ready: press Play.');
   }
@@ -328,7 +333,7 @@ function drawProgress() {
   const shown = {
     epoch: `${m.epoch} / ${epochs}`,
     step: String(m.step),
-    samples_per_second: m.samples_per_second > 0 ? Math.round(m.samples_per_second).toLocaleString('en') : '–',
+    samples_per_second: state.rate ? Math.round(state.rate).toLocaleString('en') : '–',
     loss: fmt(m.loss),
     accuracy: fmt(m.accuracy),
     val_loss: fmt(m.val_loss),
