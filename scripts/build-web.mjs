@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+// Assemble the static site in dist/: the page (web/), the wasm module (build/wasm/attention.mjs
+// + attention.wasm) and the front-end packages in dist/vendor/ with their licenses. Every path
+// in the output is relative, so the folder works copied to any static host.
+//
+// Usage: node scripts/build-web.mjs [--out dist] [--web web] [--wasm build/wasm]
+// Run scripts/build.sh (the wasm build) first.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+// Module files beside the page, and the vendor files the page loads with classic <script> tags.
+const MODULE_FILES = ['attention.mjs', 'attention.wasm'];
+const VENDOR = [
+  // [package, file in the package, name in dist/vendor/, optional]
+  ['chart.js', 'dist/chart.umd.js', 'chart.umd.js'],
+  ['chart.js', 'dist/chart.umd.js.map', 'chart.umd.js.map', true],
+  ['chartjs-chart-matrix', 'dist/chartjs-chart-matrix.min.js', 'chartjs-chart-matrix.min.js'],
+  ['chartjs-chart-matrix', 'dist/chartjs-chart-matrix.min.js.map', 'chartjs-chart-matrix.min.js.map', true],
+];
+const LICENSE_NAMES = ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'LICENCE', 'LICENCE.md', 'license', 'license.md'];
+
+function fail(msg) {
+  console.error(`[build-web] error: ${msg}`);
+  process.exit(1);
+}
+
+function parseArgs(argv) {
+  const opts = { out: 'dist', web: 'web', wasm: 'build/wasm' };
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--(out|web|wasm)(?:=(.*))?$/.exec(argv[i]);
+    if (!m) fail(`unknown argument ${argv[i]} (usage: build-web.mjs [--out dist] [--web web] [--wasm build/wasm])`);
+    const value = m[2] ?? argv[++i];
+    if (!value) fail(`--${m[1]} needs a value`);
+    opts[m[1]] = value;
+  }
+  for (const k of Object.keys(opts)) opts[k] = path.resolve(root, opts[k]);
+  return opts;
+}
+
+// Copy a tree, keeping subfolders; returns the number of files copied.
+function copyTree(src, dest) {
+  let n = 0;
+  fs.mkdirSync(dest, { recursive: true });
+  for (const e of fs.readdirSync(src, { withFileTypes: true })) {
+    const s = path.join(src, e.name), d = path.join(dest, e.name);
+    if (e.isDirectory()) n += copyTree(s, d);
+    else if (e.isFile() || (e.isSymbolicLink() && fs.statSync(s).isFile())) {
+      fs.copyFileSync(s, d);
+      n++;
+    }
+  }
+  return n;
+}
+
+const opts = parseArgs(process.argv.slice(2));
+const rel = (p) => path.relative(root, p) || '.';
+const t0 = performance.now();
+
+// ---- check the inputs before touching the output ---------------------------------------------
+for (const f of MODULE_FILES) {
+  const p = path.join(opts.wasm, f);
+  if (!fs.existsSync(p)) {
+    fail(`${rel(p)} is missing: build the wasm module first (bash scripts/build.sh wasm, or npm run build)`);
+  }
+}
+if (!fs.existsSync(path.join(opts.web, 'index.html'))) {
+  fail(`${rel(path.join(opts.web, 'index.html'))} is missing: there is no page to build`);
+}
+const vendorSources = [];
+for (const [pkg, file, name, optional] of VENDOR) {
+  const p = path.join(root, 'node_modules', pkg, file);
+  if (!fs.existsSync(p)) {
+    if (optional) continue;
+    fail(`${rel(p)} is missing: install the npm packages (bash scripts/setup.sh, or npm install)`);
+  }
+  vendorSources.push([p, name]);
+}
+const licenses = [];
+for (const pkg of new Set(VENDOR.map(([pkg]) => pkg))) {
+  const dir = path.join(root, 'node_modules', pkg);
+  const lic = LICENSE_NAMES.find((n) => fs.existsSync(path.join(dir, n)));
+  if (!lic) fail(`no license file found in ${rel(dir)}`);
+  licenses.push([path.join(dir, lic), `${pkg}.${lic}`]);
+}
+
+// ---- write dist/ ------------------------------------------------------------------------------
+if (opts.out === root || opts.out === opts.web || !opts.out.startsWith(root + path.sep)) {
+  fail(`refusing to clean ${opts.out}: the output must be a folder inside the project`);
+}
+fs.rmSync(opts.out, { recursive: true, force: true });
+const pageFiles = copyTree(opts.web, opts.out);
+for (const f of MODULE_FILES) fs.copyFileSync(path.join(opts.wasm, f), path.join(opts.out, f));
+const vendorDir = path.join(opts.out, 'vendor');
+fs.mkdirSync(vendorDir, { recursive: true });
+for (const [src, name] of [...vendorSources, ...licenses]) fs.copyFileSync(src, path.join(vendorDir, name));
+
+const bytes = (function size(dir) {
+  let s = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    s += e.isDirectory() ? size(p) : fs.statSync(p).size;
+  }
+  return s;
+})(opts.out);
+console.log(
+  `[build-web] ${rel(opts.out)}/: ${pageFiles} page files, ${MODULE_FILES.length} module files, ` +
+  `${vendorSources.length + licenses.length} vendor files (${(bytes / 1024).toFixed(0)} KiB) ` +
+  `in ${(performance.now() - t0).toFixed(0)} ms`);

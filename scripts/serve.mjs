@@ -1,0 +1,183 @@
+#!/usr/bin/env node
+// A dependency-free static file server for dist/, bound to 127.0.0.1 only.
+//
+//   node scripts/serve.mjs [--port 8080] [--root dist]
+//
+// For tests: import { serve } from './serve.mjs';
+//   const { url, port, close } = await serve({ root: 'dist', port: 0 });   // 0: any free port
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const HOST = '127.0.0.1';
+
+export const MIME_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/plain; charset=utf-8',
+  '.woff2': 'font/woff2',
+};
+
+function send(res, status, body, headers = {}) {
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
+    ...headers,
+  });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+// The file a request path maps to, or null when it does not exist or lies outside the root.
+function resolveFile(rootReal, urlPath) {
+  let decoded;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null;                                // malformed percent-encoding
+  }
+  if (decoded.includes('\0')) return null;
+  let file = path.resolve(rootReal, '.' + path.posix.normalize('/' + decoded));
+  const inside = (p) => p === rootReal || p.startsWith(rootReal + path.sep);
+  if (!inside(file)) return null;
+  let stat;
+  try {
+    stat = fs.statSync(file);
+    if (stat.isDirectory()) {
+      file = path.join(file, 'index.html');
+      stat = fs.statSync(file);
+    }
+    // Symbolic links must not lead out of the root either.
+    const real = fs.realpathSync(file);
+    if (!inside(real) || !stat.isFile()) return null;
+  } catch {
+    return null;
+  }
+  return { file, stat };
+}
+
+function handler(rootReal) {
+  return (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      send(res, 405, 'Method Not Allowed\n', { Allow: 'GET, HEAD' });
+      return;
+    }
+    const urlPath = (req.url || '/').split(/[?#]/, 1)[0];
+    const found = urlPath.startsWith('/') ? resolveFile(rootReal, urlPath) : null;
+    if (!found) {
+      send(res, 404, 'Not Found\n');
+      return;
+    }
+    const type = MIME_TYPES[path.extname(found.file).toLowerCase()] || 'application/octet-stream';
+    res.writeHead(200, {
+      'Content-Type': type,
+      'Content-Length': found.stat.size,
+      'Cache-Control': 'no-cache',
+      'Last-Modified': found.stat.mtime.toUTCString(),
+      'X-Content-Type-Options': 'nosniff',
+    });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    const stream = fs.createReadStream(found.file);
+    stream.on('error', () => res.destroy());
+    stream.pipe(res);
+  };
+}
+
+/** Serve `root` on 127.0.0.1. Resolves to { url, port, close } once listening. */
+export async function serve({ root, port = 0 } = {}) {
+  if (!root) throw new Error('serve: root is required');
+  let rootReal;
+  try {
+    rootReal = fs.realpathSync(path.resolve(root));
+  } catch {
+    throw new Error(`serve: ${root} does not exist (run node scripts/build-web.mjs first)`);
+  }
+  if (!fs.statSync(rootReal).isDirectory()) throw new Error(`serve: ${root} is not a folder`);
+  const server = http.createServer(handler(rootReal));
+  const sockets = new Set();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const actual = server.address().port;
+  return {
+    url: `http://${HOST}:${actual}/`,
+    port: actual,
+    server,
+    close: () => new Promise((resolve) => {
+      server.close(() => resolve());
+      for (const s of sockets) s.destroy();      // don't wait for keep-alive connections
+    }),
+  };
+}
+
+// ---- command line ------------------------------------------------------------------------------
+const isMain = process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
+if (isMain) {
+  const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const usage = 'usage: node scripts/serve.mjs [--port 8080] [--root dist]';
+  let port = 8080;
+  let root = path.join(projectRoot, 'dist');
+  const args = process.argv.slice(2);
+  for (let i = 0; i < args.length; i++) {
+    const m = /^--(port|root)(?:=(.*))?$/.exec(args[i]);
+    if (args[i] === '--help' || args[i] === '-h') {
+      console.log(usage);
+      process.exit(0);
+    }
+    if (!m) {
+      console.error(`serve: unknown argument ${args[i]}\n${usage}`);
+      process.exit(2);
+    }
+    const value = m[2] ?? args[++i];
+    if (value === undefined) {
+      console.error(`serve: --${m[1]} needs a value\n${usage}`);
+      process.exit(2);
+    }
+    if (m[1] === 'port') {
+      port = Number(value);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        console.error(`serve: --port must be an integer 0..65535 (got ${value})`);
+        process.exit(2);
+      }
+    } else {
+      root = path.resolve(process.cwd(), value);
+    }
+  }
+  try {
+    const s = await serve({ root, port });
+    console.log(`Serving on ${s.url}`);
+    const stop = () => s.close().then(() => process.exit(0));
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  } catch (e) {
+    const msg = e.code === 'EADDRINUSE' ? `port ${port} is already in use (try --port 0 or another port)` : e.message;
+    console.error(`serve: ${msg}`);
+    process.exit(1);
+  }
+}
