@@ -71,7 +71,7 @@ export async function launch({ viewport = { width: 1280, height: 900 }, initScri
   await context.route('**/*', (route) => {
     const url = route.request().url();
     if (isLocal(url)) return route.continue();
-    external.push(url);
+    if (!external.includes(url)) external.push(url);
     return route.abort('blockedbyclient');
   });
   // Requests the router might not see (e.g. from a worker) are still recorded here.

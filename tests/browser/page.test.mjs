@@ -5,9 +5,13 @@
 //
 // Run: node scripts/build-web.mjs && node --test tests/browser/
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { serve } from '../../scripts/serve.mjs';
 import {
-  attentionPeak, launch, longTaskObserver, lossRows, maxSpeed, metric, openPage, pause, play,
+  attentionPeak, distDir, launch, longTaskObserver, lossRows, maxSpeed, metric, openPage, pause, play,
   reopenLossTable, screenshotPath, serveDist, setField, statusText, waitForStatus, waitForStep,
   waitLossRows, waitRebuilt,
 } from './helpers.mjs';
@@ -126,6 +130,24 @@ describe('page', { concurrency: false }, () => {
       t.diagnostic(`${errors.length} errors, ${external.length} external requests`);
     }));
 
+  test('dist/ works from a sub-folder of a static host (relative paths only)', { timeout: 60_000 }, async (t) => {
+    const host = fs.mkdtempSync(path.join(os.tmpdir(), 'attention-host-'));
+    fs.cpSync(distDir, path.join(host, 'some', 'folder'), { recursive: true });
+    const sub = await serve({ root: host, port: 0 });
+    const s = await launch();
+    try {
+      await openPage(s.page, `${sub.url}some/folder/`);
+      await s.page.waitForTimeout(500);
+      assert.deepEqual(s.errors, [], `errors on the page:\n${s.errors.join('\n')}`);
+      assert.deepEqual(s.external, [], `requests left 127.0.0.1: ${s.external.join(', ')}`);
+      t.diagnostic(`ready at ${sub.url}some/folder/`);
+    } finally {
+      await s.close();
+      await sub.close();
+      fs.rmSync(host, { recursive: true, force: true });
+    }
+  });
+
   test('dense: plays to the end, attention peaks at the expected position, loss goes down',
     { timeout: 180_000 }, (t) =>
       onPage(t, async ({ page }) => {
@@ -229,7 +251,8 @@ describe('page', { concurrency: false }, () => {
         await page.press(sel, 'Tab');
         await page.waitForSelector('#error-learning_rate', { state: 'hidden', timeout: 5_000 });
         assert.notEqual(await page.getAttribute(sel, 'aria-invalid'), 'true');
-        assert.ok(await page.isEnabled('#play'), '#play is enabled again');
+        await page.waitForFunction(() => !document.querySelector('#play').disabled, null, { timeout: 15_000 })
+          .catch(() => { throw new Error('#play is not enabled again after a good value'); });
         t.diagnostic(`message for "${bad}": ${message}`);
       }));
   }
