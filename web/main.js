@@ -6,7 +6,7 @@ import { MSG } from './protocol.js';
 import { SETTINGS, SPEED, defaultFor, parse, toConfig, isRecurrent } from './settings.js';
 import { CurveChart } from './charts/line.js';
 import { BarChart } from './charts/bars.js';
-import { Heatmap } from './charts/heatmap.js';
+import { Heatmap, RasterHeatmap } from './charts/heatmap.js';
 import { viridisGradient } from './charts/colors.js';
 
 const $ = (id) => document.getElementById(id);
@@ -42,7 +42,7 @@ const charts = {
   heatmap: new Heatmap($('chart-heatmap'), { xTitle: 'dimension', yTitle: 'time step' }),
   loss: new CurveChart($('chart-loss'), { label: 'loss' }),
   accuracy: new CurveChart($('chart-accuracy'), { label: 'accuracy', yMax: 1 }),
-  history: new Heatmap($('chart-history'), {
+  history: new RasterHeatmap($('chart-history'), {
     xTitle: 'position', yTitle: 'epoch',
     yLabel: (row) => (state.snapshots[row] ? state.snapshots[row].epoch.toFixed(2) : ''),
   }),
@@ -287,7 +287,7 @@ function onProgress({ metrics, attention, positions, history, points, snapshots 
     state.snapshots.push(...snapshots);
     state.dirty.add('history');
   }
-  state.dirty.add('progress').add('attention').add('curves');
+  state.dirty.add('progress').add('attention').add('curves').add('heatmap');
   if (metrics.status === 'done' || metrics.status === 'diverged') {
     state.playing = false;
     if (metrics.status === 'done') setStatus(`Training done: ${metrics.message}.`, 'good');
@@ -307,13 +307,34 @@ function requestFrame() {
   requestAnimationFrame(frame);
 }
 
-function frame() {
+// The cheap views redraw every frame. The costly ones (5 to 30 ms each on a slow machine)
+// redraw at most one per frame, in turn, and each at most every `every` ms: they change
+// slowly, and a frame's work must stay well below 50 ms.
+const HEAVY = {
+  curves: { draw: () => drawCurves(), every: 100, last: 0 },
+  heatmap: { draw: () => drawHeatmap(), every: 250, last: 0 },
+  history: { draw: () => drawHistory(), every: 500, last: 0 },
+};
+const HEAVY_ORDER = Object.keys(HEAVY);
+let heavyTurn = 0;
+
+function frame(now) {
   frameRequested = false;
-  if (state.dirty.has('progress')) drawProgress();
-  if (state.dirty.has('attention')) drawAttention();
-  if (state.dirty.has('curves')) drawCurves();
-  if (state.dirty.has('history')) drawHistory();
-  state.dirty.clear();
+  if (state.dirty.delete('progress')) drawProgress();
+  if (state.dirty.delete('attention')) drawAttention();
+  const finished = !state.playing; // when training stops, catch up without waiting
+  for (let k = 0; k < HEAVY_ORDER.length; k++) {
+    const name = HEAVY_ORDER[(heavyTurn + k) % HEAVY_ORDER.length];
+    const view = HEAVY[name];
+    if (state.dirty.has(name) && (finished || now - view.last >= view.every)) {
+      state.dirty.delete(name);
+      view.draw();
+      view.last = now;
+      heavyTurn = (heavyTurn + k + 1) % HEAVY_ORDER.length;
+      break;
+    }
+  }
+  if (state.dirty.size) requestFrame(); // the rest on the next frames
   if (state.playing && !state.inFlight && state.ready) {
     state.inFlight = true;
     send(MSG.TICK, { batches: state.speed });
@@ -331,7 +352,7 @@ function drawProgress() {
   const total = state.run.totalSteps;
   const epochs = state.run.config.epochs;
   const shown = {
-    epoch: `${m.epoch} / ${epochs}`,
+    epoch: String(m.epoch),
     step: String(m.step),
     samples_per_second: state.rate ? Math.round(state.rate).toLocaleString('en') : '–',
     loss: fmt(m.loss),
@@ -340,6 +361,7 @@ function drawProgress() {
     val_accuracy: fmt(m.val_accuracy),
   };
   for (const [key, text] of Object.entries(shown)) document.querySelector(`#progress [data-metric="${key}"]`).textContent = text;
+  $('epochs-total').textContent = String(epochs);
   $('progress-bar').value = total ? m.step / total : 0;
 }
 
@@ -357,7 +379,11 @@ function drawAttention() {
   $('attention-detail').textContent = `Its weight there is ${values[peak].toFixed(3)}; spread evenly over the ${values.length} ${where} it would be ${(1 / values.length).toFixed(3)}. Averaged over ${config.test_samples} held-out examples${state.attention.shape.length > 1 ? ' and the dimensions' : ''}.`;
   const table = $('attention-data');
   if (table.open) fillTable(table, values.map((v, i) => [i === expected ? `${i} ★` : String(i), v.toFixed(4)]));
+}
 
+function drawHeatmap() {
+  const { config } = state.run;
+  const expected = config.attention_column;
   const perDimension = config.preset !== 'dense' && !config.single_attention_vector;
   $('heatmap-figure').hidden = !perDimension;
   if (perDimension) {

@@ -14,12 +14,17 @@ const STOPS = [
   [31, 158, 137], [53, 183, 121], [109, 205, 89], [180, 222, 44], [253, 231, 37],
 ];
 
-export function viridis(t) {
+// t in [0, 1] -> [r, g, b] in 0..255.
+export function viridisRGB(t) {
   const x = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0)) * (STOPS.length - 1);
   const i = Math.min(STOPS.length - 2, Math.floor(x));
   const f = x - i;
-  const c = STOPS[i].map((a, k) => Math.round(a + f * (STOPS[i + 1][k] - a)));
-  return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+  return STOPS[i].map((a, k) => Math.round(a + f * (STOPS[i + 1][k] - a)));
+}
+
+export function viridis(t) {
+  const [r, g, b] = viridisRGB(t);
+  return `rgb(${r}, ${g}, ${b})`;
 }
 
 // A CSS gradient of the same map, for the legend strip.

@@ -1,7 +1,7 @@
-// A heatmap (chartjs-chart-matrix) with the viridis map: rows x columns of values, colour
-// scaled to [0, max]. Used for the per-dimension attention (time x dimension) and for the
-// attention over training (snapshot x position).
-import { viridis } from './colors.js';
+// Heatmaps with the viridis map: rows x columns of values, colour scaled to [0, max].
+// Heatmap (chartjs-chart-matrix, a tooltip per cell) shows the per-dimension attention
+// (time x dimension); RasterHeatmap, below, the larger attention over training.
+import { viridis, viridisRGB } from './colors.js';
 import { baseOptions, makeChart } from './common.js';
 
 // Integer ticks only (cells sit at integers), at most ~10 of them.
@@ -67,6 +67,67 @@ export class Heatmap {
     x.max = this.cols - 0.5;
     y.max = this.rows - 0.5;
     this.chart.data.datasets[0].data = data;
+    this.chart.update('none');
+  }
+}
+
+// The same picture for large grids (the attention over training: up to ~100 x positions):
+// the cells are one bitmap scaled into the chart area, so a redraw costs Chart.js's axes and
+// one drawImage instead of thousands of elements.
+const rasterPlugin = {
+  id: 'raster',
+  beforeDatasetsDraw(chart, _args, { image }) {
+    if (!image) return;
+    const { ctx, chartArea: a } = chart;
+    ctx.save();
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(image, a.left, a.top, a.right - a.left, a.bottom - a.top);
+    ctx.restore();
+  },
+};
+
+export class RasterHeatmap {
+  constructor(canvas, { xTitle, yTitle, yLabel = (i) => String(i) }) {
+    this.rows = 0;
+    this.cols = 0;
+    this.image = document.createElement('canvas');
+    this.chart = makeChart(canvas, {
+      type: 'scatter',
+      data: { datasets: [{ data: [] }] },
+      plugins: [rasterPlugin],
+      options: baseOptions({
+        plugins: { legend: { display: false }, tooltip: { enabled: false }, raster: { image: null } },
+        scales: {
+          x: { type: 'linear', min: -0.5, max: 0.5, title: { display: true, text: xTitle },
+               afterBuildTicks: integerTicks(() => this.cols), ticks: { callback: (v) => v }, grid: { display: false } },
+          y: { type: 'linear', reverse: true, min: -0.5, max: 0.5, title: { display: true, text: yTitle },
+               afterBuildTicks: integerTicks(() => this.rows), ticks: { callback: (v) => yLabel(v) }, grid: { display: false } },
+        },
+      }),
+    });
+  }
+
+  update(rows) {
+    this.rows = rows.length;
+    this.cols = rows[0]?.length ?? 0;
+    if (!this.rows || !this.cols) return;
+    let max = 0;
+    for (const row of rows) for (const v of row) if (v > max) max = v;
+    const img = new ImageData(this.cols, this.rows);
+    rows.forEach((row, y) => row.forEach((v, x) => {
+      const [r, g, b] = viridisRGB(max > 0 ? v / max : 0);
+      const i = 4 * (y * this.cols + x);
+      img.data[i] = r;
+      img.data[i + 1] = g;
+      img.data[i + 2] = b;
+      img.data[i + 3] = 255;
+    }));
+    Object.assign(this.image, { width: this.cols, height: this.rows });
+    this.image.getContext('2d').putImageData(img, 0, 0);
+    const { x, y } = this.chart.options.scales;
+    x.max = this.cols - 0.5;
+    y.max = this.rows - 0.5;
+    this.chart.options.plugins.raster.image = this.image;
     this.chart.update('none');
   }
 }
