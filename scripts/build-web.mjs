@@ -92,6 +92,11 @@ if (opts.out === root || opts.out === opts.web || !opts.out.startsWith(root + pa
 }
 fs.rmSync(opts.out, { recursive: true, force: true });
 const pageFiles = copyTree(opts.web, opts.out);
+// embed.html: the same page in its compact embed mode (see web/main.js), so the markup is
+// written once.
+const page = fs.readFileSync(path.join(opts.web, 'index.html'), 'utf8');
+if (!page.includes('<body>')) fail('web/index.html: expected a plain <body> tag to mark embed.html');
+fs.writeFileSync(path.join(opts.out, 'embed.html'), page.replace('<body>', '<body data-mode="embed">'));
 for (const f of MODULE_FILES) fs.copyFileSync(path.join(opts.wasm, f), path.join(opts.out, f));
 const vendorDir = path.join(opts.out, 'vendor');
 fs.mkdirSync(vendorDir, { recursive: true });

@@ -3,13 +3,16 @@
 // the frames: while playing, each frame asks the worker for `speed` batches (one request in
 // flight at a time), so the page never falls behind and Pause stops at once.
 import { MSG } from './protocol.js';
-import { SETTINGS, SPEED, defaultFor, parse, toConfig, isRecurrent } from './settings.js';
+import { SETTINGS, SPEED, VIEWS, defaultFor, parse, toConfig, isRecurrent, fromURL, toURL } from './settings.js';
 import { CurveChart } from './charts/line.js';
 import { BarChart } from './charts/bars.js';
 import { Heatmap, RasterHeatmap } from './charts/heatmap.js';
 import { viridisGradient } from './charts/colors.js';
 
 const $ = (id) => document.getElementById(id);
+// embed.html is this page with <body data-mode="embed">: compact, configured by its URL.
+const EMBED = document.body.dataset.mode === 'embed';
+const EMBED_OPTIONS = ['views', 'autoplay', 'controls', 'text']; // kept in an embed's URL
 const fmt = (v, digits = 4) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
 
 // ---- state ---------------------------------------------------------------------------------
@@ -29,6 +32,9 @@ const state = {
   snapshots: [],     // { step, epoch, values }
   scrub: null,       // chosen snapshot index, or null to follow the latest
   rate: 0,           // samples per second, smoothed
+  options: {},       // page options from the URL (views, autoplay, controls, text, speed)
+  autoplay: false,   // start playing once the first model is built
+  offscreen: false,  // embed: paused because scrolled out of view (resume when back)
   dirty: new Set(),  // what to redraw on the next frame
   newPoints: [],     // points not yet drawn
 };
@@ -86,12 +92,10 @@ function control(key) {
   return $(`field-${key}`);
 }
 
-// Put the defaults of `model` into every setting (the page's start, and on a model change
-// for the settings whose default depends on the model).
-function applyDefaults(model, onlyModelDependent) {
+// On a model change: the new model's defaults for the settings whose default depends on it.
+function applyDefaults(model) {
   for (const s of SETTINGS) {
-    if (s.group === 'model') continue;
-    if (onlyModelDependent && typeof s.default !== 'object') continue;
+    if (s.group === 'model' || typeof s.default !== 'object') continue;
     const v = defaultFor(s, model);
     state.values[s.key] = v;
     control(s.key).value = String(v);
@@ -136,7 +140,7 @@ function onFieldChange(s) {
   setError(s.key, null);
   state.values[s.key] = result.value;
   if (s.key === 'model') {
-    applyDefaults(result.value, true);
+    applyDefaults(result.value);
     syncDisabled();
   }
   configure();
@@ -150,6 +154,49 @@ function configure() {
   if (Object.keys(state.errors).length) return;
   setStatus('Building the model…');
   send(MSG.CONFIGURE, { config: toConfig(state.values) });
+  writeURL();
+}
+
+// ---- the URL: the whole state, so a shared link reproduces the run -----------------------
+function pageOptions() {
+  const keep = EMBED ? EMBED_OPTIONS : [];
+  const options = Object.fromEntries(Object.entries(state.options).filter(([k]) => keep.includes(k)));
+  if (state.speed !== SPEED.default[isRecurrent(state.values) ? 'recurrent' : 'dense']) options.speed = state.speed;
+  return options;
+}
+
+function writeURL() {
+  const query = toURL(state.values, pageOptions()).toString();
+  history.replaceState(null, '', query ? `?${query}` : location.pathname);
+  const settings = toURL(state.values, state.speed !== SPEED.default[isRecurrent(state.values) ? 'recurrent' : 'dense'] ? { speed: state.speed } : {});
+  $('full-page').href = `index.html${settings.size ? `?${settings}` : ''}`;
+  updateEmbedCode();
+}
+
+function readURL() {
+  const { values, options, notes } = fromURL(new URLSearchParams(location.search));
+  state.values = values;
+  state.options = options;
+  for (const s of SETTINGS) control(s.key).value = String(values[s.key]);
+  state.speed = options.speed ?? SPEED.default[isRecurrent(values) ? 'recurrent' : 'dense'];
+  $('speed').value = String(state.speed);
+  $('speed-value').textContent = String(state.speed);
+  if (notes.length) {
+    const note = $('url-note');
+    note.hidden = false;
+    note.textContent = `From the link: ${notes.join('; ')}.`; // text only: never parsed as HTML
+  }
+}
+
+// Embed mode: which views, which controls, the lesson text, autoplay.
+function applyPageOptions() {
+  const views = state.options.views ?? (EMBED ? ['attention', 'loss'] : VIEWS);
+  for (const fig of document.querySelectorAll('[data-view]'))
+    fig.toggleAttribute('data-off', !views.includes(fig.dataset.view));
+  document.body.dataset.controls = state.options.controls ?? (EMBED ? 'basic' : 'full');
+  if (state.options.text) document.body.dataset.text = state.options.text;
+  const reduced = matchMedia('(prefers-reduced-motion: reduce)').matches;
+  state.autoplay = state.options.autoplay === 'always' || (state.options.autoplay === '1' && !reduced);
 }
 
 // ---- buttons -------------------------------------------------------------------------------
@@ -208,6 +255,7 @@ $('speed').addEventListener('input', () => {
   state.speed = Number($('speed').value);
   $('speed-value').textContent = String(state.speed);
 });
+$('speed').addEventListener('change', () => writeURL());
 
 // Keyboard shortcuts, only when the focus is not in a field or on a control.
 document.addEventListener('keydown', (e) => {
@@ -270,6 +318,10 @@ function onConfigured({ config, summary, samples, stepsPerEpoch, totalSteps }) {
   document.body.dataset.ready = 'true';
   setStatus('Ready: press Play.');
   syncButtons();
+  if (state.autoplay) {
+    state.autoplay = false; // only the first model starts by itself
+    play();
+  }
 }
 
 function onProgress({ metrics, attention, positions, history, points, snapshots }) {
@@ -403,7 +455,10 @@ function drawCurves() {
   charts.loss.update(pts.map((p) => ({ x: p.epoch, y: p.loss })), state.validation.val_loss);
   charts.accuracy.update(pts.map((p) => ({ x: p.epoch, y: p.accuracy })), state.validation.val_accuracy);
   const table = $('loss-data');
-  if (table.open) appendRows(table, pts.map(pointRow));
+  if (table.open) {
+    const shown = table.querySelector('tbody').rows.length; // rows already in the table
+    appendRows(table, state.points.slice(shown).map(pointRow));
+  }
   const first = state.points[0];
   const last = state.points.at(-1);
   if (first && last)
@@ -485,12 +540,68 @@ function renderSamples(samples, config) {
   $('samples-caption').textContent = `${recurrent ? 'Dimension 0 of two sequences, over time' : 'Two input vectors'}. Everything is random noise except position ${config.attention_column} (★), which holds the answer: ${answers.map((a) => a.toFixed(0)).join(' and ')} here.`;
 }
 
+// ---- embedding: the code to copy; in an iframe, a good guest -----------------------------
+function updateEmbedCode() {
+  const params = toURL(state.values, { views: ['attention', 'loss'], ...(state.speed !== SPEED.default[isRecurrent(state.values) ? 'recurrent' : 'dense'] ? { speed: state.speed } : {}) });
+  const base = new URL('.', location.href);
+  const src = new URL(`embed.html?${params}`, base).href;
+  const model = isRecurrent(state.values)
+    ? `${state.values.model.toUpperCase()}, attention ${state.values.placement} it`
+    : 'Dense';
+  // allow-scripts: the demo runs; allow-same-origin: its worker and .wasm load from its own
+  // origin; allow-popups: the "Open the full page" link. Nothing else.
+  const esc = (t) => t.replaceAll('&', '&amp;').replaceAll('"', '&quot;');
+  $('embed-code').value =
+    `<iframe src="${esc(src)}" title="Attention demo (${esc(model)})" loading="lazy" ` +
+    `sandbox="allow-scripts allow-same-origin allow-popups" ` +
+    `style="width:100%;max-width:700px;aspect-ratio:4/3;border:0"></iframe>\n` +
+    `<script src="${esc(new URL('embed-host.js', base).href)}" async></script>`;
+}
+
+$('embed-open').addEventListener('click', () => {
+  const open = $('embed-panel').hidden;
+  $('embed-panel').hidden = !open;
+  $('embed-open').setAttribute('aria-expanded', String(open));
+  if (open) updateEmbedCode();
+});
+$('embed-copy').addEventListener('click', async () => {
+  const text = $('embed-code').value;
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    $('embed-code').select(); // no clipboard access (e.g. not a secure context): select it
+    document.execCommand?.('copy');
+  }
+  $('embed-copied').textContent = 'Copied.';
+  setTimeout(() => ($('embed-copied').textContent = ''), 2000);
+});
+
+if (EMBED) {
+  // Pause while scrolled out of view; resume when back if it was playing.
+  new IntersectionObserver(([entry]) => {
+    if (!entry.isIntersecting && state.playing) {
+      state.offscreen = true;
+      stop();
+    } else if (entry.isIntersecting && state.offscreen) {
+      state.offscreen = false;
+      play();
+    }
+  }).observe(document.querySelector('main'));
+  // Tell the host page our height: { type: 'attention-widget:resize', height } (see
+  // embed-host.js). It carries nothing private, so any parent may read it.
+  if (window.parent !== window) {
+    let last = 0;
+    new ResizeObserver(() => {
+      const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+      if (height !== last) window.parent.postMessage({ type: 'attention-widget:resize', height }, '*');
+      last = height;
+    }).observe(document.documentElement);
+  }
+}
+
 // ---- start ---------------------------------------------------------------------------------
 buildControls();
-state.values.model = 'dense';
-state.values.placement = 'before';
-state.values.vector = 'per-dimension';
-for (const key of ['model', 'placement', 'vector']) control(key).value = state.values[key];
-applyDefaults('dense', false);
+readURL();
+applyPageOptions();
 syncDisabled();
 syncButtons();

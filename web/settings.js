@@ -75,3 +75,85 @@ export function toConfig(values) {
   if (config.optimizer === 'sgd') config.momentum = 0.9;
   return config;
 }
+
+// ---- the URL -----------------------------------------------------------------------------
+// Page options besides the model's settings, for the URL (and the embed view).
+export const VIEWS = ['attention', 'heatmap', 'loss', 'accuracy', 'history', 'samples', 'summary'];
+export const PAGE_OPTIONS = [
+  { key: 'speed', kind: 'integer', min: SPEED.min, max: SPEED.max },
+  { key: 'views', kind: 'list', options: VIEWS },               // embed: which views to show
+  { key: 'autoplay', kind: 'choice', options: ['0', '1', 'always'] }, // 1: unless reduced motion
+  { key: 'controls', kind: 'choice', options: ['none', 'basic', 'full'] },
+  { key: 'text', kind: 'choice', options: ['0', '1'] },         // embed: the "lesson" text
+];
+
+const MAX_NOTE_VALUE = 40; // long or hostile values are shown cut short in notes
+
+function shown(value) {
+  const v = String(value);
+  return v.length > MAX_NOTE_VALUE ? `${v.slice(0, MAX_NOTE_VALUE)}…` : v;
+}
+
+// URLSearchParams -> { values (every setting), options (page options given), notes }.
+// Every value is validated; numbers out of range are clamped; anything else is ignored with
+// a note. Nothing from the URL is ever used as HTML.
+export function fromURL(params) {
+  const notes = [];
+  const known = new Set([...SETTINGS.map((s) => s.key), ...PAGE_OPTIONS.map((o) => o.key)]);
+  for (const name of new Set(params.keys()))
+    if (!known.has(name)) notes.push(`ignored unknown parameter "${shown(name)}"`);
+
+  const read = (setting) => {
+    if (!params.has(setting.key)) return undefined;
+    const text = params.get(setting.key);
+    if (setting.kind === 'choice') {
+      const options = setting.options.map((o) => (Array.isArray(o) ? o[0] : o));
+      if (options.includes(text)) return text;
+      notes.push(`ignored ${setting.key}="${shown(text)}" (expected ${options.join(', ')})`);
+      return undefined;
+    }
+    if (setting.kind === 'list') {
+      const items = text.split(',').filter(Boolean);
+      const good = items.filter((i) => setting.options.includes(i));
+      for (const bad of items.filter((i) => !setting.options.includes(i)))
+        notes.push(`ignored ${setting.key} entry "${shown(bad)}"`);
+      return good.length ? good : undefined;
+    }
+    const v = Number(text.trim());
+    if (text.trim() === '' || !Number.isFinite(v)) {
+      notes.push(`ignored ${setting.key}="${shown(text)}" (not a number)`);
+      return undefined;
+    }
+    const x = setting.kind === 'integer' ? Math.round(v) : v;
+    if (x !== v) notes.push(`${setting.key}=${shown(text)} is not a whole number: using ${x}`);
+    if (setting.minExclusive && x <= setting.min) {
+      notes.push(`ignored ${setting.key}=${shown(text)} (must be greater than ${setting.min})`);
+      return undefined;
+    }
+    const clamped = Math.min(setting.max, Math.max(setting.min, x));
+    if (clamped !== x) notes.push(`${setting.key}=${shown(text)} is outside ${setting.min}..${setting.max}: using ${clamped}`);
+    return clamped;
+  };
+
+  const model = read(SETTINGS[0]) ?? 'dense';
+  const values = { model };
+  for (const s of SETTINGS.slice(1)) values[s.key] = read(s) ?? (s.group === 'model' ? s.default : defaultFor(s, model));
+  const options = {};
+  for (const o of PAGE_OPTIONS) {
+    const v = read(o);
+    if (v !== undefined) options[o.key] = v;
+  }
+  return { values, options, notes };
+}
+
+// Settings (and page options) -> URLSearchParams holding what differs from the defaults.
+export function toURL(values, options = {}) {
+  const params = new URLSearchParams();
+  for (const s of SETTINGS) {
+    const d = s.group === 'model' ? s.default : defaultFor(s, values.model);
+    if (s.recurrentOnly && !isRecurrent(values)) continue;
+    if (values[s.key] !== d) params.set(s.key, String(values[s.key]));
+  }
+  for (const [k, v] of Object.entries(options)) params.set(k, Array.isArray(v) ? v.join(',') : String(v));
+  return params;
+}

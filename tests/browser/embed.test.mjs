@@ -1,0 +1,246 @@
+// Embedding (issue 5) in headless Chromium: the example blog post served from one loopback
+// origin embeds two widgets served from another; both train to the expected peak and the
+// iframes resize. Hostile URL parameters give a note and run nothing; a shared link
+// reproduces a run; embed options, reduced motion, off-screen pausing and the embed code.
+//
+// Run: node scripts/build-web.mjs && node --test tests/browser/
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { serve } from '../../scripts/serve.mjs';
+import { distDir, launch, lossRows, openPage, pause, play, reopenLossTable, serveDist, setField, waitForStatus, waitLossRows } from './helpers.mjs';
+
+let widget; // dist/ on one port: the widget's origin
+let host;   // the example post, rewritten to embed the widget from the other origin
+let hostDir;
+
+before(async () => {
+  widget = await serveDist();
+  hostDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attention-host-'));
+  const post = fs.readFileSync(path.join(distDir, 'example-post.html'), 'utf8')
+    .replaceAll('src="embed.html', `src="${widget.url}embed.html`)
+    .replaceAll('src="embed-host.js"', `src="${widget.url}embed-host.js"`);
+  assert.ok(post.includes(`${widget.url}embed.html`), 'the example post embeds embed.html');
+  fs.writeFileSync(path.join(hostDir, 'index.html'), post);
+  fs.writeFileSync(path.join(hostDir, 'tall.html'), `<!doctype html><html><head><link rel="icon" href="data:,"></head><body style="margin:0">
+    <iframe id="w" src="${widget.url}embed.html?autoplay=always&amp;speed=1&amp;epochs=1000" title="demo" style="width:600px;height:500px;border:0"
+      sandbox="allow-scripts allow-same-origin allow-popups"></iframe><div style="height:3000px"></div></body></html>`);
+  host = await serve({ root: hostDir, port: 0 });
+  assert.notEqual(new URL(host.url).port, new URL(widget.url).port);
+});
+after(async () => {
+  await host?.close();
+  await widget?.close();
+  fs.rmSync(hostDir, { recursive: true, force: true });
+});
+
+// A fresh browser; afterwards no console error and no request beyond 127.0.0.1.
+async function withBrowser(opts, fn) {
+  const b = await launch(opts);
+  try {
+    await fn(b);
+    assert.deepEqual(b.errors, [], `errors: ${b.errors.join('\n')}`);
+    assert.deepEqual(b.external, [], `requests leaving 127.0.0.1: ${b.external.join(', ')}`);
+  } finally {
+    await b.close();
+  }
+}
+
+async function frameOf(page, selector) {
+  const handle = await page.waitForSelector(selector);
+  const frame = await handle.contentFrame();
+  await frame.waitForFunction(() => document.body?.dataset.ready === 'true', null, { timeout: 60_000 });
+  return frame;
+}
+
+async function trainToEnd(frame) {
+  await frame.click('#play');
+  await frame.waitForFunction(() => /done|diverged/.test(document.querySelector('#status').textContent), null, { timeout: 120_000 });
+  assert.match(await frame.textContent('#status'), /done/);
+  return {
+    peak: Number(await frame.textContent('#attention-peak')),
+    expected: Number(await frame.textContent('#attention-expected')),
+  };
+}
+
+describe('embedding', () => {
+  test('the example post on one origin embeds two widgets from another: both train to the expected peak and resize', async () => {
+    await withBrowser({ viewport: { width: 900, height: 900 } }, async ({ page }) => {
+      await page.goto(host.url);
+      const dense = await frameOf(page, '#dense-demo');
+      const lstm = await frameOf(page, '#lstm-demo');
+      assert.equal(new URL(dense.url()).origin, new URL(widget.url).origin);
+      assert.notEqual(new URL(page.url()).origin, new URL(widget.url).origin);
+
+      // Embed views: the dense demo shows attention and loss only.
+      assert.ok(await dense.isVisible('#chart-attention'));
+      assert.ok(await dense.isVisible('#chart-loss'));
+      assert.equal(await dense.isVisible('#chart-history'), false);
+      assert.equal(await dense.isVisible('#settings'), false, 'basic controls: no settings form');
+      assert.ok(await lstm.isVisible('.words'), 'text=1 shows the lesson text');
+
+      for (const [name, frame] of [['dense', dense], ['lstm', lstm]]) {
+        const { peak, expected } = await trainToEnd(frame);
+        assert.equal(peak, expected, `${name}: the attention peaks at ${peak}, expected ${expected}`);
+      }
+
+      // Auto-resize: the host script sized each iframe to its content (not the 4:3 fallback).
+      for (const id of ['dense-demo', 'lstm-demo']) {
+        await page.waitForFunction((i) => document.getElementById(i).style.height !== '', id);
+        const { frameHeight, width } = await page.$eval(`#${id}`, (f) => ({ frameHeight: f.getBoundingClientRect().height, width: f.getBoundingClientRect().width }));
+        const frame = id === 'dense-demo' ? dense : lstm;
+        const content = await frame.evaluate(() => document.documentElement.getBoundingClientRect().height);
+        assert.ok(Math.abs(frameHeight - Math.min(Math.max(content, 120), 4000)) <= 2, `${id}: iframe ${frameHeight}px, content ${content}px`);
+        assert.ok(Math.abs(frameHeight - width * 0.75) > 2, `${id}: still the 4:3 fallback`);
+      }
+      // A good guest: no cookies, no storage.
+      for (const frame of [dense, lstm]) {
+        assert.equal(await frame.evaluate(() => document.cookie), '');
+        assert.equal(await frame.evaluate(() => localStorage.length + sessionStorage.length), 0);
+      }
+    });
+  });
+
+  test('the host script ignores resize messages from anything but its iframes', async () => {
+    await withBrowser({}, async ({ page }) => {
+      await page.goto(host.url);
+      await frameOf(page, '#dense-demo');
+      await page.waitForFunction(() => document.getElementById('dense-demo').style.height !== '');
+      const before = await page.$eval('#dense-demo', (f) => f.style.height);
+      await page.evaluate(() => window.postMessage({ type: 'attention-widget:resize', height: 3333 }, '*'));
+      await page.waitForTimeout(300);
+      assert.equal(await page.$eval('#dense-demo', (f) => f.style.height), before);
+    });
+  });
+
+  test('hostile or garbage URL parameters give a note and execute nothing', async () => {
+    await withBrowser({}, async ({ page }) => {
+      const q = new URLSearchParams({
+        model: '<script>window.__pwned = 1</script>',
+        samples: '1e12',
+        batch_size: '-4',
+        learning_rate: 'abc',
+        epochs: 'NaN',
+        '<img src=x onerror="window.__pwned=2">': '1',
+        views: 'attention,<b>bold</b>,loss',
+        controls: 'javascript:alert(1)',
+      });
+      await openPage(page, `${widget.url}embed.html?${q}`);
+      const note = page.locator('#url-note');
+      assert.ok(await note.isVisible(), 'a visible note');
+      const text = await note.textContent();
+      for (const part of ['ignored model=', 'samples=1e12 is outside', 'batch_size=-4 is outside', 'ignored learning_rate="abc"', 'ignored unknown parameter', 'ignored views entry', 'ignored controls='])
+        assert.ok(text.includes(part), `the note mentions ${part}: ${text}`);
+      assert.equal(await note.evaluate((n) => n.children.length), 0, 'the note is text, not HTML');
+      assert.equal(await page.evaluate(() => window.__pwned), undefined);
+      assert.equal(await page.locator('#url-note img, #url-note script, #url-note b').count(), 0);
+      // Clamped values in place, and the page works.
+      assert.equal(await page.inputValue('#field-samples'), '1000000');
+      assert.equal(await page.inputValue('#field-batch_size'), '1');
+      assert.equal(await page.inputValue('#field-model'), 'dense');
+      assert.equal(await page.isDisabled('#play'), false);
+    });
+  });
+
+  test('a shared link reproduces the same first loss values', async () => {
+    await withBrowser({}, async ({ page, context }) => {
+      await openPage(page, widget.url);
+      await setField(page, 'seed', '4242');
+      await setField(page, 'units', '16');
+      await play(page);
+      await waitLossRows(page, 6);
+      await pause(page);
+      const first = (await lossRows(page)).slice(0, 6);
+      const link = page.url();
+      assert.match(link, /seed=4242/);
+      assert.match(link, /units=16/);
+
+      const other = await context.newPage();
+      await openPage(other, link);
+      assert.equal(await other.inputValue('#field-seed'), '4242');
+      await play(other);
+      await waitLossRows(other, 6);
+      await pause(other);
+      assert.deepEqual((await lossRows(other)).slice(0, 6), first);
+    });
+  });
+
+  test('embed options: views, controls, autoplay and reduced motion', async () => {
+    await withBrowser({}, async ({ page }) => {
+      await openPage(page, `${widget.url}embed.html?views=history&controls=none&autoplay=1&epochs=1000`);
+      assert.ok(await page.isVisible('#chart-history'));
+      assert.equal(await page.isVisible('#chart-attention'), false);
+      assert.equal(await page.isVisible('#step'), false, 'controls=none hides Step');
+      assert.ok(await page.isVisible('#play'), 'Play/Pause stays');
+      await page.waitForFunction(() => document.querySelector('#play').getAttribute('aria-pressed') === 'true');
+      assert.equal(await page.isVisible('#embed-open'), false, 'no embed panel inside an embed');
+    });
+    await withBrowser({}, async ({ page }) => {
+      await page.emulateMedia({ reducedMotion: 'reduce' });
+      await openPage(page, `${widget.url}embed.html?autoplay=1`);
+      await page.waitForTimeout(500);
+      assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'false', 'no autoplay under reduced motion');
+      await openPage(page, `${widget.url}embed.html?autoplay=always&epochs=1000`);
+      await page.waitForFunction(() => document.querySelector('#play').getAttribute('aria-pressed') === 'true');
+    });
+  });
+
+  test('an embedded widget trains only while in view and resumes when back', async () => {
+    // What a reader gets: no training while the widget is scrolled away (the widget pauses
+    // itself through an IntersectionObserver; Chromium may also throttle off-screen frames,
+    // so the test watches the step counter, not the button's timing), and it goes on when back.
+    await withBrowser({ viewport: { width: 800, height: 600 } }, async ({ page }) => {
+      await page.goto(`${host.url}tall.html`);
+      const frame = await frameOf(page, '#w');
+      const step = async () => Number(await frame.textContent('[data-metric="step"]'));
+      await frame.waitForFunction(() => Number(document.querySelector('[data-metric="step"]').textContent) > 5);
+      await page.evaluate(() => window.scrollTo(0, 2000));
+      await page.waitForTimeout(1000); // let an in-flight batch land
+      const off = await step();
+      await page.waitForTimeout(1500);
+      assert.equal(await step(), off, 'no training while off-screen');
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await frame.waitForFunction((n) => Number(document.querySelector('[data-metric="step"]').textContent) > n + 5, off, { timeout: 15_000 });
+      assert.equal(await frame.getAttribute('#play', 'aria-pressed'), 'true', 'playing again');
+    });
+  });
+
+  test('the copy-embed button gives a working iframe snippet with the narrowest sandbox', async () => {
+    await withBrowser({}, async ({ page, context }) => {
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(widget.url).origin });
+      await openPage(page, widget.url);
+      await page.selectOption('#field-model', 'gru');
+      await page.waitForFunction(() => document.body.dataset.ready === 'true' && !document.querySelector('#play').disabled);
+      await page.click('#embed-open');
+      const code = await page.inputValue('#embed-code');
+      for (const part of ['<iframe ', 'title="', 'loading="lazy"', 'sandbox="allow-scripts allow-same-origin allow-popups"', 'aspect-ratio:4/3', 'model=gru', 'embed-host.js'])
+        assert.ok(code.includes(part), `the snippet has ${part}: ${code}`);
+      await page.click('#embed-copy');
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), code);
+
+      // The snippet, pasted into a page on another origin, loads and trains.
+      fs.writeFileSync(path.join(hostDir, 'pasted.html'), `<!doctype html><html><head><link rel="icon" href="data:,"></head><body>${code}</body></html>`);
+      const pasted = await context.newPage();
+      await pasted.goto(`${host.url}pasted.html`);
+      const frame = await frameOf(pasted, 'iframe');
+      await frame.click('#step');
+      await frame.waitForFunction(() => document.querySelector('[data-metric="step"]').textContent === '1');
+    });
+    // ... and allow-same-origin is needed: without it the widget cannot start (its worker and
+    // .wasm must load from its own origin). Errors are expected here, so no error check.
+    const code = fs.readFileSync(path.join(hostDir, 'pasted.html'), 'utf8');
+    fs.writeFileSync(path.join(hostDir, 'narrower.html'), code.replace('allow-scripts allow-same-origin allow-popups', 'allow-scripts'));
+    const b = await launch();
+    try {
+      await b.page.goto(`${host.url}narrower.html`);
+      const frame = await (await b.page.waitForSelector('iframe')).contentFrame();
+      await b.page.waitForTimeout(3000);
+      assert.notEqual(await frame.evaluate(() => document.body.dataset.ready).catch(() => undefined), 'true',
+        'the widget works without allow-same-origin: the sandbox could be narrower');
+    } finally {
+      await b.close();
+    }
+  });
+});
