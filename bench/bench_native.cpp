@@ -1,30 +1,175 @@
 // Native training speed for every preset at the seed's sizes (batch 64, Adam, binary
 // cross-entropy): samples per second, median of several timed runs after a warm-up.
 // A benchmark that prints numbers, not a test.
+//
+//   attention_bench [REPEATS] [--repeats N] [--preset NAME]... [--full] [--json]
+//
+// - REPEATS / --repeats: timed runs per preset (default 5).
+// - --preset: only these presets (default: all).
+// - --full: also time the seed's full runs (dense: 10000 samples, 20 epochs; lstm_after:
+//   300000 samples, 1 epoch), wall clock from building the trainer (data included) to done.
+// - --json: one JSON object on stdout instead of the table (bench/run.mjs reads it).
+//
+// Protocol (the same in bench/page/ours.mjs for wasm): validation_split 0 and enough samples
+// that the timed batches never reach an epoch end, so no validation pass or reshuffle falls
+// inside a timed run; each run is one Trainer::step(batches) timed with steady_clock.
 #include <algorithm>
-#include <cstdlib>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "trainer.hpp"
 
 using namespace attn;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Result {
+    std::string preset;
+    long long params = 0;
+    int batch_size = 0, batches = 0;
+    std::vector<double> rates;  // samples/s per timed run, sorted
+    double median() const { return rates[rates.size() / 2]; }
+};
+
+struct FullRun {
+    std::string preset;
+    int samples = 0, epochs = 0, train_samples = 0;
+    double build_seconds = 0, train_seconds = 0;
+    std::string status;
+    float val_accuracy = 0;
+};
+
+double seconds_since(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+Result bench_preset(const std::string& preset, int repeats) {
+    Config c = defaults_for(preset);
+    const int batches = c.recurrent() ? 60 : 400;  // per timed run: ~0.1-0.2 s natively
+    const int warmup = batches / 4;
+    c.validation_split = 0.0;
+    c.samples = (warmup + repeats * batches + 1) * c.batch_size;  // never reaches an epoch end
+    c.epochs = 1;
+    Trainer t(c);
+    Result r{preset, t.parameter_count(), c.batch_size, batches, {}};
+    t.step(warmup);
+    for (int i = 0; i < repeats; ++i) {
+        const auto t0 = Clock::now();
+        const Metrics m = t.step(batches);
+        const double s = seconds_since(t0);
+        if (m.status != Status::training)
+            throw std::runtime_error(preset + ": status " + status_name(m.status) + " while timing");
+        r.rates.push_back(double(batches) * c.batch_size / s);
+    }
+    std::sort(r.rates.begin(), r.rates.end());
+    return r;
+}
+
+FullRun full_run(const std::string& preset) {
+    const Config c = defaults_for(preset);
+    FullRun f{preset, c.samples, c.epochs, c.train_samples(), 0, 0, "", 0};
+    const auto t0 = Clock::now();
+    Trainer t(c);
+    f.build_seconds = seconds_since(t0);
+    const auto t1 = Clock::now();
+    const Metrics m = t.train(c.epochs);
+    f.train_seconds = seconds_since(t1);
+    f.status = status_name(m.status);
+    f.val_accuracy = m.val_accuracy;
+    return f;
+}
+
+[[noreturn]] void usage(const char* msg) {
+    std::fprintf(stderr, "attention_bench: %s\nusage: attention_bench [REPEATS] [--repeats N] "
+                         "[--preset NAME]... [--full] [--json]\n", msg);
+    std::exit(2);
+}
+
+int parse_repeats(const char* s) {
+    char* end = nullptr;
+    const long v = std::strtol(s, &end, 10);
+    if (!*s || *end || v < 1 || v > 1000) usage((std::string("repeats must be 1..1000 (got ") + s + ")").c_str());
+    return int(v);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-    const int repeats = argc > 1 ? std::max(1, std::atoi(argv[1])) : 5;
-    std::printf("%-12s %10s %14s %14s\n", "preset", "params", "samples/s", "(min..max)");
-    for (const auto& preset : preset_names()) {
-        Config c = defaults_for(preset);
-        c.samples = c.recurrent() ? 20000 : 10000;  // enough batches for stable timing
-        c.epochs = 1000;
-        Trainer t(c);
-        const int batches = c.recurrent() ? 60 : 400;
-        t.step(batches / 4);  // warm-up
-        std::vector<double> rates;
-        for (int r = 0; r < repeats; ++r) rates.push_back(t.step(batches).samples_per_second);
-        std::sort(rates.begin(), rates.end());
-        std::printf("%-12s %10lld %14.0f %6.0f..%-6.0f\n", preset.c_str(), t.parameter_count(),
-                    rates[rates.size() / 2], rates.front(), rates.back());
+    int repeats = 5;
+    bool json = false, full = false;
+    std::vector<std::string> presets;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--json") json = true;
+        else if (a == "--full") full = true;
+        else if (a == "--repeats" || a == "--preset") {
+            if (i + 1 >= argc) usage((a + " needs a value").c_str());
+            if (a == "--repeats") repeats = parse_repeats(argv[++i]);
+            else presets.push_back(argv[++i]);
+        } else if (a == "--help" || a == "-h") usage("help");
+        else if (!a.empty() && a[0] != '-') repeats = parse_repeats(a.c_str());
+        else usage(("unknown argument " + a).c_str());
+    }
+    const auto& known = preset_names();
+    for (const auto& p : presets)
+        if (std::find(known.begin(), known.end(), p) == known.end()) usage(("unknown preset " + p).c_str());
+    if (presets.empty()) presets = known;
+
+    try {
+        std::vector<Result> results;
+        if (!json) std::printf("%-12s %10s %14s %14s\n", "preset", "params", "samples/s", "(min..max)");
+        for (const auto& p : presets) {
+            results.push_back(bench_preset(p, repeats));
+            const Result& r = results.back();
+            if (!json)
+                std::printf("%-12s %10lld %14.0f %6.0f..%-6.0f\n", r.preset.c_str(), r.params, r.median(),
+                            r.rates.front(), r.rates.back());
+            std::fflush(stdout);
+        }
+        std::vector<FullRun> fulls;
+        if (full) {
+            if (!json) std::printf("\nfull runs (the seed's sizes), wall clock:\n");
+            for (const char* p : {"dense", "lstm_after"}) {
+                fulls.push_back(full_run(p));
+                const FullRun& f = fulls.back();
+                if (!json)
+                    std::printf("%-12s %7d samples x %2d epochs: build %.3f s + train %.3f s = %.3f s (%s, val_acc %.4f)\n",
+                                f.preset.c_str(), f.train_samples, f.epochs, f.build_seconds, f.train_seconds,
+                                f.build_seconds + f.train_seconds, f.status.c_str(), f.val_accuracy);
+                std::fflush(stdout);
+            }
+        }
+        if (json) {
+            std::printf("{\"kind\":\"native\",\"repeats\":%d,\"results\":[", repeats);
+            for (size_t i = 0; i < results.size(); ++i) {
+                const Result& r = results[i];
+                std::printf("%s{\"preset\":\"%s\",\"params\":%lld,\"batch_size\":%d,\"batches\":%d,"
+                            "\"samples_per_second\":%.1f,\"runs\":[",
+                            i ? "," : "", r.preset.c_str(), r.params, r.batch_size, r.batches, r.median());
+                for (size_t k = 0; k < r.rates.size(); ++k) std::printf("%s%.1f", k ? "," : "", r.rates[k]);
+                std::printf("]}");
+            }
+            std::printf("],\"full\":[");
+            for (size_t i = 0; i < fulls.size(); ++i) {
+                const FullRun& f = fulls[i];
+                std::printf("%s{\"preset\":\"%s\",\"samples\":%d,\"epochs\":%d,\"train_samples\":%d,"
+                            "\"build_seconds\":%.4f,\"train_seconds\":%.4f,\"seconds\":%.4f,"
+                            "\"status\":\"%s\",\"val_accuracy\":%.4f}",
+                            i ? "," : "", f.preset.c_str(), f.samples, f.epochs, f.train_samples,
+                            f.build_seconds, f.train_seconds, f.build_seconds + f.train_seconds,
+                            f.status.c_str(), double(f.val_accuracy));
+            }
+            std::printf("]}\n");
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "attention_bench: %s\n", e.what());
+        return 1;
     }
     return 0;
 }

@@ -1,0 +1,73 @@
+// Training throughput of our wasm module (the same protocol as bench/bench_native.cpp): for
+// each preset at the seed's sizes (batch 64, Adam, binary cross-entropy), a warm-up, then
+// `repeats` timed runs of Trainer.step(batches); validation_split 0 and just enough samples
+// that no timed run reaches an epoch end (no validation pass or reshuffle inside). Runs in Node
+// and in a module Web Worker alike: `M` is the instantiated module.
+import { BATCH, PRESETS, RECURRENT } from './models.mjs';
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+export function benchOurs(M, { presets = PRESETS, repeats = 5, scale = 1 } = {}) {
+  const results = [];
+  for (const preset of presets) {
+    const batches = Math.max(4, Math.round((RECURRENT(preset) ? 60 : 400) * scale));
+    const warmup = Math.max(2, batches >> 2);
+    const t = new M.Trainer({
+      preset, seed: 1, batch_size: BATCH, epochs: 1, validation_split: 0,
+      samples: (warmup + repeats * batches + 1) * BATCH,
+    });
+    try {
+      t.step(warmup);
+      const runs = [], reported = [];
+      for (let r = 0; r < repeats; r++) {
+        const t0 = performance.now();
+        const m = t.step(batches);
+        const s = (performance.now() - t0) / 1000;
+        if (m.status !== 'training') throw new Error(`${preset}: status ${m.status} while timing (${m.message})`);
+        runs.push(batches * BATCH / s);
+        reported.push(m.samples_per_second);
+      }
+      results.push({
+        preset, params: t.parameterCount(), batch_size: BATCH, batches,
+        samples_per_second: median(runs),
+        runs: runs.sort((a, b) => a - b),
+        reported_samples_per_second: median(reported), // the module's own clock, for comparison
+      });
+    } finally {
+      t.delete();
+    }
+  }
+  return results;
+}
+
+/**
+ * The seed's full runs, as a user starts them: the preset's defaults (dense: 10000 samples,
+ * 20 epochs, validation 0.5; lstm_after: 300000 samples, 1 epoch, validation 0.1). Wall clock
+ * from building the trainer (drawing the data) to the end of the last epoch (validation
+ * included), training in chunks of `chunk` batches (the page asks for a few batches per frame).
+ */
+export function fullRun(M, preset, { chunk = 0 } = {}) {
+  const t0 = performance.now();
+  const t = new M.Trainer({ preset });
+  try {
+    const build = (performance.now() - t0) / 1000;
+    const c = t.config();
+    const t1 = performance.now();
+    let m;
+    if (chunk > 0) {
+      do m = t.step(chunk); while (m.status === 'training');
+    } else {
+      m = t.train(c.epochs);
+    }
+    const train = (performance.now() - t1) / 1000;
+    const trainSamples = Math.floor(c.samples * (1 - c.validation_split));
+    return {
+      preset, samples: c.samples, epochs: c.epochs, train_samples: trainSamples, chunk,
+      build_seconds: build, train_seconds: train, seconds: build + train,
+      samples_per_second: trainSamples * c.epochs / train,
+      status: m.status, val_accuracy: m.val_accuracy,
+    };
+  } finally {
+    t.delete();
+  }
+}

@@ -1,0 +1,360 @@
+#!/usr/bin/env node
+// The benchmark (issue #6): training samples/s of every seed model natively, in wasm under Node,
+// and in wasm in headless Chromium (module worker, as the page runs it), against the same models
+// in TensorFlow.js (wasm and cpu backends) in the same Chromium; GFLOP/s against a measured
+// single-thread wasm SIMD128 peak; and the seed's two full runs in Chromium. Prints a table
+// (medians after warm-up) with the targets, and writes test-results/bench.json.
+//
+//   npm run bench                     # setup + build + this script
+//   node bench/run.mjs [--quick] [--only native,node,chromium,tfjs] [--repeats N]
+//                      [--json FILE | --no-json] [--tfjs-method fit|trainOnBatch] [--verbose]
+//
+// It prints numbers; it is not a test (not part of npm test) and exits 0 whether targets pass
+// or miss. It exits 1 only when something could not be measured.
+import { execFile, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PRESETS, RECURRENT, trainingFlopsPerSample } from './page/models.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const rel = (p) => path.relative(root, p);
+const P = {
+  nativeBench: path.join(root, 'build/native/attention_bench'),
+  wasmDir: path.join(root, 'build/wasm'),
+  out: path.join(root, 'build/bench'),
+  site: path.join(root, 'build/bench/site'),
+  peakSrc: path.join(root, 'bench/peak/peak.cpp'),
+  peakWasm: path.join(root, 'build/bench/peak.wasm'),
+  page: path.join(root, 'bench/page'),
+  tfjs: path.join(root, 'node_modules/@tensorflow/tfjs/dist'),
+  tfjsWasm: path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist'),
+};
+
+// ---- targets (issue #6) ----------------------------------------------------------------------
+const TARGETS = {
+  vsTfjsWasm: 20,        // our samples/s >= 20x TF.js (wasm backend), every model, in Chromium
+  peakFraction: 0.40,    // recurrent models: >= 40% of the measured wasm SIMD128 peak
+  fullSeconds: { lstm_after: 15, dense: 0.5 },  // the seed's full runs in Chromium, wall clock
+};
+
+// ---- command line ----------------------------------------------------------------------------
+const USAGE = 'usage: node bench/run.mjs [--quick] [--only native,node,chromium,tfjs] [--repeats N] ' +
+  '[--json FILE | --no-json] [--tfjs-method fit|trainOnBatch] [--verbose]';
+function parseArgs(argv) {
+  const o = { quick: false, only: new Set(['native', 'node', 'chromium', 'tfjs']), repeats: 0,
+    json: path.join(root, 'test-results/bench.json'), verbose: false, tfjsMethod: 'fit' };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) fail(`${a} needs a value\n${USAGE}`);
+      return argv[++i];
+    };
+    if (a === '--quick') o.quick = true;
+    else if (a === '--verbose' || a === '-v') o.verbose = true;
+    else if (a === '--no-json') o.json = null;
+    else if (a === '--json') o.json = path.resolve(value());
+    else if (a === '--tfjs-method') {
+      o.tfjsMethod = value();
+      if (!['fit', 'trainOnBatch'].includes(o.tfjsMethod)) fail(`--tfjs-method must be fit or trainOnBatch\n${USAGE}`);
+    }
+    else if (a === '--repeats') {
+      o.repeats = Number(value());
+      if (!Number.isInteger(o.repeats) || o.repeats < 1 || o.repeats > 100) fail(`--repeats must be 1..100\n${USAGE}`);
+    } else if (a === '--only') {
+      o.only = new Set(value().split(',').map((s) => s.trim()).filter(Boolean));
+      for (const s of o.only) if (!['native', 'node', 'chromium', 'tfjs'].includes(s)) fail(`--only: unknown part ${s}\n${USAGE}`);
+    } else if (a === '--help' || a === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else fail(`unknown argument ${a}\n${USAGE}`);
+  }
+  return o;
+}
+
+function fail(msg) {
+  console.error(`[bench] error: ${msg}`);
+  process.exit(1);
+}
+const say = (s) => console.error(`[bench] ${s}`);
+
+function need(file, hint) {
+  if (!fs.existsSync(file)) fail(`${rel(file)} is missing: ${hint}`);
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+async function timed(label, fn) {
+  const t0 = performance.now();
+  say(`${label} ...`);
+  const r = await fn();
+  say(`${label}: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return r;
+}
+
+// Reject if `promise` takes longer than `ms`, naming what was running.
+function withTimeout(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+// ---- the peak kernel (em++) ------------------------------------------------------------------
+function buildPeak() {
+  const fresh = fs.existsSync(P.peakWasm) && fs.statSync(P.peakWasm).mtimeMs >= fs.statSync(P.peakSrc).mtimeMs;
+  if (fresh) return;
+  fs.mkdirSync(P.out, { recursive: true });
+  const args = ['-O3', '-msimd128', '--no-entry', '-sSTANDALONE_WASM', '-sTOTAL_STACK=64KB',
+    '-sINITIAL_MEMORY=1MB', '-o', P.peakWasm, P.peakSrc];
+  say(`build ${rel(P.peakWasm)}: em++ ${args.map((a) => (a.startsWith('/') ? rel(a) : a)).join(' ')}`);
+  try {
+    // Emscripten's JS optimizer (-O2 and above) needs Debian's acorn.
+    execFileSync('em++', args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_PATH: '/usr/share/nodejs' } });
+  } catch (e) {
+    fail(`em++ failed for bench/peak/peak.cpp (is emscripten installed? bash scripts/setup.sh):\n${e.stderr || e.message}`);
+  }
+}
+
+// ---- native ----------------------------------------------------------------------------------
+function runNative(repeats) {
+  need(P.nativeBench, 'build it with bash scripts/build.sh native (npm run bench does)');
+  return new Promise((resolve, reject) => {
+    execFile(P.nativeBench, ['--json', '--full', '--repeats', String(repeats)],
+      { timeout: 240_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+        if (err) return reject(new Error(`${rel(P.nativeBench)} failed: ${err.message}\n${stderr}`));
+        try {
+          resolve(JSON.parse(stdout));
+        } catch {
+          reject(new Error(`${rel(P.nativeBench)} --json printed no JSON:\n${stdout.slice(0, 500)}`));
+        }
+      });
+  });
+}
+
+// ---- wasm in Node ----------------------------------------------------------------------------
+async function runNode({ repeats, scale }) {
+  const mjs = path.join(P.wasmDir, 'attention.mjs'), wasm = path.join(P.wasmDir, 'attention.wasm');
+  need(mjs, 'build it with bash scripts/build.sh wasm (npm run bench does)');
+  need(wasm, 'build it with bash scripts/build.sh wasm');
+  const { default: create } = await import(mjs);
+  const M = await create({ wasmBinary: fs.readFileSync(wasm) });
+  const { benchOurs } = await import('./page/ours.mjs');
+  const { measurePeak } = await import('./peak/peak.mjs');
+  const results = benchOurs(M, { repeats, scale });
+  const peak = await measurePeak(fs.readFileSync(P.peakWasm));
+  return { node: process.version, results, peak };
+}
+
+// ---- Chromium --------------------------------------------------------------------------------
+// The page, our module, the peak kernel and the TF.js bundles in one folder served from
+// 127.0.0.1 (copies: the static server does not follow links out of its root).
+function stageSite(withTfjs) {
+  fs.rmSync(P.site, { recursive: true, force: true });
+  fs.mkdirSync(P.site, { recursive: true });
+  const copy = (from, name = path.basename(from)) => {
+    need(from, from.includes('node_modules') ? 'run npm install (bash scripts/setup.sh)' : 'run bash scripts/build.sh');
+    fs.copyFileSync(from, path.join(P.site, name));
+  };
+  for (const f of fs.readdirSync(P.page)) copy(path.join(P.page, f));
+  copy(path.join(root, 'bench/peak/peak.mjs'));
+  copy(P.peakWasm);
+  copy(path.join(P.wasmDir, 'attention.mjs'));
+  copy(path.join(P.wasmDir, 'attention.wasm'));
+  if (withTfjs) {
+    copy(path.join(P.tfjs, 'tf.es2017.min.js'));
+    copy(path.join(P.tfjsWasm, 'tf-backend-wasm.es2017.min.js'));
+    for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
+      copy(path.join(P.tfjsWasm, f));
+    }
+  }
+}
+
+async function runChromium({ repeats, scale, tfjs, chromium, quick, verbose, tfjsMethod }) {
+  stageSite(tfjs);
+  const { serve } = await import('../scripts/serve.mjs');
+  const { launch } = await import('../tests/browser/helpers.mjs');
+  const server = await serve({ root: P.site, port: 0 });
+  let session;
+  const out = {};
+  try {
+    session = await launch({ viewport: { width: 800, height: 600 } });
+    const { page } = session;
+    page.on('console', (m) => {
+      if (verbose || m.type() === 'error') say(`chromium console.${m.type()}: ${m.text()}`);
+    });
+    await page.goto(server.url + 'index.html', { waitUntil: 'load' });
+    await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 30_000 })
+      .catch(() => { throw new Error(`the bench page did not start (${session.errors.join('; ') || 'no error reported'})`); });
+    out.browser = await page.evaluate(() => window.bench.info());
+    const job = (name, options, ms) => withTimeout(
+      page.evaluate(([n, o]) => window.bench[n](o), [name, options]), ms, `Chromium job ${name}`)
+      .catch((e) => {
+        throw new Error(`${e.message}${session.errors.length ? `\npage errors: ${session.errors.join('\n')}` : ''}`);
+      });
+    if (chromium) {
+      out.peak = await timed('chromium: wasm SIMD128 peak kernel', () => job('peak', {}, 60_000));
+      out.ours = await timed('chromium: our module, every model', () => job('ours', { repeats, scale }, 240_000));
+    }
+    if (tfjs) {
+      // model.fit, as the seed trains (no yielding between batches: TF.js's fastest way).
+      const opts = quick ? { repeats: 2, warmup: 3, targetSeconds: 0.5, maxBatches: 10, method: tfjsMethod }
+        : { repeats: 3, warmup: 5, targetSeconds: 1.2, maxBatches: 20, method: tfjsMethod };
+      out.tfjs = await timed('chromium: TF.js (wasm and cpu backends), every model',
+        () => job('tfjs', { presets: PRESETS, backends: ['wasm', 'cpu'], ...opts }, 360_000));
+    }
+    if (chromium) {
+      out.full = await timed('chromium: the seed\'s full runs (dense, lstm_after)', () => job('full', {}, 240_000));
+    }
+    out.external_requests = [...session.external];
+    if (session.external.length) say(`warning: blocked requests to other hosts: ${session.external.join(', ')}`);
+  } finally {
+    await session?.close();
+    await server.close();
+  }
+  return out;
+}
+
+// ---- report ----------------------------------------------------------------------------------
+const fmtInt = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '–');
+const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
+const verdict = (ok) => (ok === undefined ? '–' : ok ? 'PASS' : 'MISS');
+
+function table(headers, rows, align) {
+  const cells = [headers, ...rows].map((r) => r.map((c) => String(c)));
+  const width = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  const line = (r) => r.map((c, i) => ((align?.[i] ?? (i ? 'r' : 'l')) === 'l' ? c.padEnd(width[i]) : c.padStart(width[i]))).join('  ');
+  return [line(cells[0]), width.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+function report(r) {
+  const by = (list) => Object.fromEntries((list ?? []).map((x) => [x.preset, x]));
+  const native = by(r.native?.results), node = by(r.node?.results), chrome = by(r.chromium?.ours?.results);
+  const tw = by(r.chromium?.tfjs?.backends?.wasm?.results), tc = by(r.chromium?.tfjs?.backends?.cpu?.results);
+  const peak = r.chromium?.peak?.peak ?? r.node?.peak?.peak;
+  const peakWhere = r.chromium?.peak ? 'Chromium' : 'Node';
+  const lines = [];
+  const targets = [];
+  const sps = (m, p) => m[p]?.samples_per_second;
+  const gflops = (m, p) => (sps(m, p) ? sps(m, p) * trainingFlopsPerSample(p) / 1e9 : NaN);
+
+  lines.push(`Training throughput, samples/s (batch 64, Adam, binary cross-entropy, the seed's sizes;`);
+  lines.push(`median of timed runs after warm-up; "us" = our wasm module in a Chromium module worker)`);
+  lines.push('');
+  lines.push(table(
+    ['model', 'native', 'wasm Node', 'wasm Chromium', 'TF.js wasm', 'TF.js cpu', 'us / TF.js wasm', `target >= ${TARGETS.vsTfjsWasm}x`],
+    PRESETS.map((p) => {
+      const ratio = sps(chrome, p) / sps(tw, p);
+      const ok = Number.isFinite(ratio) ? ratio >= TARGETS.vsTfjsWasm : undefined;
+      if (ok !== undefined) targets.push({ name: `${p}: >= ${TARGETS.vsTfjsWasm}x TF.js wasm`, value: ratio, ok });
+      return [p, fmtInt(sps(native, p)), fmtInt(sps(node, p)), fmtInt(sps(chrome, p)), fmtInt(sps(tw, p)),
+        fmtInt(sps(tc, p)), Number.isFinite(ratio) ? `${fmt(ratio, 1)}x` : '–', verdict(ok)];
+    })));
+  lines.push('');
+  lines.push(`GFLOP/s (matrix-product FLOPs: 2 x 3 x multiply-adds per sample, forward + backward)` +
+    (peak ? `; wasm SIMD128 peak ${fmt(peak)} GFLOP/s (${peakWhere}, one thread)` : ''));
+  lines.push('');
+  lines.push(table(
+    ['model', 'kFLOP/sample', 'native', 'wasm Node', 'wasm Chromium', 'TF.js wasm', 'TF.js cpu', '% of peak', `target >= ${TARGETS.peakFraction * 100}%`],
+    PRESETS.map((p) => {
+      const frac = gflops(chrome, p) / peak;
+      const ok = RECURRENT(p) && Number.isFinite(frac) ? frac >= TARGETS.peakFraction : undefined;
+      if (ok !== undefined) targets.push({ name: `${p}: >= ${TARGETS.peakFraction * 100}% of wasm peak`, value: frac, ok });
+      return [p, fmt(trainingFlopsPerSample(p) / 1e3, 1), fmt(gflops(native, p), 2), fmt(gflops(node, p), 2),
+        fmt(gflops(chrome, p), 2), fmt(gflops(tw, p), 3), fmt(gflops(tc, p), 3),
+        Number.isFinite(frac) ? `${fmt(frac * 100, 1)}%` : '–', RECURRENT(p) ? verdict(ok) : 'n/a'];
+    })));
+  for (const [where, pk] of [['Chromium', r.chromium?.peak], ['Node', r.node?.peak]]) {
+    if (!pk) continue;
+    const k = pk.kernels;
+    lines.push(`  peak in ${where}: ${Object.entries(k).map(([n, v]) => `${n} ${fmt(v.best)} (median ${fmt(v.median)})`).join(', ')} GFLOP/s`);
+  }
+  lines.push(`  (peak = best run of the best kernel in bench/peak/peak.cpp: f32x4 mul + add, no FMA in SIMD128;`);
+  lines.push(`   "chains": 12 independent register-only chains; "gemm_8xN": an 8xN register-blocked GEMM micro-kernel)`);
+
+  const full = by(r.chromium?.full?.runs), nfull = by(r.native?.full);
+  if (r.chromium?.full || r.native?.full?.length) {
+    lines.push('');
+    lines.push(`The seed's full runs, wall clock (build = drawing the data; train includes validation)`);
+    lines.push('');
+    lines.push(table(
+      ['run', 'train samples x epochs', 'Chromium build', 'Chromium train', 'Chromium total', 'target', '', 'native total'],
+      ['dense', 'lstm_after'].map((p) => {
+        const f = full[p], limit = TARGETS.fullSeconds[p];
+        const ok = f ? f.seconds < limit : undefined;
+        if (ok !== undefined) targets.push({ name: `full ${p} run < ${limit} s`, value: f.seconds, ok });
+        const n = nfull[p];
+        const size = f ?? n;
+        return [p, size ? `${fmtInt(size.train_samples)} x ${size.epochs}` : '–',
+          f ? `${fmt(f.build_seconds, 3)} s` : '–', f ? `${fmt(f.train_seconds, 3)} s` : '–',
+          f ? `${fmt(f.seconds, 3)} s` : '–', `< ${limit} s`, verdict(ok), n ? `${fmt(n.seconds, 3)} s` : '–'];
+      })));
+  }
+
+  lines.push('');
+  if (targets.length) {
+    lines.push(`Targets: ${targets.filter((t) => t.ok).length} of ${targets.length} pass` +
+      (targets.some((t) => !t.ok) ? `; missed: ${targets.filter((t) => !t.ok).map((t) => t.name).join('; ')}` : ''));
+  }
+  const tf = r.chromium?.tfjs;
+  if (tf) {
+    const w = tf.backends.wasm;
+    lines.push(`TF.js ${tf.version}` + (w ? ` (wasm backend: SIMD ${w.simd ? 'on' : 'off'}, threads ${w.threads ? 'on' : 'off'}: ` +
+      'the page is not cross-origin isolated, so one thread, like our module)' : ''));
+    for (const n of tf.notes) lines.push(`  note: ${n}`);
+    const batches = Object.values(tf.backends).flatMap((b) => b.results.map((x) => x.batches * x.repeats));
+    const method = Object.values(tf.backends)[0]?.results[0]?.method;
+    if (batches.length) {
+      lines.push(`  TF.js trains with ${method === 'fit' ? 'model.fit (yieldEvery: never)' : 'model.trainOnBatch'}; ` +
+        `${Math.min(...batches)}-${Math.max(...batches)} timed batches per model after warm-up (few: it is slow)`);
+    }
+  }
+  if (r.chromium?.browser) lines.push(`Chromium: ${r.chromium.browser.userAgent.match(/Chrom\w*\/[\d.]+/)?.[0] ?? r.chromium.browser.userAgent}`);
+  lines.push(`Machine: ${os.cpus()[0]?.model ?? '?'} x ${os.cpus().length}; load average ${r.load.before.map((x) => x.toFixed(2)).join(' ')} at start, ` +
+    `${r.load.after.map((x) => x.toFixed(2)).join(' ')} at end` +
+    (Math.max(r.load.before[0], r.load.after[0]) > 1.2 ? ' (busy: other processes share these cores; numbers are noisy)' : ''));
+  return { text: lines.join('\n'), targets };
+}
+
+// ---- main ------------------------------------------------------------------------------------
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const repeats = o.repeats || (o.quick ? 3 : 5);
+  const scale = o.quick ? 0.5 : 1;
+  const t0 = performance.now();
+  const r = { date: new Date().toISOString(), repeats, quick: o.quick, load: { before: os.loadavg() } };
+  try {
+    r.commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  } catch { /* not a git checkout */ }
+  if (r.load.before[0] > 1.2) say(`load average ${r.load.before[0].toFixed(2)} on ${os.cpus().length} cores: other work is running, expect noisy numbers`);
+
+  if (o.only.has('node') || o.only.has('chromium')) buildPeak();
+  if (o.only.has('native')) r.native = await timed('native (build/native/attention_bench)', () => runNative(repeats));
+  if (o.only.has('node')) r.node = await timed('wasm in Node', () => runNode({ repeats, scale }));
+  if (o.only.has('chromium') || o.only.has('tfjs')) {
+    need('/usr/bin/chromium', 'install Debian\'s chromium (bash scripts/setup.sh)');
+    r.chromium = await runChromium({ repeats, scale, tfjs: o.only.has('tfjs'), chromium: o.only.has('chromium'),
+      quick: o.quick, verbose: o.verbose, tfjsMethod: o.tfjsMethod });
+  }
+  r.load.after = os.loadavg();
+  r.seconds = (performance.now() - t0) / 1000;
+  const { text, targets } = report(r);
+  r.targets = targets;
+  console.log(text);
+  console.log(`(bench took ${r.seconds.toFixed(0)} s)`);
+  if (o.json) {
+    fs.mkdirSync(path.dirname(o.json), { recursive: true });
+    fs.writeFileSync(o.json, JSON.stringify(r, null, 2) + '\n');
+    say(`wrote ${rel(o.json)}`);
+  }
+}
+
+main().catch((e) => {
+  console.error(`[bench] error: ${e?.stack || e}`);
+  process.exit(1);
+});
