@@ -69,6 +69,8 @@ struct Trainer::State {
         std::iota(val_rows.begin(), val_rows.end(), c.train_samples());
         test_rows.resize(size_t(c.test_samples));
         std::iota(test_rows.begin(), test_rows.end(), 0);
+        for (auto* h : {&history.loss, &history.accuracy, &history.val_loss, &history.val_accuracy})
+            h->reserve(size_t(c.epochs));  // no allocation at epoch ends
     }
 
     Slot& slot(int B) {

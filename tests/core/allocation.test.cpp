@@ -1,0 +1,62 @@
+// No heap allocation inside the training loop: after the first epoch (which builds a model
+// for each batch size in use: full, last partial, validation), whole epochs of steps,
+// validation included, allocate nothing. Counted by replacing the global operator new for
+// this test binary; counting is on only inside the measured region.
+#include <catch2/catch.hpp>
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+#include "trainer.hpp"
+
+namespace {
+std::atomic<bool> counting{false};
+std::atomic<long> allocations{0};
+}  // namespace
+
+void* operator new(std::size_t n) {
+    if (counting) ++allocations;
+    if (void* p = std::malloc(n ? n : 1)) return p;
+    throw std::bad_alloc();
+}
+void* operator new[](std::size_t n) { return operator new(n); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+
+namespace {
+long allocations_during(const std::function<void()>& f) {
+    allocations = 0;
+    counting = true;
+    f();
+    counting = false;
+    return allocations;
+}
+}  // namespace
+
+TEST_CASE("training allocates nothing once the first epoch has run", "[allocation]") {
+    for (const char* preset : {"dense", "lstm_after", "lstm_before", "gru_after", "gru_before"}) {
+        for (double dropout : {0.0, 0.25}) {
+            INFO(preset << ", dropout " << dropout);
+            attn::Config c = attn::defaults_for(preset);
+            c.samples = 1000;  // 900 or 500 training samples: a partial last batch each epoch
+            c.epochs = 5;
+            c.dropout = dropout;
+            attn::Trainer t(c);
+            t.train(1);  // builds every model it needs
+            const long n = allocations_during([&] {
+                t.step(3);
+                t.train(2);  // epoch ends: shuffling, validation, history
+            });
+            CHECK(n == 0);
+            CHECK(t.metrics().epoch == 3);
+        }
+    }
+}
+
+TEST_CASE("the counting allocator counts", "[allocation]") {
+    // The check above would pass vacuously if operator new were not replaced.
+    const long n = allocations_during([] { ::operator delete(::operator new(16)); });
+    CHECK(n == 1);
+}
