@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "activation.hpp"
+#include "gemm.hpp"
 #include "init.hpp"
 
 namespace attn {
@@ -73,6 +74,7 @@ Attention3D::Attention3D(const std::string& name, Shape in, bool single_vector, 
     dS_.resize(T, F * batch);
     A_.resize(F, T * batch);
     dA_.resize(F, T * batch);
+    WT_.resize(T, T);
     y_.resize(F, T * batch);
     dx_.resize(F, T * batch);
 }
@@ -87,7 +89,7 @@ const Mat& Attention3D::forward(const Mat& x, bool) {
     const int T = in_.time, F = in_.features, B = B_;
     for (int t = 0; t < T; ++t)                        // S[t, f*B+b] = x[f, t*B+b]
         for (int f = 0; f < F; ++f) S_.row(t).segment(f * B, B) = x.row(f).segment(t * B, B);
-    P_.noalias() = ps_.value(iW_) * S_;                // logits = W S + b
+    gemm_nn(ps_.value(iW_), S_, P_, false);            // logits = W S + b
     P_.colwise() += ps_.value(ib_).col(0);
     softmax_columns(P_);                               // P = softmax over time
     for (int t = 0; t < T; ++t) {                      // A[f, t*B+b] = P[t, f*B+b] (or its mean over f)
@@ -123,7 +125,8 @@ const Mat& Attention3D::backward(const Mat& dy) {
     softmax_columns_backward(P_, dP_, dP_);            // P = softmax(Z) -> dZ (in dP_)
     ps_.grad(iW_).noalias() += dP_ * S_.transpose();   // Z = W S + b -> dW, db, dS
     ps_.grad(ib_).col(0) += dP_.rowwise().sum();
-    dS_.noalias() = ps_.value(iW_).transpose() * dP_;
+    WT_ = ps_.value(iW_).transpose();
+    gemm_nn(WT_, dP_, dS_, false);
     dx_.array() = dy.array() * A_.array();             // dx = dy * A  (through the product)
     for (int t = 0; t < T; ++t)                        //    + dS laid back out like x
         for (int f = 0; f < F; ++f) dx_.row(f).segment(t * B, B) += dS_.row(t).segment(f * B, B);

@@ -54,6 +54,7 @@ private:
     Mat dA_;  // (F, T*B) dL/dA
     Mat dP_;  // (T, F*B) dL/dP, then dL/d(logits) in place
     Mat dS_;  // (T, F*B) dL/dS
+    Mat WT_;  // (T, T) W transposed, for dS = W^T dZ
 };
 
 }  // namespace attn

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "gemm.hpp"
 #include "init.hpp"
 
 namespace attn {
@@ -20,9 +21,10 @@ GRU::GRU(const std::string& name, Shape in, int units, bool return_sequences, in
     Hs_.resize(H, T * B);
     hw_.resize(3 * H, B);
     dX_.resize(3 * H, T * B);
-    dHW_.resize(3 * H, B);
+    dHW_.resize(3 * H, T * B);
     dh_.resize(H, B);
     zero_ = Mat::Zero(H, B);
+    WhT_.resize(H, 3 * H);
     y_.resize(H, return_sequences ? T * B : B);
     dx_.resize(D, T * B);
 }
@@ -38,12 +40,13 @@ const Mat& GRU::forward(const Mat& x, bool) {
     const int H = H_, T = in_.time, B = B_;
     const auto Wh = ps_.value(iWh_);
     const auto b = ps_.value(ib_);  // col 0: bx, col 1: bh
-    G_.noalias() = ps_.value(iWx_) * x;               // Wx x_t + bx for all t in one product
+    gemm_nn(ps_.value(iWx_), x, G_, false);           // Wx x_t + bx for all t in one product
     G_.colwise() += b.col(0);
     for (int t = 0; t < T; ++t) {
         auto g = G_.middleCols(t * B, B);             // (3H, B)
         const auto h_prev = t ? Hs_.middleCols((t - 1) * B, B) : zero_.middleCols(0, B);
-        hw_.noalias() = Wh * h_prev;                  // Wh h_{t-1} + bh
+        if (t) gemm_nn(Wh, h_prev, hw_, false);       // Wh h_{t-1} + bh (h_{-1} = 0)
+        else hw_.setZero();
         hw_.colwise() += b.col(1);
         g.topRows(2 * H).array() = (g.topRows(2 * H) + hw_.topRows(2 * H)).array().logistic();  // z, r
         HH_.middleCols(t * B, B) = hw_.bottomRows(H);
@@ -60,7 +63,7 @@ const Mat& GRU::forward(const Mat& x, bool) {
 
 const Mat& GRU::backward(const Mat& dy) {
     const int H = H_, T = in_.time, B = B_;
-    const auto Wh = ps_.value(iWh_);
+    WhT_ = ps_.value(iWh_).transpose();  // (H, 3H), once per batch, for dh_prev += Wh^T dhw
     auto dWh = ps_.grad(iWh_);
     auto db = ps_.grad(ib_);
     dh_.setZero();
@@ -77,13 +80,16 @@ const Mat& GRU::backward(const Mat& dy) {
         dx.bottomRows(H).array() = dh_.array() * (1.0f - z) * (1.0f - n.square());     // d(xh)
         // n = tanh(xh + r hh):  dr = d(xh) hh,  d(hh) = d(xh) r
         dx.middleRows(H, H).array() = dx.bottomRows(H).array() * hh * r * (1.0f - r);  // d(xr)
-        dHW_.topRows(2 * H) = dx.topRows(2 * H);                                       // d(hz), d(hr)
-        dHW_.bottomRows(H).array() = dx.bottomRows(H).array() * r;                     // d(hh)
+        auto dhw = dHW_.middleCols(t * B, B);
+        dhw.topRows(2 * H) = dx.topRows(2 * H);                                        // d(hz), d(hr)
+        dhw.bottomRows(H).array() = dx.bottomRows(H).array() * r;                      // d(hh)
         dh_.array() *= z;                                    // dh_prev, direct path
-        dWh.noalias() += dHW_ * h_prev.transpose();          // hw = Wh h_prev + bh
-        db.col(1) += dHW_.rowwise().sum();
-        dh_.noalias() += Wh.transpose() * dHW_;
+        gemm_nn(WhT_, dhw, dh_, true);                       // hw = Wh h_prev + bh -> dh_prev += Wh^T dhw
     }
+    // hw_t = Wh h_{t-1} + bh -> dWh = sum_t dhw_t h_{t-1}^T as one product over all steps
+    // (h_{-1} = 0: step 0 adds nothing to dWh), dbh = sum of dhw.
+    if (T > 1) dWh.noalias() += dHW_.rightCols((T - 1) * B) * Hs_.leftCols((T - 1) * B).transpose();
+    db.col(1) += dHW_.rowwise().sum();
     ps_.grad(iWx_).noalias() += dX_ * x_->transpose();      // Wx x + bx for all t
     db.col(0) += dX_.rowwise().sum();
     dx_.noalias() = ps_.value(iWx_).transpose() * dX_;

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "gemm.hpp"
 #include "init.hpp"
 
 namespace attn {
@@ -23,6 +24,7 @@ LSTM::LSTM(const std::string& name, Shape in, int units, bool return_sequences, 
     dh_.resize(H, B);
     dc_.resize(H, B);
     zero_ = Mat::Zero(H, B);
+    WhT_.resize(H, 4 * H);
     y_.resize(H, return_sequences ? T * B : B);
     dx_.resize(D, T * B);
 }
@@ -39,13 +41,12 @@ const Mat& LSTM::forward(const Mat& x, bool) {
     x_ = &x;
     const int H = H_, T = in_.time, B = B_;
     const auto Wh = ps_.value(iWh_);
-    G_.noalias() = ps_.value(iWx_) * x;               // Wx x_t for all t in one product
+    gemm_nn(ps_.value(iWx_), x, G_, false);           // Wx x_t for all t in one product
     G_.colwise() += ps_.value(ib_).col(0);            //   + b
     for (int t = 0; t < T; ++t) {
         auto z = G_.middleCols(t * B, B);             // (4H, B)
-        const auto h_prev = t ? Hs_.middleCols((t - 1) * B, B) : zero_.middleCols(0, B);
         const auto c_prev = t ? C_.middleCols((t - 1) * B, B) : zero_.middleCols(0, B);
-        z.noalias() += Wh * h_prev;                   // z_t += Wh h_{t-1}
+        if (t) gemm_nn(Wh, Hs_.middleCols((t - 1) * B, B), z, true);  // z_t += Wh h_{t-1} (h_{-1} = 0)
         z.topRows(2 * H).array() = z.topRows(2 * H).array().logistic();        // i, f
         z.middleRows(2 * H, H).array() = z.middleRows(2 * H, H).array().tanh(); // g
         z.bottomRows(H).array() = z.bottomRows(H).array().logistic();          // o
@@ -63,7 +64,7 @@ const Mat& LSTM::forward(const Mat& x, bool) {
 
 const Mat& LSTM::backward(const Mat& dy) {
     const int H = H_, T = in_.time, B = B_;
-    const auto Wh = ps_.value(iWh_);
+    WhT_ = ps_.value(iWh_).transpose();  // (H, 4H), once per batch, for dh_prev = Wh^T dz
     auto dWh = ps_.grad(iWh_);
     dh_.setZero();
     dc_.setZero();
@@ -75,7 +76,6 @@ const Mat& LSTM::backward(const Mat& dy) {
         const auto gg = g.middleRows(2 * H, H).array(), o = g.bottomRows(H).array();
         const auto tc = TC_.middleCols(t * B, B).array();
         const auto c_prev = t ? C_.middleCols((t - 1) * B, B) : zero_.middleCols(0, B);
-        const auto h_prev = t ? Hs_.middleCols((t - 1) * B, B) : zero_.middleCols(0, B);
         auto dz = dZ_.middleCols(t * B, B);
         // h = o tanh(c):  do = dh tanh(c);  dc += dh o (1 - tanh(c)^2)
         dz.bottomRows(H).array() = dh_.array() * tc * o * (1.0f - o);
@@ -85,9 +85,11 @@ const Mat& LSTM::backward(const Mat& dy) {
         dz.middleRows(H, H).array() = dc_.array() * c_prev.array() * f * (1.0f - f);
         dz.middleRows(2 * H, H).array() = dc_.array() * i * (1.0f - gg.square());
         dc_.array() *= f;                                  // dc_prev = dc f
-        dWh.noalias() += dz * h_prev.transpose();          // z += Wh h_prev -> dWh, dh_prev
-        dh_.noalias() = Wh.transpose() * dz;
+        gemm_nn(WhT_, dz, dh_, false);                     // z += Wh h_prev -> dh_prev = Wh^T dz
     }
+    // z_t += Wh h_{t-1} -> dWh = sum_t dz_t h_{t-1}^T, as one product over all steps
+    // (h_{-1} = 0, so step 0 adds nothing): dZ's steps 1..T-1 times Hs's steps 0..T-2.
+    if (T > 1) dWh.noalias() += dZ_.rightCols((T - 1) * B) * Hs_.leftCols((T - 1) * B).transpose();
     ps_.grad(iWx_).noalias() += dZ_ * x_->transpose();    // z = Wx x + b for all t
     ps_.grad(ib_).col(0) += dZ_.rowwise().sum();
     dx_.noalias() = ps_.value(iWx_).transpose() * dZ_;

@@ -35,7 +35,8 @@ private:
     // backward scratch
     Mat dZ_;       // (4H, T*B) dL/dz for every step
     Mat dh_, dc_;  // (H, B) gradient flowing into h_t, c_t from step t+1 (and from dy)
-    Mat zero_;     // (H, B) zeros: h_{-1}, c_{-1}
+    Mat zero_;     // (H, B) zeros: c_{-1}
+    Mat WhT_;      // (H, 4H) Wh transposed, for the per-step dh_prev = Wh^T dz
 };
 
 }  // namespace attn

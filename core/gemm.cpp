@@ -1,0 +1,68 @@
+#include "gemm.hpp"
+
+#include <cstring>
+
+namespace attn {
+
+namespace {
+// 4 floats, unaligned access allowed; GCC and Clang lower it to SSE2 or wasm SIMD128.
+typedef float v4 __attribute__((vector_size(16), aligned(4)));
+
+inline v4 load(const float* p) {
+    v4 v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+inline void store(float* p, v4 v) { std::memcpy(p, &v, sizeof v); }
+inline v4 splat(float x) { return v4{x, x, x, x}; }
+
+// C[m0 .. m0+4R, n0 .. n0+NC] from rows m0.. of A: R vectors of rows times NC columns.
+template <int R, int NC>
+inline void tile(int m0, int n0, int K, const float* A, int lda, const float* B, int ldb, float* C, int ldc,
+                 bool accumulate) {
+    // Fully unrolled so that the R x NC accumulators live in registers (8 of 16 with SSE2).
+    v4 acc[R][NC] = {};
+    for (int k = 0; k < K; ++k) {
+        v4 a[R];
+#pragma GCC unroll 2
+        for (int r = 0; r < R; ++r) a[r] = load(A + size_t(k) * lda + m0 + 4 * r);
+#pragma GCC unroll 4
+        for (int j = 0; j < NC; ++j) {
+            const v4 b = splat(B[k + size_t(n0 + j) * ldb]);
+#pragma GCC unroll 2
+            for (int r = 0; r < R; ++r) acc[r][j] += a[r] * b;
+        }
+    }
+#pragma GCC unroll 4
+    for (int j = 0; j < NC; ++j)
+#pragma GCC unroll 2
+        for (int r = 0; r < R; ++r) {
+            float* c = C + size_t(n0 + j) * ldc + m0 + 4 * r;
+            store(c, accumulate ? load(c) + acc[r][j] : acc[r][j]);
+        }
+}
+
+template <int NC>
+void columns(int M, int n0, int K, const float* A, int lda, const float* B, int ldb, float* C, int ldc,
+             bool accumulate) {
+    int m = 0;
+    for (; m + 8 <= M; m += 8) tile<2, NC>(m, n0, K, A, lda, B, ldb, C, ldc, accumulate);
+    for (; m + 4 <= M; m += 4) tile<1, NC>(m, n0, K, A, lda, B, ldb, C, ldc, accumulate);
+    for (; m < M; ++m)  // rows left over (M not a multiple of 4): plain sums, same order in every build
+        for (int j = 0; j < NC; ++j) {
+            float s = 0.0f;
+            for (int k = 0; k < K; ++k) s += A[m + size_t(k) * lda] * B[k + size_t(n0 + j) * ldb];
+            float& c = C[m + size_t(n0 + j) * ldc];
+            c = accumulate ? c + s : s;
+        }
+}
+}  // namespace
+
+void gemm_nn(int M, int N, int K, const float* A, int lda, const float* B, int ldb, float* C, int ldc,
+             bool accumulate) {
+    int n = 0;
+    for (; n + 4 <= N; n += 4) columns<4>(M, n, K, A, lda, B, ldb, C, ldc, accumulate);
+    for (; n < N; ++n) columns<1>(M, n, K, A, lda, B, ldb, C, ldc, accumulate);
+}
+
+}  // namespace attn
