@@ -235,3 +235,30 @@ TEST_CASE("Dropout: identity at inference, seeded inverted mask in training", "[
     const Mat dx = d1.backward(g);
     for (Eigen::Index i = 0; i < x.size(); ++i) CHECK(dx.data()[i] == (y.data()[i] == 0.0f ? 0.0f : 1.0f / 0.75f));
 }
+
+TEST_CASE("softmax_columns matches a double-precision softmax", "[activation]") {
+    // Its exp is the project's own (vectorised Cephes expf): check it over lengths that use
+    // the vector path, the scalar tail and both, and over a wide range of logits.
+    Rng rng(31, Stream::data);
+    for (int rows : {1, 3, 4, 5, 8, 20, 33})
+        for (float scale : {0.1f, 3.0f, 40.0f}) {
+            INFO(rows << " rows, scale " << scale);
+            Mat z = random_mat(rows, 7, rng, scale);
+            const Mat z0 = z;
+            softmax_columns(z);
+            double worst = 0;
+            for (int j = 0; j < z.cols(); ++j) {
+                // From the same float differences z - max (their rounding is any float
+                // softmax's, not the exp's).
+                const float mx = z0.col(j).maxCoeff();
+                auto shifted = [&](int i) { return double(float(z0(i, j) - mx)); };
+                double sum = 0;
+                for (int i = 0; i < rows; ++i) sum += std::exp(shifted(i));
+                for (int i = 0; i < rows; ++i) {
+                    const double want = std::exp(shifted(i)) / sum;
+                    worst = std::max(worst, std::abs(double(z(i, j)) - want) / std::max(want, 1e-30));
+                }
+            }
+            CHECK(worst < 2e-6);
+        }
+}
