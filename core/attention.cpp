@@ -123,7 +123,7 @@ const Mat& Attention3D::backward(const Mat& dy) {
         }
     }
     softmax_columns_backward(P_, dP_, dP_);            // P = softmax(Z) -> dZ (in dP_)
-    ps_.grad(iW_).noalias() += dP_ * S_.transpose();   // Z = W S + b -> dW, db, dS
+    gemm_nt(dP_, S_, ps_.grad(iW_), true);             // Z = W S + b -> dW, db, dS
     ps_.grad(ib_).col(0) += dP_.rowwise().sum();
     WT_ = ps_.value(iW_).transpose();
     gemm_nn(WT_, dP_, dS_, false);

@@ -1,7 +1,8 @@
 // A small matrix product for the recurrent layers' per-step products (128x32 times 32x64 and
 // the like), where Eigen's general kernel spends much of its time packing and, in wasm, runs
 // its SSE2 code through emulation. Column-major, any sizes:
-//   C (M x N) = A (M x K) * B (K x N)        accumulate: C += A * B
+//   gemm_nn:  C (M x N) = A (M x K) * B (K x N)       accumulate: C += A * B
+//   gemm_nt:  C (M x N) = A (M x K) * B^T, B (N x K)  (weight gradients: dW += dZ X^T)
 // Each C entry is summed over k in order in 4-float vectors (rows in lanes), then added to C:
 // the same IEEE operations natively (SSE2) and in wasm (SIMD128), so the same bits.
 // tests/core/gemm.test.cpp checks it against plain loops.
@@ -12,10 +13,18 @@ namespace attn {
 void gemm_nn(int M, int N, int K, const float* A, int lda, const float* B, int ldb, float* C, int ldc,
              bool accumulate);
 
+void gemm_nt(int M, int N, int K, const float* A, int lda, const float* B, int ldb, float* C, int ldc,
+             bool accumulate);
+
 // The same through Eigen blocks / maps (any object with data() and outerStride()).
 template <class MA, class MB, class MC>
 void gemm_nn(const MA& A, const MB& B, MC&& C, bool accumulate) {
     gemm_nn(int(C.rows()), int(C.cols()), int(A.cols()), A.data(), int(A.outerStride()), B.data(),
+            int(B.outerStride()), C.data(), int(C.outerStride()), accumulate);
+}
+template <class MA, class MB, class MC>
+void gemm_nt(const MA& A, const MB& B, MC&& C, bool accumulate) {
+    gemm_nt(int(C.rows()), int(C.cols()), int(A.cols()), A.data(), int(A.outerStride()), B.data(),
             int(B.outerStride()), C.data(), int(C.outerStride()), accumulate);
 }
 

@@ -88,9 +88,9 @@ const Mat& GRU::backward(const Mat& dy) {
     }
     // hw_t = Wh h_{t-1} + bh -> dWh = sum_t dhw_t h_{t-1}^T as one product over all steps
     // (h_{-1} = 0: step 0 adds nothing to dWh), dbh = sum of dhw.
-    if (T > 1) dWh.noalias() += dHW_.rightCols((T - 1) * B) * Hs_.leftCols((T - 1) * B).transpose();
+    if (T > 1) gemm_nt(dHW_.rightCols((T - 1) * B), Hs_.leftCols((T - 1) * B), dWh, true);
     db.col(1) += dHW_.rowwise().sum();
-    ps_.grad(iWx_).noalias() += dX_ * x_->transpose();      // Wx x + bx for all t
+    gemm_nt(dX_, *x_, ps_.grad(iWx_), true);                // Wx x + bx for all t: dWx += dX x^T
     db.col(0) += dX_.rowwise().sum();
     dx_.noalias() = ps_.value(iWx_).transpose() * dX_;
     return dx_;

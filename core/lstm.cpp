@@ -89,8 +89,8 @@ const Mat& LSTM::backward(const Mat& dy) {
     }
     // z_t += Wh h_{t-1} -> dWh = sum_t dz_t h_{t-1}^T, as one product over all steps
     // (h_{-1} = 0, so step 0 adds nothing): dZ's steps 1..T-1 times Hs's steps 0..T-2.
-    if (T > 1) dWh.noalias() += dZ_.rightCols((T - 1) * B) * Hs_.leftCols((T - 1) * B).transpose();
-    ps_.grad(iWx_).noalias() += dZ_ * x_->transpose();    // z = Wx x + b for all t
+    if (T > 1) gemm_nt(dZ_.rightCols((T - 1) * B), Hs_.leftCols((T - 1) * B), dWh, true);
+    gemm_nt(dZ_, *x_, ps_.grad(iWx_), true);               // z = Wx x + b for all t: dWx += dZ x^T
     ps_.grad(ib_).col(0) += dZ_.rowwise().sum();
     dx_.noalias() = ps_.value(iWx_).transpose() * dZ_;
     return dx_;

@@ -31,3 +31,24 @@ TEST_CASE("gemm_nn matches plain loops, with and without accumulation", "[gemm]"
                 }
             }
 }
+
+TEST_CASE("gemm_nt matches plain loops", "[gemm]") {
+    Rng rng(18, Stream::data);
+    for (int M : {1, 4, 9, 20, 128})
+        for (int N : {1, 2, 5, 32})
+            for (int K : {1, 3, 64, 1216}) {
+                INFO("M " << M << " N " << N << " K " << K);
+                const Mat A = test::random_mat(M + 3, K, rng), B = test::random_mat(N + 2, K, rng);
+                const Mat C0 = test::random_mat(M, N, rng);
+                Mat C = C0;
+                gemm_nt(A.topRows(M), B.topRows(N), C, true);
+                double worst = 0;
+                for (int m = 0; m < M; ++m)
+                    for (int n = 0; n < N; ++n) {
+                        double want = double(C0(m, n));
+                        for (int k = 0; k < K; ++k) want += double(A(m, k)) * double(B(n, k));
+                        worst = std::max(worst, std::abs(want - double(C(m, n))) / (1.0 + std::sqrt(double(K))));
+                    }
+                CHECK(worst < 1e-4);
+            }
+}
