@@ -280,7 +280,7 @@ function report(r) {
   const full = by(r.chromium?.full?.runs), nfull = by(r.native?.full);
   if (r.chromium?.full || r.native?.full?.length) {
     lines.push('');
-    lines.push(`The seed's full runs, wall clock (build = drawing the data; train includes validation)`);
+    lines.push(`The seed's full runs, wall clock (build = drawing the data; train includes validation; dense: median of 5 runs)`);
     lines.push('');
     lines.push(table(
       ['run', 'train samples x epochs', 'Chromium build', 'Chromium train', 'Chromium total', 'target', '', 'native total'],
