@@ -5,7 +5,7 @@
 
 export const PEAK_KERNELS = ['gemm_8x4', 'gemm_8x6', 'chains'];
 
-export async function measurePeak(wasmBytes, { runs = 7, runMs = 120 } = {}) {
+export async function measurePeak(wasmBytes, { runs = 15, runMs = 80 } = {}) {
   const { instance } = await WebAssembly.instantiate(wasmBytes, {});
   const e = instance.exports;
   if (e._initialize) e._initialize();
