@@ -101,7 +101,7 @@ function applyDefaults(model) {
     control(s.key).value = String(v);
     setError(s.key, null);
   }
-  state.speed = SPEED.default[model === 'dense' ? 'dense' : 'recurrent'];
+  state.speed = defaultSpeed({ model });
   $('speed').value = String(state.speed);
   $('speed-value').textContent = String(state.speed);
 }
@@ -158,17 +158,19 @@ function configure() {
 }
 
 // ---- the URL: the whole state, so a shared link reproduces the run -----------------------
+const defaultSpeed = (values) => SPEED.default[isRecurrent(values) ? 'recurrent' : 'dense'];
+// { speed } when it differs from the model's default: for the URL and the embed code.
+const speedOption = () => (state.speed !== defaultSpeed(state.values) ? { speed: state.speed } : {});
+
 function pageOptions() {
   const keep = EMBED ? EMBED_OPTIONS : [];
-  const options = Object.fromEntries(Object.entries(state.options).filter(([k]) => keep.includes(k)));
-  if (state.speed !== SPEED.default[isRecurrent(state.values) ? 'recurrent' : 'dense']) options.speed = state.speed;
-  return options;
+  return { ...Object.fromEntries(Object.entries(state.options).filter(([k]) => keep.includes(k))), ...speedOption() };
 }
 
 function writeURL() {
   const query = toURL(state.values, pageOptions()).toString();
   history.replaceState(null, '', query ? `?${query}` : location.pathname);
-  const settings = toURL(state.values, state.speed !== SPEED.default[isRecurrent(state.values) ? 'recurrent' : 'dense'] ? { speed: state.speed } : {});
+  const settings = toURL(state.values, speedOption());
   $('full-page').href = `index.html${settings.size ? `?${settings}` : ''}`;
   updateEmbedCode();
 }
@@ -178,7 +180,7 @@ function readURL() {
   state.values = values;
   state.options = options;
   for (const s of SETTINGS) control(s.key).value = String(values[s.key]);
-  state.speed = options.speed ?? SPEED.default[isRecurrent(values) ? 'recurrent' : 'dense'];
+  state.speed = options.speed ?? defaultSpeed(values);
   $('speed').value = String(state.speed);
   $('speed-value').textContent = String(state.speed);
   if (notes.length) {
@@ -454,11 +456,11 @@ function drawCurves() {
   state.newPoints = [];
   charts.loss.update(pts.map((p) => ({ x: p.epoch, y: p.loss })), state.validation.val_loss);
   charts.accuracy.update(pts.map((p) => ({ x: p.epoch, y: p.accuracy })), state.validation.val_accuracy);
+  // The table is kept current even while closed (a few rows per redraw), so it is complete
+  // the moment it is opened.
   const table = $('loss-data');
-  if (table.open) {
-    const shown = table.querySelector('tbody').rows.length; // rows already in the table
-    appendRows(table, state.points.slice(shown).map(pointRow));
-  }
+  const shown = table.querySelector('tbody').rows.length; // rows already in the table
+  appendRows(table, state.points.slice(shown).map(pointRow));
   const first = state.points[0];
   const last = state.points.at(-1);
   if (first && last)
@@ -514,9 +516,6 @@ function makeRow(cells) {
   return tr;
 }
 
-$('loss-data').addEventListener('toggle', () => {
-  if ($('loss-data').open) fillTable($('loss-data'), state.points.map(pointRow));
-});
 $('attention-data').addEventListener('toggle', () => {
   if ($('attention-data').open && state.attention) drawAttention();
 });
@@ -542,7 +541,7 @@ function renderSamples(samples, config) {
 
 // ---- embedding: the code to copy; in an iframe, a good guest -----------------------------
 function updateEmbedCode() {
-  const params = toURL(state.values, { views: ['attention', 'loss'], ...(state.speed !== SPEED.default[isRecurrent(state.values) ? 'recurrent' : 'dense'] ? { speed: state.speed } : {}) });
+  const params = toURL(state.values, { views: ['attention', 'loss'], ...speedOption() });
   const base = new URL('.', location.href);
   const src = new URL(`embed.html?${params}`, base).href;
   const model = isRecurrent(state.values)
