@@ -96,23 +96,34 @@ struct Trainer::State {
                     "; training stopped (the weights are kept, all finite). Lower the learning rate and start again.";
     }
 
+    // The last kWindow batches' loss and accuracy, and their means in m (a smooth curve).
+    static constexpr int kWindow = 20;
+    float recent_loss[kWindow] = {}, recent_acc[kWindow] = {};
+    float first_loss = 0.0f;
+    void remember(float l, float acc) {
+        if (m.step == 0) first_loss = l;
+        recent_loss[m.step % kWindow] = l;
+        recent_acc[m.step % kWindow] = acc;
+        const int n = int(std::min<long long>(m.step + 1, kWindow));
+        float rl = 0.0f, ra = 0.0f;
+        for (int i = 0; i < n; ++i) {
+            rl += recent_loss[i];
+            ra += recent_acc[i];
+        }
+        m.batch_loss = l;
+        m.recent_loss = rl / float(n);
+        m.recent_accuracy = ra / float(n);
+    }
+
     // A finite loss can still have diverged: with too large a step the sigmoid saturates and
     // Keras's clipped cross-entropy sits near 8 (from 0.69) with no gradient left. Training
     // stops when the mean of the last kWindow batch losses exceeds kFactor times the first.
-    static constexpr int kWindow = 20;
     static constexpr float kFactor = 4.0f;
-    float first_loss = 0.0f;
-    float recent[kWindow] = {}, recent_acc[kWindow] = {};  // the last batches' loss, accuracy
-    bool exploded(float l) {
-        if (m.step == 0) first_loss = l;
-        recent[m.step % kWindow] = l;
-        if (m.step + 1 < kWindow || !(first_loss > 0.0f)) return false;
-        float mean = 0.0f;
-        for (float r : recent) mean += r / kWindow;
-        if (mean <= kFactor * first_loss) return false;
+    bool exploded() {
+        if (m.step + 1 < kWindow || !(first_loss > 0.0f) || m.recent_loss <= kFactor * first_loss) return false;
         char why[160];
         std::snprintf(why, sizeof why, "the loss rose from %.3g to %.3g (mean of the last %d batches)",
-                      double(first_loss), double(mean), kWindow);
+                      double(first_loss), double(m.recent_loss), kWindow);
         diverge(why);
         return true;
     }
@@ -136,18 +147,9 @@ struct Trainer::State {
             diverge("the loss became " + std::string(std::isnan(l) ? "NaN" : "infinite"));
             return false;
         }
-        if (exploded(l)) return false;
         const float acc = binary_accuracy(p, s.y);
-        recent_acc[m.step % kWindow] = acc;
-        const int n = int(std::min<long long>(m.step + 1, kWindow));
-        float rl = 0.0f, ra = 0.0f;
-        for (int i = 0; i < n; ++i) {
-            rl += recent[i];
-            ra += recent_acc[i];
-        }
-        m.batch_loss = l;
-        m.recent_loss = rl / float(n);
-        m.recent_accuracy = ra / float(n);
+        remember(l, acc);
+        if (exploded()) return false;
         epoch_loss += double(l) * B;
         epoch_acc += double(acc) * B;
         epoch_seen += B;
