@@ -36,7 +36,6 @@ Model::Model(const Config& c, int B, ParamStore& ps, Rng& dropout_rng) : B_(B) {
             add(recurrent(out(), false));
         } else {
             add(recurrent(in_, true));
-            attention_index_ = 1;
             add(std::make_unique<Attention3D>("attention_mul", out(), c.single_attention_vector, B, ps));
             add(std::make_unique<Flatten>("flatten", out(), B));
         }

@@ -28,14 +28,12 @@ public:
     // Output of the layer (or named intermediate, e.g. "attention_vec") of the last forward.
     // Returns nullptr for an unknown name.
     const Mat* activation(const std::string& name, Shape* shape) const;
-    const Layer& attention_layer() const { return *layers_[attention_index_]; }
     std::vector<SummaryRow> summary() const;
 
 private:
     int B_;
     Shape in_;
     std::vector<LayerPtr> layers_;
-    size_t attention_index_ = 0;
 };
 
 }  // namespace attn

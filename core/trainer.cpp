@@ -338,8 +338,7 @@ Tensor Trainer::attention() {
     State& S = *s_;
     Slot& s = S.forward_test();
     const int n = s.model->batch();
-    const Layer& layer = s.model->attention_layer();
-    const Mat* a = layer.named_output(S.cfg.recurrent() ? "attention_vec" : "attention_probs", nullptr);
+    const Mat* a = s.model->activation(S.cfg.recurrent() ? "attention_vec" : "attention_probs", nullptr);
     Tensor t;
     if (!S.cfg.recurrent()) {                       // a (D, n): mean over samples
         t.shape = {int(a->rows())};

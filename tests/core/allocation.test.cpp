@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <atomic>
 #include <cstdlib>
+#include <functional>
 #include <new>
 
 #include "trainer.hpp"
@@ -13,6 +14,11 @@ namespace {
 std::atomic<bool> counting{false};
 std::atomic<long> allocations{0};
 }  // namespace
+
+// The replacements pair malloc with free; g++ sees only the default new/delete pairing.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
 
 void* operator new(std::size_t n) {
     if (counting) ++allocations;
