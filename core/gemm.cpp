@@ -1,20 +1,16 @@
 #include "gemm.hpp"
 
-#include <cstring>
+#include <algorithm>
+
+#include "simd.hpp"
 
 namespace attn {
 
 namespace {
-// 4 floats, unaligned access allowed; GCC and Clang lower it to SSE2 or wasm SIMD128.
-typedef float v4 __attribute__((vector_size(16), aligned(4)));
-
-inline v4 load(const float* p) {
-    v4 v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-inline void store(float* p, v4 v) { std::memcpy(p, &v, sizeof v); }
-inline v4 splat(float x) { return v4{x, x, x, x}; }
+using simd::v4;
+inline v4 load(const float* p) { return simd::load<v4>(p); }
+inline void store(float* p, v4 v) { simd::store(p, v); }
+inline v4 splat(float x) { return simd::splat<v4>(x); }
 
 // B's entry (k, n): B is K x N, or, with TransB, N x K used transposed.
 template <bool TransB>
@@ -63,6 +59,8 @@ void columns(int M, int n0, int K, const float* A, int lda, const float* B, int 
         }
 }
 
+constexpr int kBlockK = 64;
+
 template <bool TransB>
 void gemm(int M, int N, int K, const float* A, int lda, const float* B, int ldb, float* C, int ldc,
           bool accumulate) {
@@ -79,7 +77,11 @@ void gemm_nn(int M, int N, int K, const float* A, int lda, const float* B, int l
 
 void gemm_nt(int M, int N, int K, const float* A, int lda, const float* B, int ldb, float* C, int ldc,
              bool accumulate) {
-    gemm<true>(M, N, K, A, lda, B, ldb, C, ldc, accumulate);
+    // In blocks of kBlockK along k (the weight gradients sum over all T*B columns): a block of
+    // A and B stays in L1 while every tile of C reads it; C is read and written once per block.
+    for (int k0 = 0; k0 < K; k0 += kBlockK)
+        gemm<true>(M, N, std::min(kBlockK, K - k0), A + size_t(k0) * lda, lda, B + size_t(k0) * ldb, ldb, C,
+                   ldc, accumulate || k0 > 0);
 }
 
 }  // namespace attn

@@ -4,8 +4,51 @@
 
 #include "gemm.hpp"
 #include "init.hpp"
+#include "simd.hpp"
 
 namespace attn {
+
+namespace {
+// One step of the cell for 4 units (F = simd::v4) or one (F = float) of one sample. z: the
+// pre-activations i, f, g, o (H apart), replaced by the gate values; then
+// c = f c_prev + i g, tc = tanh(c), h = o tc.
+template <class F>
+inline void cell_forward(float* z, int H, const float* c_prev, float* c, float* tc, float* h) {
+    using simd::load;
+    using simd::store;
+    const F i = simd::logistic(load<F>(z)), f = simd::logistic(load<F>(z + H));
+    const F g = simd::tanh(load<F>(z + 2 * H)), o = simd::logistic(load<F>(z + 3 * H));
+    store(z, i);
+    store(z + H, f);
+    store(z + 2 * H, g);
+    store(z + 3 * H, o);
+    const F cv = f * load<F>(c_prev) + i * g;
+    const F t = simd::tanh(cv);
+    store(c, cv);
+    store(tc, t);
+    store(h, o * t);
+}
+
+// Its backward. dh: dL/dh_t from step t+1 (dy: from the output, or nullptr); dc: dL/dc_t from
+// step t+1, replaced by dL/dc_{t-1}; dz: dL/dz for the four gates (H apart).
+template <class F>
+inline void cell_backward(const float* z, int H, const float* tc, const float* c_prev, const float* dh,
+                          const float* dy, float* dc, float* dz) {
+    using simd::load;
+    using simd::store;
+    const F i = load<F>(z), f = load<F>(z + H), g = load<F>(z + 2 * H), o = load<F>(z + 3 * H);
+    const F t = load<F>(tc);
+    const F dhv = dy ? load<F>(dh) + load<F>(dy) : load<F>(dh);
+    // h = o tanh(c):  do = dh tanh(c);  dc += dh o (1 - tanh(c)^2)
+    store(dz + 3 * H, dhv * t * o * (1.0f - o));
+    const F dcv = load<F>(dc) + dhv * o * (1.0f - t * t);
+    // c = f c_prev + i g:  di = dc g, df = dc c_prev, dg = dc i;  through the nonlinearities
+    store(dz, dcv * g * i * (1.0f - i));
+    store(dz + H, dcv * load<F>(c_prev) * f * (1.0f - f));
+    store(dz + 2 * H, dcv * i * (1.0f - g * g));
+    store(dc, dcv * f);  // dc_prev = dc f
+}
+}  // namespace
 
 LSTM::LSTM(const std::string& name, Shape in, int units, bool return_sequences, int batch,
            ParamStore& ps)
@@ -43,19 +86,18 @@ const Mat& LSTM::forward(const Mat& x, bool) {
     const auto Wh = ps_.value(iWh_);
     gemm_nn(ps_.value(iWx_), x, G_, false);           // Wx x_t for all t in one product
     G_.colwise() += ps_.value(ib_).col(0);            //   + b
+    const int H4 = H - H % 4;
     for (int t = 0; t < T; ++t) {
-        auto z = G_.middleCols(t * B, B);             // (4H, B)
-        const auto c_prev = t ? C_.middleCols((t - 1) * B, B) : zero_.middleCols(0, B);
-        if (t) gemm_nn(Wh, Hs_.middleCols((t - 1) * B, B), z, true);  // z_t += Wh h_{t-1} (h_{-1} = 0)
-        z.topRows(2 * H).array() = z.topRows(2 * H).array().logistic();        // i, f
-        z.middleRows(2 * H, H).array() = z.middleRows(2 * H, H).array().tanh(); // g
-        z.bottomRows(H).array() = z.bottomRows(H).array().logistic();          // o
-        auto c = C_.middleCols(t * B, B);
-        c.array() = z.middleRows(H, H).array() * c_prev.array() +             // c = f c_prev
-                    z.topRows(H).array() * z.middleRows(2 * H, H).array();     //   + i g
-        TC_.middleCols(t * B, B).array() = c.array().tanh();
-        Hs_.middleCols(t * B, B).array() =
-            z.bottomRows(H).array() * TC_.middleCols(t * B, B).array();        // h = o tanh(c)
+        if (t) gemm_nn(Wh, Hs_.middleCols((t - 1) * B, B), G_.middleCols(t * B, B), true);  // z_t += Wh h_{t-1}
+        for (int b = 0; b < B; ++b) {                  // gates and cell, per sample (h_{-1} = c_{-1} = 0)
+            const int col = t * B + b;
+            float* z = G_.col(col).data();
+            const float* c_prev = t ? C_.col(col - B).data() : zero_.col(b).data();
+            float *c = C_.col(col).data(), *tc = TC_.col(col).data(), *h = Hs_.col(col).data();
+            int r = 0;
+            for (; r < H4; r += 4) cell_forward<simd::v4>(z + r, H, c_prev + r, c + r, tc + r, h + r);
+            for (; r < H; ++r) cell_forward<float>(z + r, H, c_prev + r, c + r, tc + r, h + r);
+        }
     }
     if (return_sequences_) y_ = Hs_;
     else y_ = Hs_.middleCols((T - 1) * B, B);
@@ -68,24 +110,22 @@ const Mat& LSTM::backward(const Mat& dy) {
     auto dWh = ps_.grad(iWh_);
     dh_.setZero();
     dc_.setZero();
+    const int H4 = H - H % 4;
     for (int t = T - 1; t >= 0; --t) {
-        if (return_sequences_) dh_ += dy.middleCols(t * B, B);
-        else if (t == T - 1) dh_ += dy;
-        const auto g = G_.middleCols(t * B, B);
-        const auto i = g.topRows(H).array(), f = g.middleRows(H, H).array();
-        const auto gg = g.middleRows(2 * H, H).array(), o = g.bottomRows(H).array();
-        const auto tc = TC_.middleCols(t * B, B).array();
-        const auto c_prev = t ? C_.middleCols((t - 1) * B, B) : zero_.middleCols(0, B);
-        auto dz = dZ_.middleCols(t * B, B);
-        // h = o tanh(c):  do = dh tanh(c);  dc += dh o (1 - tanh(c)^2)
-        dz.bottomRows(H).array() = dh_.array() * tc * o * (1.0f - o);
-        dc_.array() += dh_.array() * o * (1.0f - tc.square());
-        // c = f c_prev + i g:  di = dc g, df = dc c_prev, dg = dc i;  through the nonlinearities
-        dz.topRows(H).array() = dc_.array() * gg * i * (1.0f - i);
-        dz.middleRows(H, H).array() = dc_.array() * c_prev.array() * f * (1.0f - f);
-        dz.middleRows(2 * H, H).array() = dc_.array() * i * (1.0f - gg.square());
-        dc_.array() *= f;                                  // dc_prev = dc f
-        gemm_nn(WhT_, dz, dh_, false);                     // z += Wh h_prev -> dh_prev = Wh^T dz
+        for (int b = 0; b < B; ++b) {
+            const int col = t * B + b;
+            const float* dyc = return_sequences_ ? dy.col(col).data() : t == T - 1 ? dy.col(b).data() : nullptr;
+            const float* z = G_.col(col).data();
+            const float* tc = TC_.col(col).data();
+            const float* c_prev = t ? C_.col(col - B).data() : zero_.col(b).data();
+            float *dh = dh_.col(b).data(), *dc = dc_.col(b).data(), *dz = dZ_.col(col).data();
+            int r = 0;
+            for (; r < H4; r += 4)
+                cell_backward<simd::v4>(z + r, H, tc + r, c_prev + r, dh + r, dyc ? dyc + r : nullptr, dc + r, dz + r);
+            for (; r < H; ++r)
+                cell_backward<float>(z + r, H, tc + r, c_prev + r, dh + r, dyc ? dyc + r : nullptr, dc + r, dz + r);
+        }
+        gemm_nn(WhT_, dZ_.middleCols(t * B, B), dh_, false);  // z += Wh h_prev -> dh_prev = Wh^T dz
     }
     // z_t += Wh h_{t-1} -> dWh = sum_t dz_t h_{t-1}^T, as one product over all steps
     // (h_{-1} = 0, so step 0 adds nothing): dZ's steps 1..T-1 times Hs's steps 0..T-2.

@@ -1,0 +1,109 @@
+// 4-float vectors for the hand-written kernels (products, softmax, recurrent steps), with the
+// elementwise functions they need. GCC/Clang vector extensions: SSE2 natively, SIMD128 in
+// wasm. Every operation is one IEEE operation in either build (no FMA: -ffp-contract=off), so
+// both builds give the same bits. Each function is a template over F = float or v4, so a
+// kernel's scalar tail computes exactly what its vector body would.
+// tests/core/simd.test.cpp checks the functions against the standard library.
+#pragma once
+
+#include <cstring>
+
+#ifdef __wasm_simd128__
+#include <wasm_simd128.h>
+#else
+#include <emmintrin.h>
+#endif
+
+namespace attn::simd {
+
+typedef float v4 __attribute__((vector_size(16), aligned(4)));  // unaligned access allowed
+typedef int v4i __attribute__((vector_size(16), aligned(4)));
+
+template <class F> struct IntOf { typedef v4i type; };
+template <> struct IntOf<float> { typedef int type; };
+
+template <class F> inline F load(const float* p) {
+    F v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+template <class F> inline void store(float* p, F v) { std::memcpy(p, &v, sizeof v); }
+template <class F> inline F splat(float c) { return F{c, c, c, c}; }
+template <> inline float splat<float>(float c) { return c; }
+
+// min(x, c) = c < x ? c : x and max(x, c) = x < c ? c : x, lane-wise; a NaN in x is kept.
+// In wasm through pmin/pmax (one minps/maxps each): clang turns the plain comparison into
+// f32x4.min/max, whose NaN and -0 rules cost V8 about eight instructions.
+inline float min(float x, float c) { return c < x ? c : x; }
+inline float max(float x, float c) { return x < c ? c : x; }
+#ifdef __wasm_simd128__
+inline v4 min(v4 x, float c) { return v4(wasm_f32x4_pmin(v128_t(x), wasm_f32x4_splat(c))); }
+inline v4 max(v4 x, float c) { return v4(wasm_f32x4_pmax(v128_t(x), wasm_f32x4_splat(c))); }
+#else
+inline v4 min(v4 x, float c) { return v4(_mm_min_ps(_mm_set1_ps(c), __m128(x))); }
+inline v4 max(v4 x, float c) { return v4(_mm_max_ps(_mm_set1_ps(c), __m128(x))); }
+#endif
+
+namespace detail {
+// Truncation toward zero, int to float, and 2^n from the exponent bits.
+template <class I, class F> inline I truncate(F x) { return __builtin_convertvector(x, I); }
+template <> inline int truncate<int, float>(float x) { return int(x); }
+template <class F, class I> inline F convert(I n) { return __builtin_convertvector(n, F); }
+template <> inline float convert<float, int>(int n) { return float(n); }
+template <class F, class I> inline F pow2(I n) {
+    const I bits = (n + 127) << 23;
+    F f;
+    std::memcpy(&f, &bits, sizeof f);
+    return f;
+}
+}  // namespace detail
+
+// e^x, Cephes' expf: x = n ln2 + r, e^r by a polynomial, 2^n through the exponent bits.
+// ~1 ulp; x is clamped to [-87.3, 88] (e^x stays a normal float). Eigen's vectorised exp
+// converts through _mm_cvttps_epi32, which Emscripten emulates with a libm call per lane;
+// __builtin_convertvector is one instruction in either build.
+template <class F>
+inline F exp(F x) {
+    typedef typename IntOf<F>::type I;
+    x = max(min(x, 88.0f), -87.3365448f);
+    F fx = x * 1.44269504088896341f + 0.5f;       // n = floor(x log2(e) + 1/2)
+    F t = detail::convert<F, I>(detail::truncate<I, F>(fx));
+    t = t > fx ? t - 1.0f : t;
+    x = x - t * 0.693359375f - t * -2.12194440e-4f;  // r = x - n ln2, in two parts
+    F y = splat<F>(1.9875691500e-4f);
+    y = y * x + 1.3981999507e-3f;
+    y = y * x + 8.3334519073e-3f;
+    y = y * x + 4.1665795894e-2f;
+    y = y * x + 1.6666665459e-1f;
+    y = y * x + 5.0000001201e-1f;
+    y = y * (x * x) + x + 1.0f;
+    return y * detail::pow2<F, I>(detail::truncate<I, F>(t));  // times 2^n
+}
+
+// tanh by Eigen's rational approximation (odd degree 13 over even degree 6), x clamped to
+// +-7.905 where it reaches +-1; a few ulp.
+template <class F>
+inline F tanh(F x) {
+    x = max(min(x, 7.90531110763549805f), -7.90531110763549805f);
+    const F x2 = x * x;
+    F p = x2 * -2.76076847742355e-16f + 2.00018790482477e-13f;
+    p = x2 * p + -8.60467152213735e-11f;
+    p = x2 * p + 5.12229709037114e-08f;
+    p = x2 * p + 1.48572235717979e-05f;
+    p = x2 * p + 6.37261928875436e-04f;
+    p = x2 * p + 4.89352455891786e-03f;
+    p = x * p;
+    F q = x2 * 1.19825839466702e-06f + 1.18534705686654e-04f;
+    q = x2 * q + 2.26843463243900e-03f;
+    q = x2 * q + 4.89352518554385e-03f;
+    return p / q;
+}
+
+// sigmoid(x) = 1/2 + tanh(x/2)/2: no exp, no int conversion. Accurate to ~6e-8 absolute
+// (like Eigen's and so TensorFlow's rational sigmoid), not relative for x << 0.
+template <class F>
+inline F logistic(F x) {
+    return 0.5f * tanh(0.5f * x) + 0.5f;
+}
+
+}  // namespace attn::simd
