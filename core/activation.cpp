@@ -44,6 +44,51 @@ void softmax_columns(Mat& z) {
     }
 }
 
+namespace {
+// softmax_rows for 4 rows (F = simd::v4) or one (F = float) starting at z.
+template <class F>
+inline void softmax_row(float* z, int C, int ld, const float* bias) {
+    using simd::load;
+    using simd::store;
+    F mx = load<F>(z) + bias[0];
+    store(z, mx);
+    for (int c = 1; c < C; ++c) {
+        const F v = load<F>(z + size_t(c) * ld) + bias[c];
+        store(z + size_t(c) * ld, v);
+        mx = simd::max(mx, v);
+    }
+    F sum = simd::splat<F>(0.0f);
+    for (int c = 0; c < C; ++c) {
+        const F e = simd::exp(load<F>(z + size_t(c) * ld) - mx);
+        store(z + size_t(c) * ld, e);
+        sum = sum + e;
+    }
+    for (int c = 0; c < C; ++c) store(z + size_t(c) * ld, load<F>(z + size_t(c) * ld) / sum);
+}
+
+template <class F>
+inline void softmax_row_backward(const float* y, float* d, int C, int ld) {
+    using simd::load;
+    using simd::store;
+    F dot = simd::splat<F>(0.0f);
+    for (int c = 0; c < C; ++c) dot = dot + load<F>(d + size_t(c) * ld) * load<F>(y + size_t(c) * ld);
+    for (int c = 0; c < C; ++c)
+        store(d + size_t(c) * ld, load<F>(y + size_t(c) * ld) * (load<F>(d + size_t(c) * ld) - dot));
+}
+}  // namespace
+
+void softmax_rows(float* z, int R, int C, int ld, const float* bias) {
+    int r = 0;
+    for (; r + 4 <= R; r += 4) softmax_row<simd::v4>(z + r, C, ld, bias);
+    for (; r < R; ++r) softmax_row<float>(z + r, C, ld, bias);
+}
+
+void softmax_rows_backward(const float* y, float* d, int R, int C, int ld) {
+    int r = 0;
+    for (; r + 4 <= R; r += 4) softmax_row_backward<simd::v4>(y + r, d + r, C, ld);
+    for (; r < R; ++r) softmax_row_backward<float>(y + r, d + r, C, ld);
+}
+
 void softmax_columns_backward(const Mat& y, const Mat& dy, Mat& dz) {
     // dz_i = y_i (dy_i - sum_j dy_j y_j), per column.
     for (Eigen::Index j = 0; j < y.cols(); ++j) {

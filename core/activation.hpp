@@ -22,4 +22,11 @@ void activation_backward(Activation a, const Mat& y, const Mat& dy, Mat& dz);
 void softmax_columns(Mat& z);
 void softmax_columns_backward(const Mat& y, const Mat& dy, Mat& dz);
 
+// Softmax along each row of a column-major R x C block z (leading dimension ld), after adding
+// bias[c] to column c: z[r, :] = softmax(z[r, :] + bias). Rows sit in vector lanes, so this
+// suits many short rows (the 3-D attention: one row per series, one column per time step).
+void softmax_rows(float* z, int R, int C, int ld, const float* bias);
+// Its backward, in place: d holds dL/dy and becomes dL/dz = y * (d - sum_c d y), per row.
+void softmax_rows_backward(const float* y, float* d, int R, int C, int ld);
+
 }  // namespace attn

@@ -42,6 +42,7 @@ const Mat& Attention2D::backward(const Mat& dy) {
     softmax_columns_backward(a_, da_, da_);            // a = softmax(z) -> dz (in da_)
     ps_.grad(iW_).noalias() += da_ * x.transpose();    // z = W x + b -> dW, db
     ps_.grad(ib_).col(0) += da_.rowwise().sum();
+    if (!input_grad_) return dx_;
     dx_.array() = dy.array() * a_.array();             // dx = dy * a  (through the product)
     dx_.noalias() += ps_.value(iW_).transpose() * da_; //    + W^T dz  (through the logits)
     return dx_;
@@ -68,13 +69,10 @@ Attention3D::Attention3D(const std::string& name, Shape in, bool single_vector, 
     const int T = in.time, F = in.features;
     iW_ = ps.declare("attention_probs/kernel", T, T, {T, T});
     ib_ = ps.declare("attention_probs/bias", T, 1, {T});
-    S_.resize(T, F * batch);
-    P_.resize(T, F * batch);
-    dP_.resize(T, F * batch);
-    dS_.resize(T, F * batch);
-    A_.resize(F, T * batch);
-    dA_.resize(F, T * batch);
-    WT_.resize(T, T);
+    P_.resize(F, T * batch);
+    if (single_) A_.resize(F, T * batch);
+    dP_.resize(F, T * batch);
+    probs_.resize(T, F * batch);
     y_.resize(F, T * batch);
     dx_.resize(F, T * batch);
 }
@@ -84,63 +82,56 @@ void Attention3D::init(ParamStore& ps, Rng& rng) {
     ps.value(ib_).setZero();
 }
 
+namespace {
+// m (F, N) -> every column replaced by its mean over the F rows (summed in order).
+void column_means(const Mat& m, Mat& out) {
+    const int F = int(m.rows());
+    for (Eigen::Index j = 0; j < m.cols(); ++j) {
+        const float* c = m.col(j).data();
+        float s = c[0];
+        for (int f = 1; f < F; ++f) s += c[f];
+        out.col(j).setConstant(s / float(F));
+    }
+}
+}  // namespace
+
 const Mat& Attention3D::forward(const Mat& x, bool) {
     x_ = &x;
-    const int T = in_.time, F = in_.features, B = B_;
-    for (int t = 0; t < T; ++t)                        // S[t, f*B+b] = x[f, t*B+b]
-        for (int f = 0; f < F; ++f) S_.row(t).segment(f * B, B) = x.row(f).segment(t * B, B);
-    gemm_nn(ps_.value(iW_), S_, P_, false);            // logits = W S + b
-    P_.colwise() += ps_.value(ib_).col(0);
-    softmax_columns(P_);                               // P = softmax over time
-    for (int t = 0; t < T; ++t) {                      // A[f, t*B+b] = P[t, f*B+b] (or its mean over f)
-        if (single_) {
-            auto mean = A_.row(0).segment(t * B, B);
-            mean = P_.row(t).segment(0, B);
-            for (int f = 1; f < F; ++f) mean += P_.row(t).segment(f * B, B);
-            mean /= float(F);
-            for (int f = 1; f < F; ++f) A_.row(f).segment(t * B, B) = mean;
-        } else {
-            for (int f = 0; f < F; ++f) A_.row(f).segment(t * B, B) = P_.row(t).segment(f * B, B);
-        }
-    }
-    y_.array() = x.array() * A_.array();               // y = x * A
+    const int T = in_.time, R = in_.features * B_;    // x as X (R, T): one series per row
+    const auto W = ps_.value(iW_);
+    gemm_nt(R, T, T, x.data(), R, W.data(), T, P_.data(), R, false);  // Z = X W^T
+    softmax_rows(P_.data(), R, T, R, ps_.value(ib_).data());           // P = softmax_t(Z + b)
+    if (single_) column_means(P_, A_);                 // one vector: mean over f
+    y_.array() = x.array() * attention().array();      // y = x * A
     return y_;
 }
 
 const Mat& Attention3D::backward(const Mat& dy) {
     const Mat& x = *x_;
-    const int T = in_.time, F = in_.features, B = B_;
-    dA_.array() = dy.array() * x.array();              // y = x * A -> dA = dy * x
-    for (int t = 0; t < T; ++t) {                      // A from P: scatter back (mean: sum / F)
-        if (single_) {
-            auto sum = dP_.row(t).segment(0, B);
-            sum = dA_.row(0).segment(t * B, B);
-            for (int f = 1; f < F; ++f) sum += dA_.row(f).segment(t * B, B);
-            sum /= float(F);
-            for (int f = 1; f < F; ++f) dP_.row(t).segment(f * B, B) = sum;
-        } else {
-            for (int f = 0; f < F; ++f) dP_.row(t).segment(f * B, B) = dA_.row(f).segment(t * B, B);
-        }
-    }
-    softmax_columns_backward(P_, dP_, dP_);            // P = softmax(Z) -> dZ (in dP_)
-    gemm_nt(dP_, S_, ps_.grad(iW_), true);             // Z = W S + b -> dW, db, dS
-    ps_.grad(ib_).col(0) += dP_.rowwise().sum();
-    WT_ = ps_.value(iW_).transpose();
-    gemm_nn(WT_, dP_, dS_, false);
-    dx_.array() = dy.array() * A_.array();             // dx = dy * A  (through the product)
-    for (int t = 0; t < T; ++t)                        //    + dS laid back out like x
-        for (int f = 0; f < F; ++f) dx_.row(f).segment(t * B, B) += dS_.row(t).segment(f * B, B);
+    const int T = in_.time, R = in_.features * B_;
+    const auto W = ps_.value(iW_);
+    dP_.array() = dy.array() * x.array();              // y = x * A -> dA
+    if (single_) column_means(dP_, dP_);               // A = mean_f P -> dP = mean_f dA
+    softmax_rows_backward(P_.data(), dP_.data(), R, T, R);             // -> dZ (in dP_)
+    gemm_tn(T, T, R, dP_.data(), R, x.data(), R, ps_.grad(iW_).data(), T);  // Z = X W^T + b -> dW += dZ^T X
+    ps_.grad(ib_).col(0) += MatMap(dP_.data(), R, T).colwise().sum().transpose();  //   db += sum of dZ
+    if (!input_grad_) return dx_;
+    dx_.array() = dy.array() * attention().array();    // dx = dy * A  (through the product)
+    gemm_nn(R, T, T, dP_.data(), R, W.data(), T, dx_.data(), R, true);  //    + dZ W  (through the logits)
     return dx_;
 }
 
 const Mat* Attention3D::named_output(const std::string& name, Shape* shape) const {
     if (name == "attention_vec") {  // (T, F) per sample, as applied
         if (shape) *shape = in_;
-        return &A_;
+        return &attention();
     }
     if (name == "attention_probs") {  // Keras's Dense output on the permuted input: (F, T) per
-        if (shape) *shape = Shape{in_.features, in_.time};  // sample; P_ is laid out that way
-        return &P_;
+        const int T = in_.time, F = in_.features, B = B_;  // sample: P with time and features swapped
+        for (int t = 0; t < T; ++t)
+            for (int f = 0; f < F; ++f) probs_.row(t).segment(f * B, B) = P_.row(f).segment(t * B, B);
+        if (shape) *shape = Shape{F, T};
+        return &probs_;
     }
     return nullptr;
 }

@@ -6,10 +6,13 @@
 //   Keras: Dense(F, softmax, name="attention_probs"), then Multiply ("attention_mul").
 //
 // Attention3D ("attention 3D block", over time, on sequences x (F, T*B)):
-//   For every sample b and feature f, the series s = x[f, t*B+b] over t is one column of
-//   S (T, F*B), column f*B+b. A shared Dense over time gives P = softmax_T(W S + b) with
-//   W (T, T). With single_vector, P is averaged over f and repeated for every f. The attention
-//   A (F, T*B) is P laid back out like x (Keras's Permute "attention_vec"); y = x * A.
+//   Every sample b and feature f has a series x[f, t*B+b] over t. A shared Dense over time
+//   (W (T, T), bias b) gives logits Z[., t] = sum_s W[t, s] x[., s] + b[t], and
+//   P = softmax over t, per series (Keras's "attention_probs" on the permuted input). With
+//   single_vector, P is averaged over f and repeated for every f. The attention A (F, T*B),
+//   laid out like x (Keras's Permute "attention_vec"), multiplies the input: y = x * A.
+//   Layout: x's memory read as an (F*B, T) matrix X has one series per row, so Z = X W^T is
+//   one product and P, A, dP keep x's layout (no gathers).
 #pragma once
 
 #include "layer.hpp"
@@ -41,20 +44,17 @@ public:
     void init(ParamStore& ps, Rng& rng) override;
     const Mat* named_output(const std::string& name, Shape* shape) const override;
     std::vector<SummaryRow> summary() const override;
-    const Mat& attention() const { return A_; }  // (F, T*B), laid out like the input
+    const Mat& attention() const { return single_ ? A_ : P_; }  // (F, T*B), laid out like the input
     bool single_vector() const { return single_; }
 
 private:
     ParamStore& ps_;
     bool single_;
     int iW_, ib_;
-    Mat S_;   // (T, F*B) the input's series, one per column
-    Mat P_;   // (T, F*B) softmax over time, kept for backward
-    Mat A_;   // (F, T*B) attention as applied (averaged over f when single_)
-    Mat dA_;  // (F, T*B) dL/dA
-    Mat dP_;  // (T, F*B) dL/dP, then dL/d(logits) in place
-    Mat dS_;  // (T, F*B) dL/dS
-    Mat WT_;  // (T, T) W transposed, for dS = W^T dZ
+    Mat P_;   // (F, T*B) softmax over time per series, kept for backward
+    Mat A_;   // (F, T*B) with single_: P's mean over f (else unused: A = P)
+    Mat dP_;  // (F, T*B) dL/dP, then dL/dZ in place
+    mutable Mat probs_;  // (T, F*B) P in Keras's (F, T) order per sample, filled when read
 };
 
 }  // namespace attn

@@ -17,6 +17,12 @@ void gemm_nn(int M, int N, int K, const float* A, int lda, const float* B, int l
 void gemm_nt(int M, int N, int K, const float* A, int lda, const float* B, int ldb, float* C, int ldc,
              bool accumulate);
 
+//   gemm_tn:  C (M x N) += A^T B, A (K x M), B (K x N)   (dot products over a long k: the
+//             3-D attention's dW = dZ^T X over every series). Always accumulates. Each entry
+//             sums k in 4 interleaved partial sums (lanes), adds them as (l0 + l1) + (l2 + l3),
+//             then the k % 4 remaining products in order.
+void gemm_tn(int M, int N, int K, const float* A, int lda, const float* B, int ldb, float* C, int ldc);
+
 // The same through Eigen blocks / maps (any object with data() and outerStride()).
 template <class MA, class MB, class MC>
 void gemm_nn(const MA& A, const MB& B, MC&& C, bool accumulate) {

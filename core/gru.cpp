@@ -4,8 +4,52 @@
 
 #include "gemm.hpp"
 #include "init.hpp"
+#include "simd.hpp"
 
 namespace attn {
+
+namespace {
+// One step of the cell for 4 units (F = simd::v4) or one (F = float) of one sample.
+// g: xz, xr, xh (H apart), replaced by z, r, n; hw: Wh h_{t-1} (H apart); bh: its bias.
+template <class F>
+inline void cell_forward(float* g, const float* hw, const float* bh, int H, const float* h_prev, float* hh,
+                         float* h) {
+    using simd::load;
+    using simd::store;
+    const F z = simd::logistic(load<F>(g) + (load<F>(hw) + load<F>(bh)));
+    const F r = simd::logistic(load<F>(g + H) + (load<F>(hw + H) + load<F>(bh + H)));
+    const F hhv = load<F>(hw + 2 * H) + load<F>(bh + 2 * H);
+    const F n = simd::tanh(load<F>(g + 2 * H) + r * hhv);
+    store(g, z);
+    store(g + H, r);
+    store(g + 2 * H, n);
+    store(hh, hhv);
+    store(h, z * load<F>(h_prev) + (1.0f - z) * n);  // h = z h_prev + (1-z) n
+}
+
+// Its backward. dh: dL/dh_t from step t+1 (dy: from the output, or nullptr), replaced by the
+// direct part of dL/dh_{t-1}; dx: dL/d(xz, xr, xh); dhw: dL/d(hz, hr, hh).
+template <class F>
+inline void cell_backward(const float* g, const float* hh, int H, const float* h_prev, const float* dy, float* dh,
+                          float* dx, float* dhw) {
+    using simd::load;
+    using simd::store;
+    const F z = load<F>(g), r = load<F>(g + H), n = load<F>(g + 2 * H);
+    const F dhv = dy ? load<F>(dh) + load<F>(dy) : load<F>(dh);
+    // h = z h_prev + (1-z) n:  dz = dh (h_prev - n), dn = dh (1-z), dh_prev = dh z
+    const F dxz = dhv * (load<F>(h_prev) - n) * z * (1.0f - z);
+    const F dxh = dhv * (1.0f - z) * (1.0f - n * n);
+    // n = tanh(xh + r hh):  dr = d(xh) hh,  d(hh) = d(xh) r
+    const F dxr = dxh * load<F>(hh) * r * (1.0f - r);
+    store(dx, dxz);
+    store(dx + H, dxr);
+    store(dx + 2 * H, dxh);
+    store(dhw, dxz);
+    store(dhw + H, dxr);
+    store(dhw + 2 * H, dxh * r);
+    store(dh, dhv * z);
+}
+}  // namespace
 
 GRU::GRU(const std::string& name, Shape in, int units, bool return_sequences, int batch,
          ParamStore& ps)
@@ -42,19 +86,21 @@ const Mat& GRU::forward(const Mat& x, bool) {
     const auto b = ps_.value(ib_);  // col 0: bx, col 1: bh
     gemm_nn(ps_.value(iWx_), x, G_, false);           // Wx x_t + bx for all t in one product
     G_.colwise() += b.col(0);
+    const int H4 = H - H % 4;
+    const float* bh = b.col(1).data();
     for (int t = 0; t < T; ++t) {
-        auto g = G_.middleCols(t * B, B);             // (3H, B)
-        const auto h_prev = t ? Hs_.middleCols((t - 1) * B, B) : zero_.middleCols(0, B);
-        if (t) gemm_nn(Wh, h_prev, hw_, false);       // Wh h_{t-1} + bh (h_{-1} = 0)
-        else hw_.setZero();
-        hw_.colwise() += b.col(1);
-        g.topRows(2 * H).array() = (g.topRows(2 * H) + hw_.topRows(2 * H)).array().logistic();  // z, r
-        HH_.middleCols(t * B, B) = hw_.bottomRows(H);
-        g.bottomRows(H).array() =
-            (g.bottomRows(H).array() + g.middleRows(H, H).array() * hw_.bottomRows(H).array()).tanh();  // n
-        const auto z = g.topRows(H).array();
-        Hs_.middleCols(t * B, B).array() =
-            z * h_prev.array() + (1.0f - z) * g.bottomRows(H).array();   // h = z h_prev + (1-z) n
+        if (t) gemm_nn(Wh, Hs_.middleCols((t - 1) * B, B), hw_, false);  // Wh h_{t-1}
+        else hw_.setZero();                                             // (h_{-1} = 0)
+        for (int s = 0; s < B; ++s) {                  // gates and state, per sample
+            const int col = t * B + s;
+            float* g = G_.col(col).data();
+            const float* hw = hw_.col(s).data();
+            const float* h_prev = t ? Hs_.col(col - B).data() : zero_.col(s).data();
+            float *hh = HH_.col(col).data(), *h = Hs_.col(col).data();
+            int r = 0;
+            for (; r < H4; r += 4) cell_forward<simd::v4>(g + r, hw + r, bh + r, H, h_prev + r, hh + r, h + r);
+            for (; r < H; ++r) cell_forward<float>(g + r, hw + r, bh + r, H, h_prev + r, hh + r, h + r);
+        }
     }
     if (return_sequences_) y_ = Hs_;
     else y_ = Hs_.middleCols((T - 1) * B, B);
@@ -67,24 +113,21 @@ const Mat& GRU::backward(const Mat& dy) {
     auto dWh = ps_.grad(iWh_);
     auto db = ps_.grad(ib_);
     dh_.setZero();
+    const int H4 = H - H % 4;
     for (int t = T - 1; t >= 0; --t) {
-        if (return_sequences_) dh_ += dy.middleCols(t * B, B);
-        else if (t == T - 1) dh_ += dy;
-        const auto g = G_.middleCols(t * B, B);
-        const auto z = g.topRows(H).array(), r = g.middleRows(H, H).array(), n = g.bottomRows(H).array();
-        const auto hh = HH_.middleCols(t * B, B).array();
-        const auto h_prev = t ? Hs_.middleCols((t - 1) * B, B) : zero_.middleCols(0, B);
-        auto dx = dX_.middleCols(t * B, B);
-        // h = z h_prev + (1-z) n:  dz = dh (h_prev - n), dn = dh (1-z), dh_prev = dh z
-        dx.topRows(H).array() = dh_.array() * (h_prev.array() - n) * z * (1.0f - z);   // d(xz)
-        dx.bottomRows(H).array() = dh_.array() * (1.0f - z) * (1.0f - n.square());     // d(xh)
-        // n = tanh(xh + r hh):  dr = d(xh) hh,  d(hh) = d(xh) r
-        dx.middleRows(H, H).array() = dx.bottomRows(H).array() * hh * r * (1.0f - r);  // d(xr)
-        auto dhw = dHW_.middleCols(t * B, B);
-        dhw.topRows(2 * H) = dx.topRows(2 * H);                                        // d(hz), d(hr)
-        dhw.bottomRows(H).array() = dx.bottomRows(H).array() * r;                      // d(hh)
-        dh_.array() *= z;                                    // dh_prev, direct path
-        gemm_nn(WhT_, dhw, dh_, true);                       // hw = Wh h_prev + bh -> dh_prev += Wh^T dhw
+        for (int s = 0; s < B; ++s) {
+            const int col = t * B + s;
+            const float* dyc = return_sequences_ ? dy.col(col).data() : t == T - 1 ? dy.col(s).data() : nullptr;
+            const float *g = G_.col(col).data(), *hh = HH_.col(col).data();
+            const float* h_prev = t ? Hs_.col(col - B).data() : zero_.col(s).data();
+            float *dh = dh_.col(s).data(), *dx = dX_.col(col).data(), *dhw = dHW_.col(col).data();
+            int r = 0;
+            for (; r < H4; r += 4)
+                cell_backward<simd::v4>(g + r, hh + r, H, h_prev + r, dyc ? dyc + r : nullptr, dh + r, dx + r, dhw + r);
+            for (; r < H; ++r)
+                cell_backward<float>(g + r, hh + r, H, h_prev + r, dyc ? dyc + r : nullptr, dh + r, dx + r, dhw + r);
+        }
+        gemm_nn(WhT_, dHW_.middleCols(t * B, B), dh_, true);  // hw = Wh h_prev + bh -> dh_prev += Wh^T dhw
     }
     // hw_t = Wh h_{t-1} + bh -> dWh = sum_t dhw_t h_{t-1}^T as one product over all steps
     // (h_{-1} = 0: step 0 adds nothing to dWh), dbh = sum of dhw.
@@ -92,7 +135,7 @@ const Mat& GRU::backward(const Mat& dy) {
     db.col(1) += dHW_.rowwise().sum();
     gemm_nt(dX_, *x_, ps_.grad(iWx_), true);                // Wx x + bx for all t: dWx += dX x^T
     db.col(0) += dX_.rowwise().sum();
-    dx_.noalias() = ps_.value(iWx_).transpose() * dX_;
+    if (input_grad_) dx_.noalias() = ps_.value(iWx_).transpose() * dX_;
     return dx_;
 }
 

@@ -31,7 +31,7 @@ private:
     Mat HH_;  // (H, T*B) hh = recurrent part of the candidate, Wh_h h_{t-1} + bh_h
     Mat Hs_;  // (H, T*B) hidden states h_t
     // scratch
-    Mat hw_;   // (3H, B) Wh h_{t-1} + bh for the current step
+    Mat hw_;   // (3H, B) Wh h_{t-1} for the current step (the cell adds bh)
     Mat dX_;   // (3H, T*B) dL/d(Wx x_t + bx) for every step
     Mat dHW_;  // (3H, T*B) dL/d(Wh h_{t-1} + bh) for every step
     Mat dh_;   // (H, B) gradient flowing into h_t

@@ -5,7 +5,8 @@
 //                what backward needs as named members (and a pointer to x, which the caller
 //                keeps alive and unchanged until backward).
 //   backward(dy): returns dx = dL/dx and ACCUMULATES (+=) dL/dparams into the gradient
-//                buffer; zeroing gradients is the model's one explicit call.
+//                buffer; zeroing gradients is the model's one explicit call. A layer told
+//                that nothing reads its dx (the model's first layer) may skip computing it.
 #pragma once
 
 #include <memory>
@@ -47,11 +48,13 @@ public:
     Shape output_shape() const { return out_; }
     const Mat& output() const { return y_; }
     int batch() const { return B_; }
+    void skip_input_grad() { input_grad_ = false; }  // backward need not compute dx
 
 protected:
     std::string name_;
     Shape in_, out_;
     int B_;
+    bool input_grad_ = true;
     const Mat* x_ = nullptr;  // cached for backward: the input of the last forward
     Mat y_;                   // (out, B) output
     Mat dx_;                  // (in, B) gradient w.r.t. the input

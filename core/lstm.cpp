@@ -132,7 +132,7 @@ const Mat& LSTM::backward(const Mat& dy) {
     if (T > 1) gemm_nt(dZ_.rightCols((T - 1) * B), Hs_.leftCols((T - 1) * B), dWh, true);
     gemm_nt(dZ_, *x_, ps_.grad(iWx_), true);               // z = Wx x + b for all t: dWx += dZ x^T
     ps_.grad(ib_).col(0) += dZ_.rowwise().sum();
-    dx_.noalias() = ps_.value(iWx_).transpose() * dZ_;
+    if (input_grad_) dx_.noalias() = ps_.value(iWx_).transpose() * dZ_;
     return dx_;
 }
 

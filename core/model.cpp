@@ -42,6 +42,7 @@ Model::Model(const Config& c, int B, ParamStore& ps, Rng& dropout_rng) : B_(B) {
     }
     if (c.dropout > 0.0) add(std::make_unique<Dropout>("dropout", out(), float(c.dropout), B, dropout_rng));
     add(std::make_unique<Dense>("output", out(), 1, Activation::sigmoid, true, B, ps));
+    layers_.front()->skip_input_grad();  // nothing reads dL/d(input)
 }
 
 void Model::init(ParamStore& ps, Rng& rng) {

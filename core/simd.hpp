@@ -37,12 +37,14 @@ template <> inline float splat<float>(float c) { return c; }
 inline float min(float x, float c) { return c < x ? c : x; }
 inline float max(float x, float c) { return x < c ? c : x; }
 #ifdef __wasm_simd128__
-inline v4 min(v4 x, float c) { return v4(wasm_f32x4_pmin(v128_t(x), wasm_f32x4_splat(c))); }
-inline v4 max(v4 x, float c) { return v4(wasm_f32x4_pmax(v128_t(x), wasm_f32x4_splat(c))); }
+inline v4 min(v4 x, v4 c) { return v4(wasm_f32x4_pmin(v128_t(x), v128_t(c))); }
+inline v4 max(v4 x, v4 c) { return v4(wasm_f32x4_pmax(v128_t(x), v128_t(c))); }
 #else
-inline v4 min(v4 x, float c) { return v4(_mm_min_ps(_mm_set1_ps(c), __m128(x))); }
-inline v4 max(v4 x, float c) { return v4(_mm_max_ps(_mm_set1_ps(c), __m128(x))); }
+inline v4 min(v4 x, v4 c) { return v4(_mm_min_ps(__m128(c), __m128(x))); }
+inline v4 max(v4 x, v4 c) { return v4(_mm_max_ps(__m128(c), __m128(x))); }
 #endif
+inline v4 min(v4 x, float c) { return min(x, splat<v4>(c)); }
+inline v4 max(v4 x, float c) { return max(x, splat<v4>(c)); }
 
 namespace detail {
 // Truncation toward zero, int to float, and 2^n from the exponent bits.

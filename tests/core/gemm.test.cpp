@@ -52,3 +52,25 @@ TEST_CASE("gemm_nt matches plain loops", "[gemm]") {
                 CHECK(worst < 1e-4);
             }
 }
+
+TEST_CASE("gemm_tn matches plain loops", "[gemm]") {
+    Rng rng(19, Stream::data);
+    for (int M : {1, 2, 3, 20})
+        for (int N : {1, 3, 4, 20})
+            for (int K : {1, 3, 4, 7, 128, 2048}) {
+                INFO("M " << M << " N " << N << " K " << K);
+                const Mat A = test::random_mat(K + 3, M, rng), B = test::random_mat(K + 1, N, rng);
+                Mat C = test::random_mat(M + 2, N, rng);
+                const Mat C0 = C;
+                gemm_tn(M, N, K, A.data(), int(A.rows()), B.data(), int(B.rows()), C.data(), int(C.rows()));
+                double worst = 0;
+                for (int m = 0; m < M; ++m)
+                    for (int n = 0; n < N; ++n) {
+                        double want = double(C0(m, n));
+                        for (int k = 0; k < K; ++k) want += double(A(k, m)) * double(B(k, n));
+                        worst = std::max(worst, std::abs(want - double(C(m, n))) / (1.0 + std::sqrt(double(K))));
+                    }
+                CHECK(worst < 1e-4);
+                CHECK(C.bottomRows(2) == C0.bottomRows(2));  // nothing outside M x N
+            }
+}
