@@ -1,5 +1,6 @@
 #include "activation.hpp"
 
+#include <cstring>
 #include <stdexcept>
 
 #include "simd.hpp"
@@ -77,14 +78,37 @@ inline void softmax_row_backward(const float* y, float* d, int C, int ld) {
 }
 }  // namespace
 
-void softmax_rows(float* z, int R, int C, int ld, const float* bias) {
+namespace {
+// Rows r0 .. r0+n of an R x C block with leading dimension ld <-> a contiguous n x C panel.
+void to_panel(const float* m, int ld, int C, int n, float* panel) {
+    for (int c = 0; c < C; ++c) std::memcpy(panel + size_t(c) * n, m + size_t(c) * ld, sizeof(float) * n);
+}
+void from_panel(const float* panel, int C, int n, float* m, int ld) {
+    for (int c = 0; c < C; ++c) std::memcpy(m + size_t(c) * ld, panel + size_t(c) * n, sizeof(float) * n);
+}
+}  // namespace
+
+void softmax_rows(float* z, int R, int C, int ld, const float* bias, float* scratch) {
     int r = 0;
+    for (; r + kSoftmaxPanelRows <= R; r += kSoftmaxPanelRows) {
+        to_panel(z + r, ld, C, kSoftmaxPanelRows, scratch);
+        for (int q = 0; q < kSoftmaxPanelRows; q += 4) softmax_row<simd::v4>(scratch + q, C, kSoftmaxPanelRows, bias);
+        from_panel(scratch, C, kSoftmaxPanelRows, z + r, ld);
+    }
     for (; r + 4 <= R; r += 4) softmax_row<simd::v4>(z + r, C, ld, bias);
     for (; r < R; ++r) softmax_row<float>(z + r, C, ld, bias);
 }
 
-void softmax_rows_backward(const float* y, float* d, int R, int C, int ld) {
+void softmax_rows_backward(const float* y, float* d, int R, int C, int ld, float* scratch) {
+    const int n = kSoftmaxPanelRows;
+    float *py = scratch, *pd = scratch + size_t(n) * C;
     int r = 0;
+    for (; r + n <= R; r += n) {
+        to_panel(y + r, ld, C, n, py);
+        to_panel(d + r, ld, C, n, pd);
+        for (int q = 0; q < n; q += 4) softmax_row_backward<simd::v4>(py + q, pd + q, C, n);
+        from_panel(pd, C, n, d + r, ld);
+    }
     for (; r + 4 <= R; r += 4) softmax_row_backward<simd::v4>(y + r, d + r, C, ld);
     for (; r < R; ++r) softmax_row_backward<float>(y + r, d + r, C, ld);
 }

@@ -25,8 +25,12 @@ void softmax_columns_backward(const Mat& y, const Mat& dy, Mat& dz);
 // Softmax along each row of a column-major R x C block z (leading dimension ld), after adding
 // bias[c] to column c: z[r, :] = softmax(z[r, :] + bias). Rows sit in vector lanes, so this
 // suits many short rows (the 3-D attention: one row per series, one column per time step).
-void softmax_rows(float* z, int R, int C, int ld, const float* bias);
+// Blocks of kSoftmaxPanelRows rows are worked on in a contiguous copy (scratch: that many
+// times C floats): ld can be a power of two, whose columns would evict each other from L1.
+constexpr int kSoftmaxPanelRows = 16;
+void softmax_rows(float* z, int R, int C, int ld, const float* bias, float* scratch);
 // Its backward, in place: d holds dL/dy and becomes dL/dz = y * (d - sum_c d y), per row.
-void softmax_rows_backward(const float* y, float* d, int R, int C, int ld);
+// scratch: 2 * kSoftmaxPanelRows * C floats.
+void softmax_rows_backward(const float* y, float* d, int R, int C, int ld, float* scratch);
 
 }  // namespace attn

@@ -73,6 +73,7 @@ Attention3D::Attention3D(const std::string& name, Shape in, bool single_vector, 
     if (single_) A_.resize(F, T * batch);
     dP_.resize(F, T * batch);
     probs_.resize(T, F * batch);
+    panel_.resize(2 * kSoftmaxPanelRows, T);
     y_.resize(F, T * batch);
     dx_.resize(F, T * batch);
 }
@@ -100,7 +101,7 @@ const Mat& Attention3D::forward(const Mat& x, bool) {
     const int T = in_.time, R = in_.features * B_;    // x as X (R, T): one series per row
     const auto W = ps_.value(iW_);
     gemm_nt(R, T, T, x.data(), R, W.data(), T, P_.data(), R, false);  // Z = X W^T
-    softmax_rows(P_.data(), R, T, R, ps_.value(ib_).data());           // P = softmax_t(Z + b)
+    softmax_rows(P_.data(), R, T, R, ps_.value(ib_).data(), panel_.data());  // P = softmax_t(Z + b)
     if (single_) column_means(P_, A_);                 // one vector: mean over f
     y_.array() = x.array() * attention().array();      // y = x * A
     return y_;
@@ -112,7 +113,7 @@ const Mat& Attention3D::backward(const Mat& dy) {
     const auto W = ps_.value(iW_);
     dP_.array() = dy.array() * x.array();              // y = x * A -> dA
     if (single_) column_means(dP_, dP_);               // A = mean_f P -> dP = mean_f dA
-    softmax_rows_backward(P_.data(), dP_.data(), R, T, R);             // -> dZ (in dP_)
+    softmax_rows_backward(P_.data(), dP_.data(), R, T, R, panel_.data());     // -> dZ (in dP_)
     gemm_tn(T, T, R, dP_.data(), R, x.data(), R, ps_.grad(iW_).data(), T);  // Z = X W^T + b -> dW += dZ^T X
     ps_.grad(ib_).col(0) += MatMap(dP_.data(), R, T).colwise().sum().transpose();  //   db += sum of dZ
     if (!input_grad_) return dx_;

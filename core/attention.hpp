@@ -54,6 +54,7 @@ private:
     Mat P_;   // (F, T*B) softmax over time per series, kept for backward
     Mat A_;   // (F, T*B) with single_: P's mean over f (else unused: A = P)
     Mat dP_;  // (F, T*B) dL/dP, then dL/dZ in place
+    Mat panel_;  // scratch for softmax_rows(_backward)
     mutable Mat probs_;  // (T, F*B) P in Keras's (F, T) order per sample, filled when read
 };
 

@@ -17,10 +17,11 @@
 namespace attn::simd {
 
 typedef float v4 __attribute__((vector_size(16), aligned(4)));  // unaligned access allowed
-typedef int v4i __attribute__((vector_size(16), aligned(4)));
+typedef unsigned v4u __attribute__((vector_size(16), aligned(4)));
 
-template <class F> struct IntOf { typedef v4i type; };
-template <> struct IntOf<float> { typedef int type; };
+// The bits of F as unsigned integers (shifts and sums wrap, as defined behaviour).
+template <class F> struct IntOf { typedef v4u type; };
+template <> struct IntOf<float> { typedef unsigned type; };
 
 template <class F> inline F load(const float* p) {
     F v;
@@ -46,32 +47,28 @@ inline v4 max(v4 x, v4 c) { return v4(_mm_max_ps(__m128(c), __m128(x))); }
 inline v4 min(v4 x, float c) { return min(x, splat<v4>(c)); }
 inline v4 max(v4 x, float c) { return max(x, splat<v4>(c)); }
 
-namespace detail {
-// Truncation toward zero, int to float, and 2^n from the exponent bits.
-template <class I, class F> inline I truncate(F x) { return __builtin_convertvector(x, I); }
-template <> inline int truncate<int, float>(float x) { return int(x); }
-template <class F, class I> inline F convert(I n) { return __builtin_convertvector(n, F); }
-template <> inline float convert<float, int>(int n) { return float(n); }
-template <class F, class I> inline F pow2(I n) {
-    const I bits = (n + 127) << 23;
-    F f;
-    std::memcpy(&f, &bits, sizeof f);
-    return f;
+template <class F> inline typename IntOf<F>::type bits(F x) {
+    typename IntOf<F>::type i;
+    std::memcpy(&i, &x, sizeof i);
+    return i;
 }
-}  // namespace detail
+template <class F> inline F from_bits(typename IntOf<F>::type i) {
+    F x;
+    std::memcpy(&x, &i, sizeof x);
+    return x;
+}
 
 // e^x, Cephes' expf: x = n ln2 + r, e^r by a polynomial, 2^n through the exponent bits.
-// ~1 ulp; x is clamped to [-87.3, 88] (e^x stays a normal float). Eigen's vectorised exp
-// converts through _mm_cvttps_epi32, which Emscripten emulates with a libm call per lane;
-// __builtin_convertvector is one instruction in either build.
+// ~1 ulp; x is clamped to [-87.3, 88] (e^x stays a normal float). n = round(x log2 e) comes
+// from adding 1.5 * 2^23, which leaves n in the low mantissa bits: no float/int conversion
+// (Emscripten emulates SSE's, and V8 spends several instructions on wasm's saturating one).
 template <class F>
 inline F exp(F x) {
-    typedef typename IntOf<F>::type I;
     x = max(min(x, 88.0f), -87.3365448f);
-    F fx = x * 1.44269504088896341f + 0.5f;       // n = floor(x log2(e) + 1/2)
-    F t = detail::convert<F, I>(detail::truncate<I, F>(fx));
-    t = t > fx ? t - 1.0f : t;
-    x = x - t * 0.693359375f - t * -2.12194440e-4f;  // r = x - n ln2, in two parts
+    const float magic = 12582912.0f;              // 1.5 * 2^23
+    const F fn = x * 1.44269504088896341f + magic;
+    const F n = fn - magic;                       // round(x log2 e), as a float
+    x = x - n * 0.693359375f - n * -2.12194440e-4f;  // r = x - n ln2, in two parts
     F y = splat<F>(1.9875691500e-4f);
     y = y * x + 1.3981999507e-3f;
     y = y * x + 8.3334519073e-3f;
@@ -79,7 +76,7 @@ inline F exp(F x) {
     y = y * x + 1.6666665459e-1f;
     y = y * x + 5.0000001201e-1f;
     y = y * (x * x) + x + 1.0f;
-    return y * detail::pow2<F, I>(detail::truncate<I, F>(t));  // times 2^n
+    return y * from_bits<F>((bits(fn) << 23) + (127u << 23));  // times 2^n: n's bits into the exponent
 }
 
 // tanh by Eigen's rational approximation (odd degree 13 over even degree 6), x clamped to

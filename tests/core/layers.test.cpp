@@ -262,3 +262,40 @@ TEST_CASE("softmax_columns matches a double-precision softmax", "[activation]") 
             CHECK(worst < 2e-6);
         }
 }
+
+TEST_CASE("softmax_rows and its backward match double precision, in panels and tails", "[activation]") {
+    // Rows in vector lanes, 16-row panels copied out of a power-of-two leading dimension, a
+    // 4-row and a scalar tail: R = 16 * 2 + 4 + 3 uses all three paths.
+    Rng rng(32, Stream::data);
+    const int R = 39, C = 20, ld = 64;
+    for (float scale : {0.1f, 3.0f, 40.0f}) {
+        INFO("scale " << scale);
+        Mat z = random_mat(ld, C, rng, scale);
+        const Mat z0 = z;
+        const Vec bias = random_mat(C, 1, rng, scale).col(0);
+        std::vector<float> scratch(2 * kSoftmaxPanelRows * C);
+        softmax_rows(z.data(), R, C, ld, bias.data(), scratch.data());
+        CHECK(z.bottomRows(ld - R) == z0.bottomRows(ld - R));  // rows past R untouched
+        const Mat dy = random_mat(ld, C, rng);
+        Mat d = dy;
+        softmax_rows_backward(z.data(), d.data(), R, C, ld, scratch.data());
+        double worst = 0, worst_grad = 0;
+        for (int r = 0; r < R; ++r) {
+            // From the same float logits and differences z + b - max (their rounding is any
+            // float softmax's, not the exp's).
+            std::vector<float> zs(C);
+            std::vector<double> p(C);
+            float mx = -1e30f;
+            double sum = 0, dot = 0;
+            for (int c = 0; c < C; ++c) mx = std::max(mx, zs[c] = z0(r, c) + bias(c));
+            for (int c = 0; c < C; ++c) sum += p[c] = std::exp(double(zs[c] - mx));
+            for (int c = 0; c < C; ++c) dot += double(dy(r, c)) * (p[c] /= sum);
+            for (int c = 0; c < C; ++c) {
+                worst = std::max(worst, std::abs(double(z(r, c)) - p[c]) / std::max(p[c], 1e-30));
+                worst_grad = std::max(worst_grad, std::abs(double(d(r, c)) - p[c] * (double(dy(r, c)) - dot)));
+            }
+        }
+        CHECK(worst < 2e-6);
+        CHECK(worst_grad < 1e-6);
+    }
+}
