@@ -127,15 +127,19 @@ const Mat& GRU::backward(const Mat& dy) {
             for (; r < H; ++r)
                 cell_backward<float>(g + r, hh + r, H, h_prev + r, dyc ? dyc + r : nullptr, dh + r, dx + r, dhw + r);
         }
-        gemm_nn(WhT_, dHW_.middleCols(t * B, B), dh_, true);  // hw = Wh h_prev + bh -> dh_prev += Wh^T dhw
+        if (t) gemm_nn(WhT_, dHW_.middleCols(t * B, B), dh_, true);  // hw = Wh h_prev + bh -> dh_prev += Wh^T dhw
+                                                                    // (h_{-1} = 0 is a constant)
     }
     // hw_t = Wh h_{t-1} + bh -> dWh = sum_t dhw_t h_{t-1}^T as one product over all steps
     // (h_{-1} = 0: step 0 adds nothing to dWh), dbh = sum of dhw.
     if (T > 1) gemm_nt(dHW_.rightCols((T - 1) * B), Hs_.leftCols((T - 1) * B), dWh, true);
-    db.col(1) += dHW_.rowwise().sum();
+    add_row_sums(dHW_, db.col(1).data());
     gemm_nt(dX_, *x_, ps_.grad(iWx_), true);                // Wx x + bx for all t: dWx += dX x^T
-    db.col(0) += dX_.rowwise().sum();
-    if (input_grad_) dx_.noalias() = ps_.value(iWx_).transpose() * dX_;
+    add_row_sums(dX_, db.col(0).data());
+    if (input_grad_) {                                      // dx = Wx^T dX
+        dx_.setZero();
+        gemm_tn(in_.features, T * B, 3 * H, ps_.value(iWx_).data(), 3 * H, dX_.data(), 3 * H, dx_.data(), in_.features);
+    }
     return dx_;
 }
 

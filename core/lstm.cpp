@@ -125,14 +125,18 @@ const Mat& LSTM::backward(const Mat& dy) {
             for (; r < H; ++r)
                 cell_backward<float>(z + r, H, tc + r, c_prev + r, dh + r, dyc ? dyc + r : nullptr, dc + r, dz + r);
         }
-        gemm_nn(WhT_, dZ_.middleCols(t * B, B), dh_, false);  // z += Wh h_prev -> dh_prev = Wh^T dz
+        if (t) gemm_nn(WhT_, dZ_.middleCols(t * B, B), dh_, false);  // z += Wh h_prev -> dh_prev = Wh^T dz
+                                                                   // (h_{-1} = 0 is a constant)
     }
     // z_t += Wh h_{t-1} -> dWh = sum_t dz_t h_{t-1}^T, as one product over all steps
     // (h_{-1} = 0, so step 0 adds nothing): dZ's steps 1..T-1 times Hs's steps 0..T-2.
     if (T > 1) gemm_nt(dZ_.rightCols((T - 1) * B), Hs_.leftCols((T - 1) * B), dWh, true);
     gemm_nt(dZ_, *x_, ps_.grad(iWx_), true);               // z = Wx x + b for all t: dWx += dZ x^T
-    ps_.grad(ib_).col(0) += dZ_.rowwise().sum();
-    if (input_grad_) dx_.noalias() = ps_.value(iWx_).transpose() * dZ_;
+    add_row_sums(dZ_, ps_.grad(ib_).data());
+    if (input_grad_) {                                     // dx = Wx^T dZ
+        dx_.setZero();
+        gemm_tn(in_.features, T * B, 4 * H, ps_.value(iWx_).data(), 4 * H, dZ_.data(), 4 * H, dx_.data(), in_.features);
+    }
     return dx_;
 }
 

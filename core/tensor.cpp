@@ -1,5 +1,7 @@
 #include "tensor.hpp"
 
+#include "simd.hpp"
+
 namespace attn {
 
 std::string Shape::keras() const {
@@ -27,6 +29,16 @@ void gather(const float* samples, const int* rows, int B, Shape s, Mat& out) {
         const float* x = samples + size_t(rows[b]) * s.size();
         for (int t = 0; t < T; ++t)
             for (int f = 0; f < F; ++f) out(f, t * B + b) = x[t * F + f];
+    }
+}
+
+void add_row_sums(const Mat& m, float* sums) {
+    const int R = int(m.rows()), R4 = R - R % 4;
+    for (Eigen::Index j = 0; j < m.cols(); ++j) {
+        const float* c = m.col(j).data();
+        int i = 0;
+        for (; i < R4; i += 4) simd::store(sums + i, simd::load<simd::v4>(sums + i) + simd::load<simd::v4>(c + i));
+        for (; i < R; ++i) sums[i] += c[i];
     }
 }
 
