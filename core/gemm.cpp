@@ -12,25 +12,20 @@ inline v4 load(const float* p) { return simd::load<v4>(p); }
 inline void store(float* p, v4 v) { simd::store(p, v); }
 inline v4 splat(float x) { return simd::splat<v4>(x); }
 
-// B's entry (k, n): B is K x N, or, with TransB, N x K used transposed.
-template <bool TransB>
-inline float b_at(const float* B, int ldb, int k, int n) {
-    return TransB ? B[n + size_t(k) * ldb] : B[k + size_t(n) * ldb];
-}
-
-// C[0 .. 4R, n0 .. n0+NC] from A's rows 0 .. 4R: R vectors of rows times NC columns.
-template <bool TransB, int R, int NC>
-inline void tile(int n0, int K, const float* A, int lda, const float* B, int ldb, float* C, int ldc,
-                 bool accumulate) {
+// C[0 .. 4R, 0 .. NC] (+)= the packed panels' product: pa holds kc rows of 4R floats (A's
+// band, k-major), pb kc rows of NC floats (B's columns, k-major). Unit-stride pointers and
+// constant offsets: V8 then spends no integer instructions on addresses beside the loads.
+template <int R, int NC>
+inline void tile(int kc, const float* pa, const float* pb, float* C, int ldc, bool accumulate) {
     // Fully unrolled so that the R x NC accumulators live in registers (8 of 16 with SSE2).
     v4 acc[R][NC] = {};
-    for (int k = 0; k < K; ++k) {
+    for (int k = 0; k < kc; ++k, pa += 4 * R, pb += NC) {
         v4 a[R];
 #pragma GCC unroll 2
-        for (int r = 0; r < R; ++r) a[r] = load(A + size_t(k) * lda + 4 * r);
+        for (int r = 0; r < R; ++r) a[r] = load(pa + 4 * r);
 #pragma GCC unroll 4
         for (int j = 0; j < NC; ++j) {
-            const v4 b = splat(b_at<TransB>(B, ldb, k, n0 + j));
+            const v4 b = splat(pb[j]);
 #pragma GCC unroll 2
             for (int r = 0; r < R; ++r) acc[r][j] += a[r] * b;
         }
@@ -39,47 +34,70 @@ inline void tile(int n0, int K, const float* A, int lda, const float* B, int ldb
     for (int j = 0; j < NC; ++j)
 #pragma GCC unroll 2
         for (int r = 0; r < R; ++r) {
-            float* c = C + size_t(n0 + j) * ldc + 4 * r;
+            float* c = C + size_t(j) * ldc + 4 * r;
             store(c, accumulate ? load(c) + acc[r][j] : acc[r][j]);
         }
 }
 
-constexpr int kBlockK = 64;
+constexpr int kBlockK = 64;  // k per block: C is read and written once per block
+constexpr int kBlockN = 64;  // columns of B packed at a time
 
-// A band of rows m0 .. m0+4R of C, across all N columns, for k0 .. k0+kc (kc <= kBlockK).
-// The band of A is first copied to a contiguous panel: A's columns can sit a power of two
-// apart (the 3-D attention's 8 KB), where they would evict each other from L1's sets.
-template <bool TransB, int R>
-void band(int m0, int N, int kc, const float* A, int lda, const float* B, int ldb, float* C, int ldc,
-          bool accumulate) {
-    alignas(16) float panel[4 * R * kBlockK];
-    for (int k = 0; k < kc; ++k)
-        for (int r = 0; r < R; ++r) store(panel + 4 * (R * k + r), load(A + size_t(k) * lda + m0 + 4 * r));
+// B's entry (k, n): B is K x N, or, with TransB, N x K used transposed.
+template <bool TransB>
+inline float b_at(const float* B, int ldb, int k, int n) {
+    return TransB ? B[n + size_t(k) * ldb] : B[k + size_t(n) * ldb];
+}
+
+// Packs B's columns 0 .. nc for k 0 .. kc: groups of 4 columns as kc x 4 k-major panels, one
+// after another, then each column left over as a kc-long panel.
+template <bool TransB>
+void pack_b(int kc, int nc, const float* B, int ldb, float* pb) {
     int n = 0;
-    for (; n + 4 <= N; n += 4) tile<TransB, R, 4>(n, kc, panel, 4 * R, B, ldb, C + m0, ldc, accumulate);
-    for (; n < N; ++n) tile<TransB, R, 1>(n, kc, panel, 4 * R, B, ldb, C + m0, ldc, accumulate);
+    for (; n + 4 <= nc; n += 4)
+        for (int k = 0; k < kc; ++k, pb += 4)
+            for (int j = 0; j < 4; ++j) pb[j] = b_at<TransB>(B, ldb, k, n + j);
+    for (; n < nc; ++n)
+        for (int k = 0; k < kc; ++k) *pb++ = b_at<TransB>(B, ldb, k, n);
+}
+
+// A band of 4R rows of C across nc columns, from packed B panels. The band of A is copied to
+// a contiguous panel first: A's columns can sit a power of two apart (the 3-D attention's
+// 8 KB), where they would evict each other from L1's sets.
+template <int R>
+void band(int nc, int kc, const float* A, int lda, const float* pb, float* C, int ldc, bool accumulate) {
+    alignas(16) float pa[4 * R * kBlockK];
+    for (int k = 0; k < kc; ++k)
+        for (int r = 0; r < R; ++r) store(pa + 4 * (R * k + r), load(A + size_t(k) * lda + 4 * r));
+    int n = 0;
+    for (; n + 4 <= nc; n += 4, pb += 4 * kc) tile<R, 4>(kc, pa, pb, C + size_t(n) * ldc, ldc, accumulate);
+    for (; n < nc; ++n, pb += kc) tile<R, 1>(kc, pa, pb, C + size_t(n) * ldc, ldc, accumulate);
 }
 
 template <bool TransB>
 void gemm(int M, int N, int K, const float* A, int lda, const float* B, int ldb, float* C, int ldc,
           bool accumulate) {
-    // In blocks of kBlockK along k: a block of B (the weight gradients sum over all T*B columns)
-    // stays in L1 while every band reads it; C is read and written once per block.
+    alignas(16) float pb[kBlockK * kBlockN];
     for (int k0 = 0; k0 < K; k0 += kBlockK) {
         const int kc = std::min(kBlockK, K - k0);
         const float* Ak = A + size_t(k0) * lda;
         const float* Bk = TransB ? B + size_t(k0) * ldb : B + k0;
         const bool acc = accumulate || k0 > 0;
-        int m = 0;
-        for (; m + 8 <= M; m += 8) band<TransB, 2>(m, N, kc, Ak, lda, Bk, ldb, C, ldc, acc);
-        for (; m + 4 <= M; m += 4) band<TransB, 1>(m, N, kc, Ak, lda, Bk, ldb, C, ldc, acc);
-        for (; m < M; ++m)  // rows left over (M not a multiple of 4): plain sums, same order in every build
-            for (int n = 0; n < N; ++n) {
-                float s = 0.0f;
-                for (int k = 0; k < kc; ++k) s += Ak[m + size_t(k) * lda] * b_at<TransB>(Bk, ldb, k, n);
-                float& c = C[m + size_t(n) * ldc];
-                c = acc ? c + s : s;
-            }
+        for (int n0 = 0; n0 < N; n0 += kBlockN) {
+            const int nc = std::min(kBlockN, N - n0);
+            const float* Bkn = TransB ? Bk + n0 : Bk + size_t(n0) * ldb;
+            float* Cn = C + size_t(n0) * ldc;
+            pack_b<TransB>(kc, nc, Bkn, ldb, pb);
+            int m = 0;
+            for (; m + 8 <= M; m += 8) band<2>(nc, kc, Ak + m, lda, pb, Cn + m, ldc, acc);
+            for (; m + 4 <= M; m += 4) band<1>(nc, kc, Ak + m, lda, pb, Cn + m, ldc, acc);
+            for (; m < M; ++m)  // rows left over (M not a multiple of 4): plain sums, same order in every build
+                for (int n = 0; n < nc; ++n) {
+                    float s = 0.0f;
+                    for (int k = 0; k < kc; ++k) s += Ak[m + size_t(k) * lda] * b_at<TransB>(Bkn, ldb, k, n);
+                    float& c = Cn[m + size_t(n) * ldc];
+                    c = acc ? c + s : s;
+                }
+        }
     }
 }
 

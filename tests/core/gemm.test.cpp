@@ -1,4 +1,5 @@
-// The hand-written product against plain loops in double, for every remainder case.
+// The hand-written product against plain loops in double, for every remainder case (rows,
+// columns, and blocks of 64 along k and along the columns).
 #include <catch2/catch.hpp>
 
 #include "gemm.hpp"
@@ -9,8 +10,8 @@ using namespace attn;
 TEST_CASE("gemm_nn matches plain loops, with and without accumulation", "[gemm]") {
     Rng rng(17, Stream::data);
     for (int M : {1, 3, 4, 8, 12, 20, 33, 128})
-        for (int N : {1, 3, 4, 7, 64})
-            for (int K : {1, 2, 5, 32}) {
+        for (int N : {1, 3, 4, 7, 64, 130})
+            for (int K : {1, 2, 5, 32, 70}) {
                 INFO("M " << M << " N " << N << " K " << K);
                 // Blocks of larger matrices: leading dimensions differ from the sizes.
                 const Mat A = test::random_mat(M + 3, K, rng), B = test::random_mat(K + 2, N, rng);
@@ -35,7 +36,7 @@ TEST_CASE("gemm_nn matches plain loops, with and without accumulation", "[gemm]"
 TEST_CASE("gemm_nt matches plain loops", "[gemm]") {
     Rng rng(18, Stream::data);
     for (int M : {1, 4, 9, 20, 128})
-        for (int N : {1, 2, 5, 32})
+        for (int N : {1, 2, 5, 32, 71})
             for (int K : {1, 3, 64, 1216}) {
                 INFO("M " << M << " N " << N << " K " << K);
                 const Mat A = test::random_mat(M + 3, K, rng), B = test::random_mat(N + 2, K, rng);
