@@ -1,11 +1,12 @@
-// A small matrix product for the recurrent layers' per-step products (128x32 times 32x64 and
-// the like), where Eigen's general kernel spends much of its time packing and, in wasm, runs
-// its SSE2 code through emulation. Column-major, any sizes:
+// Small matrix products for the recurrent layers' per-step products (128x32 times 32x64 and
+// the like), their weight gradients and the 3-D attention, where Eigen's general kernel
+// spends much of its time packing and, in wasm, runs its SSE2 code through emulation.
+// Column-major, any sizes and leading dimensions:
 //   gemm_nn:  C (M x N) = A (M x K) * B (K x N)       accumulate: C += A * B
 //   gemm_nt:  C (M x N) = A (M x K) * B^T, B (N x K)  (weight gradients: dW += dZ X^T)
-// Each C entry is summed over k in order in 4-float vectors (rows in lanes), then added to C
-// (gemm_nt: per block of 64 k, for cache reuse over long sums): the same IEEE operations
-// natively (SSE2) and in wasm (SIMD128), so the same bits.
+// Each C entry is summed over k in order in 4-float vectors (rows in lanes), then added to C,
+// per block of 64 k (cache reuse over long sums): the same IEEE operations natively (SSE2)
+// and in wasm (SIMD128), so the same bits.
 // tests/core/gemm.test.cpp checks it against plain loops.
 #pragma once
 
