@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <xmmintrin.h>  // _MM_TRANSPOSE4_PS: SSE natively, SIMD128 shuffles in wasm
+
 #include "simd.hpp"
 
 namespace attn {
@@ -53,9 +55,22 @@ inline float b_at(const float* B, int ldb, int k, int n) {
 template <bool TransB>
 void pack_b(int kc, int nc, const float* B, int ldb, float* pb) {
     int n = 0;
-    for (; n + 4 <= nc; n += 4)
-        for (int k = 0; k < kc; ++k, pb += 4)
+    for (; n + 4 <= nc; n += 4) {
+        int k = 0;
+        if (!TransB)  // 4 k of 4 columns at a time, transposed in registers (data movement only)
+            for (; k + 4 <= kc; k += 4, pb += 16) {
+                const float* b = B + k + size_t(n) * ldb;
+                __m128 c0 = _mm_loadu_ps(b), c1 = _mm_loadu_ps(b + ldb);
+                __m128 c2 = _mm_loadu_ps(b + 2 * size_t(ldb)), c3 = _mm_loadu_ps(b + 3 * size_t(ldb));
+                _MM_TRANSPOSE4_PS(c0, c1, c2, c3);
+                _mm_storeu_ps(pb, c0);
+                _mm_storeu_ps(pb + 4, c1);
+                _mm_storeu_ps(pb + 8, c2);
+                _mm_storeu_ps(pb + 12, c3);
+            }
+        for (; k < kc; ++k, pb += 4)
             for (int j = 0; j < 4; ++j) pb[j] = b_at<TransB>(B, ldb, k, n + j);
+    }
     for (; n < nc; ++n)
         for (int k = 0; k < kc; ++k) *pb++ = b_at<TransB>(B, ldb, k, n);
 }
