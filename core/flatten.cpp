@@ -1,5 +1,6 @@
 #include "flatten.hpp"
 
+#include <cstring>
 #include <stdexcept>
 
 namespace attn {
@@ -11,15 +12,18 @@ Flatten::Flatten(const std::string& name, Shape in, int batch)
     dx_.resize(in.features, in.time * batch);
 }
 
+// x's column t*B+b (F floats) is rows t*F .. t*F+F of y's column b: one copy each.
 const Mat& Flatten::forward(const Mat& x, bool) {
     const int F = in_.features, B = B_;
-    for (int t = 0; t < in_.time; ++t) y_.middleRows(t * F, F) = x.middleCols(t * B, B);
+    for (int t = 0; t < in_.time; ++t)
+        for (int b = 0; b < B; ++b) std::memcpy(y_.col(b).data() + t * F, x.col(t * B + b).data(), sizeof(float) * F);
     return y_;
 }
 
 const Mat& Flatten::backward(const Mat& dy) {
     const int F = in_.features, B = B_;
-    for (int t = 0; t < in_.time; ++t) dx_.middleCols(t * B, B) = dy.middleRows(t * F, F);
+    for (int t = 0; t < in_.time; ++t)
+        for (int b = 0; b < B; ++b) std::memcpy(dx_.col(t * B + b).data(), dy.col(b).data() + t * F, sizeof(float) * F);
     return dx_;
 }
 
