@@ -1,6 +1,5 @@
 #include "activation.hpp"
 
-#include <cstring>
 #include <stdexcept>
 
 #include "simd.hpp"
@@ -81,10 +80,10 @@ inline void softmax_row_backward(const float* y, float* d, int C, int ld) {
 namespace {
 // Rows r0 .. r0+n of an R x C block with leading dimension ld <-> a contiguous n x C panel.
 void to_panel(const float* m, int ld, int C, int n, float* panel) {
-    for (int c = 0; c < C; ++c) std::memcpy(panel + size_t(c) * n, m + size_t(c) * ld, sizeof(float) * n);
+    for (int c = 0; c < C; ++c) simd::copy(panel + size_t(c) * n, m + size_t(c) * ld, n);
 }
 void from_panel(const float* panel, int C, int n, float* m, int ld) {
-    for (int c = 0; c < C; ++c) std::memcpy(m + size_t(c) * ld, panel + size_t(c) * n, sizeof(float) * n);
+    for (int c = 0; c < C; ++c) simd::copy(m + size_t(c) * ld, panel + size_t(c) * n, n);
 }
 }  // namespace
 

@@ -1,7 +1,8 @@
 #include "flatten.hpp"
 
-#include <cstring>
 #include <stdexcept>
+
+#include "simd.hpp"
 
 namespace attn {
 
@@ -16,14 +17,14 @@ Flatten::Flatten(const std::string& name, Shape in, int batch)
 const Mat& Flatten::forward(const Mat& x, bool) {
     const int F = in_.features, B = B_;
     for (int t = 0; t < in_.time; ++t)
-        for (int b = 0; b < B; ++b) std::memcpy(y_.col(b).data() + t * F, x.col(t * B + b).data(), sizeof(float) * F);
+        for (int b = 0; b < B; ++b) simd::copy(y_.col(b).data() + t * F, x.col(t * B + b).data(), F);
     return y_;
 }
 
 const Mat& Flatten::backward(const Mat& dy) {
     const int F = in_.features, B = B_;
     for (int t = 0; t < in_.time; ++t)
-        for (int b = 0; b < B; ++b) std::memcpy(dx_.col(t * B + b).data(), dy.col(b).data() + t * F, sizeof(float) * F);
+        for (int b = 0; b < B; ++b) simd::copy(dx_.col(t * B + b).data(), dy.col(b).data() + t * F, F);
     return dx_;
 }
 

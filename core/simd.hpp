@@ -32,6 +32,13 @@ template <class F> inline void store(float* p, F v) { std::memcpy(p, &v, sizeof 
 template <class F> inline F splat(float c) { return F{c, c, c, c}; }
 template <> inline float splat<float>(float c) { return c; }
 
+// dst[0 .. n) = src[0 .. n), for short runs (Emscripten's memcpy is a call and a byte loop).
+inline void copy(float* dst, const float* src, int n) {
+    int i = 0;
+    for (; i + 4 <= n; i += 4) store(dst + i, load<v4>(src + i));
+    for (; i < n; ++i) dst[i] = src[i];
+}
+
 // min(x, c) = c < x ? c : x and max(x, c) = x < c ? c : x, lane-wise; a NaN in x is kept.
 // In wasm through pmin/pmax (one minps/maxps each): clang turns the plain comparison into
 // f32x4.min/max, whose NaN and -0 rules cost V8 about eight instructions.
