@@ -259,6 +259,11 @@ function report(r) {
       return [p, fmtInt(sps(native, p)), fmtInt(sps(node, p)), fmtInt(sps(chrome, p)), fmtInt(sps(tw, p)),
         fmtInt(sps(tc, p)), Number.isFinite(ratio) ? `${fmt(ratio, 1)}x` : '–', verdict(ok)];
     })));
+  const spread = PRESETS.filter((p) => chrome[p]?.runs?.length)
+    .map((p) => `${p} ${fmtInt(chrome[p].runs[0])}..${fmtInt(chrome[p].runs[chrome[p].runs.length - 1])}`);
+  if (spread.length) {
+    lines.push(`  our timed runs in Chromium, slowest..fastest (the targets use the medians): ${spread.join(', ')}`);
+  }
   lines.push('');
   lines.push(`GFLOP/s (matrix-product FLOPs: 2 x 3 x multiply-adds per sample, forward + backward)` +
     (peak ? `; wasm SIMD128 peak ${fmt(peak)} GFLOP/s (${peakWhere}, one thread)` : ''));
