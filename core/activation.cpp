@@ -46,24 +46,38 @@ void softmax_columns(Mat& z) {
 
 namespace {
 // softmax_rows for 4 rows (F = simd::v4) or one (F = float) starting at z.
-template <class F>
+// V groups of rows at z, z + 4, ... (F = simd::v4), or one row (F = float, V = 1): V
+// independent max / sum chains per column, so the pipeline overlaps them.
+template <class F, int V = 1>
 inline void softmax_row(float* z, int C, int ld, const float* bias) {
     using simd::load;
     using simd::store;
-    F mx = load<F>(z) + bias[0];
-    store(z, mx);
-    for (int c = 1; c < C; ++c) {
-        const F v = load<F>(z + size_t(c) * ld) + bias[c];
-        store(z + size_t(c) * ld, v);
-        mx = simd::max(mx, v);
+    constexpr int W = sizeof(F) / sizeof(float);
+    F mx[V], sum[V];
+    for (int v = 0; v < V; ++v) {
+        mx[v] = load<F>(z + W * v) + bias[0];
+        store(z + W * v, mx[v]);
+        sum[v] = simd::splat<F>(0.0f);
     }
-    F sum = simd::splat<F>(0.0f);
-    for (int c = 0; c < C; ++c) {
-        const F e = simd::exp(load<F>(z + size_t(c) * ld) - mx);
-        store(z + size_t(c) * ld, e);
-        sum = sum + e;
-    }
-    for (int c = 0; c < C; ++c) store(z + size_t(c) * ld, load<F>(z + size_t(c) * ld) / sum);
+    for (int c = 1; c < C; ++c)
+        for (int v = 0; v < V; ++v) {
+            float* p = z + size_t(c) * ld + W * v;
+            const F x = load<F>(p) + bias[c];
+            store(p, x);
+            mx[v] = simd::max(mx[v], x);
+        }
+    for (int c = 0; c < C; ++c)
+        for (int v = 0; v < V; ++v) {
+            float* p = z + size_t(c) * ld + W * v;
+            const F e = simd::exp(load<F>(p) - mx[v]);
+            store(p, e);
+            sum[v] = sum[v] + e;
+        }
+    for (int c = 0; c < C; ++c)
+        for (int v = 0; v < V; ++v) {
+            float* p = z + size_t(c) * ld + W * v;
+            store(p, load<F>(p) / sum[v]);
+        }
 }
 
 template <class F>
@@ -91,7 +105,7 @@ void softmax_rows(float* z, int R, int C, int ld, const float* bias, float* scra
     int r = 0;
     for (; r + kSoftmaxPanelRows <= R; r += kSoftmaxPanelRows) {
         to_panel(z + r, ld, C, kSoftmaxPanelRows, scratch);
-        for (int q = 0; q < kSoftmaxPanelRows; q += 4) softmax_row<simd::v4>(scratch + q, C, kSoftmaxPanelRows, bias);
+        softmax_row<simd::v4, kSoftmaxPanelRows / 4>(scratch, C, kSoftmaxPanelRows, bias);
         from_panel(scratch, C, kSoftmaxPanelRows, z + r, ld);
     }
     for (; r + 4 <= R; r += 4) softmax_row<simd::v4>(z + r, C, ld, bias);
