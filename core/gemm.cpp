@@ -75,17 +75,22 @@ void pack_b(int kc, int nc, const float* B, int ldb, float* pb) {
         for (int k = 0; k < kc; ++k) *pb++ = b_at<TransB>(B, ldb, k, n);
 }
 
-// A band of 4R rows of C across nc columns, from packed B panels. The band of A is copied to
-// a contiguous panel first: A's columns can sit a power of two apart (the 3-D attention's
-// 8 KB), where they would evict each other from L1's sets.
-template <int R>
+// A band of S x 4R rows of C across nc columns, from packed B panels, as S sub-bands of 4R
+// rows. The band of A is copied to contiguous panels first: A's columns can sit a power of two
+// apart (the 3-D attention's 8 KB), where they would evict each other from L1's sets. For
+// the same reason with C, the S sub-bands fill each 64-byte line of C's columns (S = 2 of
+// 8 rows) one right after the other, before other columns evict it.
+template <int R, int S>
 void band(int nc, int kc, const float* A, int lda, const float* pb, float* C, int ldc, bool accumulate) {
-    alignas(16) float pa[4 * R * kBlockK];
+    alignas(16) float pa[S][4 * R * kBlockK];
     for (int k = 0; k < kc; ++k)
-        for (int r = 0; r < R; ++r) store(pa + 4 * (R * k + r), load(A + size_t(k) * lda + 4 * r));
+        for (int i = 0; i < S; ++i)
+            for (int r = 0; r < R; ++r) store(pa[i] + 4 * (R * k + r), load(A + size_t(k) * lda + 4 * (R * i + r)));
     int n = 0;
-    for (; n + 4 <= nc; n += 4, pb += 4 * kc) tile<R, 4>(kc, pa, pb, C + size_t(n) * ldc, ldc, accumulate);
-    for (; n < nc; ++n, pb += kc) tile<R, 1>(kc, pa, pb, C + size_t(n) * ldc, ldc, accumulate);
+    for (; n + 4 <= nc; n += 4, pb += 4 * kc)
+        for (int i = 0; i < S; ++i) tile<R, 4>(kc, pa[i], pb, C + size_t(n) * ldc + 4 * R * i, ldc, accumulate);
+    for (; n < nc; ++n, pb += kc)
+        for (int i = 0; i < S; ++i) tile<R, 1>(kc, pa[i], pb, C + size_t(n) * ldc + 4 * R * i, ldc, accumulate);
 }
 
 template <bool TransB>
@@ -103,8 +108,9 @@ void gemm(int M, int N, int K, const float* A, int lda, const float* B, int ldb,
             float* Cn = C + size_t(n0) * ldc;
             pack_b<TransB>(kc, nc, Bkn, ldb, pb);
             int m = 0;
-            for (; m + 8 <= M; m += 8) band<2>(nc, kc, Ak + m, lda, pb, Cn + m, ldc, acc);
-            for (; m + 4 <= M; m += 4) band<1>(nc, kc, Ak + m, lda, pb, Cn + m, ldc, acc);
+            for (; m + 16 <= M; m += 16) band<2, 2>(nc, kc, Ak + m, lda, pb, Cn + m, ldc, acc);
+            for (; m + 8 <= M; m += 8) band<2, 1>(nc, kc, Ak + m, lda, pb, Cn + m, ldc, acc);
+            for (; m + 4 <= M; m += 4) band<1, 1>(nc, kc, Ak + m, lda, pb, Cn + m, ldc, acc);
             for (; m < M; ++m)  // rows left over (M not a multiple of 4): plain sums, same order in every build
                 for (int n = 0; n < nc; ++n) {
                     float s = 0.0f;
