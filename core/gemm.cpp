@@ -16,7 +16,7 @@ inline v4 splat(float x) { return simd::splat<v4>(x); }
 
 // C[0 .. 4R, 0 .. NC] (+)= the packed panels' product: pa holds kc rows of 4R floats (A's
 // band, k-major), pb kc rows of NC floats (B's columns, k-major). Unit-stride pointers and
-// constant offsets: V8 then spends no integer instructions on addresses beside the loads.
+// constant offsets keep V8's address arithmetic per k to a few instructions.
 template <int R, int NC>
 inline void tile(int kc, const float* pa, const float* pb, float* C, int ldc, bool accumulate) {
     // Fully unrolled so that the R x NC accumulators live in registers (8 of 16 with SSE2).
