@@ -108,8 +108,7 @@ void softmax_rows(float* z, int R, int C, int ld, const float* bias, float* scra
         softmax_row<simd::v4, kSoftmaxPanelRows / 4>(scratch, C, kSoftmaxPanelRows, bias);
         from_panel(scratch, C, kSoftmaxPanelRows, z + r, ld);
     }
-    for (; r + 4 <= R; r += 4) softmax_row<simd::v4>(z + r, C, ld, bias);
-    for (; r < R; ++r) softmax_row<float>(z + r, C, ld, bias);
+    simd::by_lanes(R - r, [&](int i, auto lane) { softmax_row<decltype(lane)>(z + r + i, C, ld, bias); });
 }
 
 void softmax_rows_backward(const float* y, float* d, int R, int C, int ld, float* scratch) {
@@ -122,8 +121,7 @@ void softmax_rows_backward(const float* y, float* d, int R, int C, int ld, float
         for (int q = 0; q < n; q += 4) softmax_row_backward<simd::v4>(py + q, pd + q, C, n);
         from_panel(pd, C, n, d + r, ld);
     }
-    for (; r + 4 <= R; r += 4) softmax_row_backward<simd::v4>(y + r, d + r, C, ld);
-    for (; r < R; ++r) softmax_row_backward<float>(y + r, d + r, C, ld);
+    simd::by_lanes(R - r, [&](int i, auto lane) { softmax_row_backward<decltype(lane)>(y + r + i, d + r + i, C, ld); });
 }
 
 void softmax_columns_backward(const Mat& y, const Mat& dy, Mat& dz) {

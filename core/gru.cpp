@@ -86,7 +86,6 @@ const Mat& GRU::forward(const Mat& x, bool) {
     const auto b = ps_.value(ib_);  // col 0: bx, col 1: bh
     gemm_nn(ps_.value(iWx_), x, G_, false);           // Wx x_t + bx for all t in one product
     G_.colwise() += b.col(0);
-    const int H4 = H - H % 4;
     const float* bh = b.col(1).data();
     for (int t = 0; t < T; ++t) {
         if (t) gemm_nn(Wh, Hs_.middleCols((t - 1) * B, B), hw_, false);  // Wh h_{t-1}
@@ -97,9 +96,9 @@ const Mat& GRU::forward(const Mat& x, bool) {
             const float* hw = hw_.col(s).data();
             const float* h_prev = t ? Hs_.col(col - B).data() : zero_.col(s).data();
             float *hh = HH_.col(col).data(), *h = Hs_.col(col).data();
-            int r = 0;
-            for (; r < H4; r += 4) cell_forward<simd::v4>(g + r, hw + r, bh + r, H, h_prev + r, hh + r, h + r);
-            for (; r < H; ++r) cell_forward<float>(g + r, hw + r, bh + r, H, h_prev + r, hh + r, h + r);
+            simd::by_lanes(H, [&](int r, auto lane) {
+                cell_forward<decltype(lane)>(g + r, hw + r, bh + r, H, h_prev + r, hh + r, h + r);
+            });
         }
     }
     if (return_sequences_) y_ = Hs_;
@@ -113,7 +112,6 @@ const Mat& GRU::backward(const Mat& dy) {
     auto dWh = ps_.grad(iWh_);
     auto db = ps_.grad(ib_);
     dh_.setZero();
-    const int H4 = H - H % 4;
     for (int t = T - 1; t >= 0; --t) {
         for (int s = 0; s < B; ++s) {
             const int col = t * B + s;
@@ -121,11 +119,9 @@ const Mat& GRU::backward(const Mat& dy) {
             const float *g = G_.col(col).data(), *hh = HH_.col(col).data();
             const float* h_prev = t ? Hs_.col(col - B).data() : zero_.col(s).data();
             float *dh = dh_.col(s).data(), *dx = dX_.col(col).data(), *dhw = dHW_.col(col).data();
-            int r = 0;
-            for (; r < H4; r += 4)
-                cell_backward<simd::v4>(g + r, hh + r, H, h_prev + r, dyc ? dyc + r : nullptr, dh + r, dx + r, dhw + r);
-            for (; r < H; ++r)
-                cell_backward<float>(g + r, hh + r, H, h_prev + r, dyc ? dyc + r : nullptr, dh + r, dx + r, dhw + r);
+            simd::by_lanes(H, [&](int r, auto lane) {
+                cell_backward<decltype(lane)>(g + r, hh + r, H, h_prev + r, dyc ? dyc + r : nullptr, dh + r, dx + r, dhw + r);
+            });
         }
         if (t) gemm_nn(WhT_, dHW_.middleCols(t * B, B), dh_, true);  // hw = Wh h_prev + bh -> dh_prev += Wh^T dhw
                                                                     // (h_{-1} = 0 is a constant)

@@ -86,7 +86,6 @@ const Mat& LSTM::forward(const Mat& x, bool) {
     const auto Wh = ps_.value(iWh_);
     gemm_nn(ps_.value(iWx_), x, G_, false);           // Wx x_t for all t in one product
     G_.colwise() += ps_.value(ib_).col(0);            //   + b
-    const int H4 = H - H % 4;
     for (int t = 0; t < T; ++t) {
         if (t) gemm_nn(Wh, Hs_.middleCols((t - 1) * B, B), G_.middleCols(t * B, B), true);  // z_t += Wh h_{t-1}
         for (int b = 0; b < B; ++b) {                  // gates and cell, per sample (h_{-1} = c_{-1} = 0)
@@ -94,9 +93,9 @@ const Mat& LSTM::forward(const Mat& x, bool) {
             float* z = G_.col(col).data();
             const float* c_prev = t ? C_.col(col - B).data() : zero_.col(b).data();
             float *c = C_.col(col).data(), *tc = TC_.col(col).data(), *h = Hs_.col(col).data();
-            int r = 0;
-            for (; r < H4; r += 4) cell_forward<simd::v4>(z + r, H, c_prev + r, c + r, tc + r, h + r);
-            for (; r < H; ++r) cell_forward<float>(z + r, H, c_prev + r, c + r, tc + r, h + r);
+            simd::by_lanes(H, [&](int r, auto lane) {
+                cell_forward<decltype(lane)>(z + r, H, c_prev + r, c + r, tc + r, h + r);
+            });
         }
     }
     if (return_sequences_) y_ = Hs_;
@@ -110,7 +109,6 @@ const Mat& LSTM::backward(const Mat& dy) {
     auto dWh = ps_.grad(iWh_);
     dh_.setZero();
     dc_.setZero();
-    const int H4 = H - H % 4;
     for (int t = T - 1; t >= 0; --t) {
         for (int b = 0; b < B; ++b) {
             const int col = t * B + b;
@@ -119,11 +117,9 @@ const Mat& LSTM::backward(const Mat& dy) {
             const float* tc = TC_.col(col).data();
             const float* c_prev = t ? C_.col(col - B).data() : zero_.col(b).data();
             float *dh = dh_.col(b).data(), *dc = dc_.col(b).data(), *dz = dZ_.col(col).data();
-            int r = 0;
-            for (; r < H4; r += 4)
-                cell_backward<simd::v4>(z + r, H, tc + r, c_prev + r, dh + r, dyc ? dyc + r : nullptr, dc + r, dz + r);
-            for (; r < H; ++r)
-                cell_backward<float>(z + r, H, tc + r, c_prev + r, dh + r, dyc ? dyc + r : nullptr, dc + r, dz + r);
+            simd::by_lanes(H, [&](int r, auto lane) {
+                cell_backward<decltype(lane)>(z + r, H, tc + r, c_prev + r, dh + r, dyc ? dyc + r : nullptr, dc + r, dz + r);
+            });
         }
         if (t) gemm_nn(WhT_, dZ_.middleCols(t * B, B), dh_, false);  // z += Wh h_prev -> dh_prev = Wh^T dz
                                                                    // (h_{-1} = 0 is a constant)

@@ -20,8 +20,8 @@ typedef float v4 __attribute__((vector_size(16), aligned(4)));  // unaligned acc
 typedef unsigned v4u __attribute__((vector_size(16), aligned(4)));
 
 // The bits of F as unsigned integers (shifts and sums wrap, as defined behaviour).
-template <class F> struct IntOf { typedef v4u type; };
-template <> struct IntOf<float> { typedef unsigned type; };
+template <class F> struct UintOf { typedef v4u type; };
+template <> struct UintOf<float> { typedef unsigned type; };
 
 template <class F> inline F load(const float* p) {
     F v;
@@ -32,11 +32,18 @@ template <class F> inline void store(float* p, F v) { std::memcpy(p, &v, sizeof 
 template <class F> inline F splat(float c) { return F{c, c, c, c}; }
 template <> inline float splat<float>(float c) { return c; }
 
+// f(i, v4{}) for i = 0, 4, ... while 4 elements remain, then f(i, 0.0f) for the rest: a
+// kernel written once as a template over F covers its vector body and its scalar tail.
+template <class Fn>
+inline void by_lanes(int n, Fn&& f) {
+    int i = 0;
+    for (; i + 4 <= n; i += 4) f(i, v4{});
+    for (; i < n; ++i) f(i, 0.0f);
+}
+
 // dst[0 .. n) = src[0 .. n), for short runs (Emscripten's memcpy is a call and a byte loop).
 inline void copy(float* dst, const float* src, int n) {
-    int i = 0;
-    for (; i + 4 <= n; i += 4) store(dst + i, load<v4>(src + i));
-    for (; i < n; ++i) dst[i] = src[i];
+    by_lanes(n, [&](int i, auto lane) { store(dst + i, load<decltype(lane)>(src + i)); });
 }
 
 // min(x, c) = c < x ? c : x and max(x, c) = x < c ? c : x, lane-wise; a NaN in x is kept.
@@ -54,12 +61,12 @@ inline v4 max(v4 x, v4 c) { return v4(_mm_max_ps(__m128(c), __m128(x))); }
 inline v4 min(v4 x, float c) { return min(x, splat<v4>(c)); }
 inline v4 max(v4 x, float c) { return max(x, splat<v4>(c)); }
 
-template <class F> inline typename IntOf<F>::type bits(F x) {
-    typename IntOf<F>::type i;
+template <class F> inline typename UintOf<F>::type bits(F x) {
+    typename UintOf<F>::type i;
     std::memcpy(&i, &x, sizeof i);
     return i;
 }
-template <class F> inline F from_bits(typename IntOf<F>::type i) {
+template <class F> inline F from_bits(typename UintOf<F>::type i) {
     F x;
     std::memcpy(&x, &i, sizeof x);
     return x;

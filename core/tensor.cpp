@@ -33,12 +33,12 @@ void gather(const float* samples, const int* rows, int B, Shape s, Mat& out) {
 }
 
 void add_row_sums(const Mat& m, float* sums) {
-    const int R = int(m.rows()), R4 = R - R % 4;
     for (Eigen::Index j = 0; j < m.cols(); ++j) {
         const float* c = m.col(j).data();
-        int i = 0;
-        for (; i < R4; i += 4) simd::store(sums + i, simd::load<simd::v4>(sums + i) + simd::load<simd::v4>(c + i));
-        for (; i < R; ++i) sums[i] += c[i];
+        simd::by_lanes(int(m.rows()), [&](int i, auto lane) {
+            using F = decltype(lane);
+            simd::store(sums + i, simd::load<F>(sums + i) + simd::load<F>(c + i));
+        });
     }
 }
 
