@@ -64,8 +64,8 @@ GRU::GRU(const std::string& name, Shape in, int units, bool return_sequences, in
     HH_.resize(H, T * B);
     Hs_.resize(H, T * B);
     hw_.resize(3 * H, B);
-    dX_.resize(3 * H, T * B);
-    dHW_.resize(3 * H, T * B);
+    dX_.resize(3 * H, B);
+    dHW_.resize(3 * H, B);
     dh_.resize(H, B);
     zero_ = Mat::Zero(H, B);
     WhT_.resize(H, 3 * H);
@@ -84,10 +84,14 @@ const Mat& GRU::forward(const Mat& x, bool) {
     const int H = H_, T = in_.time, B = B_;
     const auto Wh = ps_.value(iWh_);
     const auto b = ps_.value(ib_);  // col 0: bx, col 1: bh
-    gemm_nn(ps_.value(iWx_), x, G_, false);           // Wx x_t + bx for all t in one product
-    G_.colwise() += b.col(0);
+    const auto Wx = ps_.value(iWx_);
     const float* bh = b.col(1).data();
+    // Every product of a step right before its cell, while the step's columns are in cache
+    // (a product over all steps at once streams the whole (3H, T*B) buffer through memory).
     for (int t = 0; t < T; ++t) {
+        auto g_t = G_.middleCols(t * B, B);
+        gemm_nn(Wx, x.middleCols(t * B, B), g_t, false);  // Wx x_t
+        g_t.colwise() += b.col(0);                         //   + bx
         if (t) gemm_nn(Wh, Hs_.middleCols((t - 1) * B, B), hw_, false);  // Wh h_{t-1}
         else hw_.setZero();                                             // (h_{-1} = 0)
         for (int s = 0; s < B; ++s) {                  // gates and state, per sample
@@ -108,33 +112,36 @@ const Mat& GRU::forward(const Mat& x, bool) {
 
 const Mat& GRU::backward(const Mat& dy) {
     const int H = H_, T = in_.time, B = B_;
+    const Mat& x = *x_;
+    const int D = in_.features;
+    const auto Wx = ps_.value(iWx_);
     WhT_ = ps_.value(iWh_).transpose();  // (H, 3H), once per batch, for dh_prev += Wh^T dhw
-    auto dWh = ps_.grad(iWh_);
+    auto dWh = ps_.grad(iWh_), dWx = ps_.grad(iWx_);
     auto db = ps_.grad(ib_);
     dh_.setZero();
+    if (input_grad_) dx_.setZero();
     for (int t = T - 1; t >= 0; --t) {
         for (int s = 0; s < B; ++s) {
             const int col = t * B + s;
             const float* dyc = return_sequences_ ? dy.col(col).data() : t == T - 1 ? dy.col(s).data() : nullptr;
             const float *g = G_.col(col).data(), *hh = HH_.col(col).data();
             const float* h_prev = t ? Hs_.col(col - B).data() : zero_.col(s).data();
-            float *dh = dh_.col(s).data(), *dx = dX_.col(col).data(), *dhw = dHW_.col(col).data();
+            float *dh = dh_.col(s).data(), *dx = dX_.col(s).data(), *dhw = dHW_.col(s).data();
             simd::by_lanes(H, [&](int r, auto lane) {
                 cell_backward<decltype(lane)>(g + r, hh + r, H, h_prev + r, dyc ? dyc + r : nullptr, dh + r, dx + r, dhw + r);
             });
         }
-        if (t) gemm_nn(WhT_, dHW_.middleCols(t * B, B), dh_, true);  // hw = Wh h_prev + bh -> dh_prev += Wh^T dhw
-                                                                    // (h_{-1} = 0 is a constant)
-    }
-    // hw_t = Wh h_{t-1} + bh -> dWh = sum_t dhw_t h_{t-1}^T as one product over all steps
-    // (h_{-1} = 0: step 0 adds nothing to dWh), dbh = sum of dhw.
-    if (T > 1) gemm_nt(dHW_.rightCols((T - 1) * B), Hs_.leftCols((T - 1) * B), dWh, true);
-    add_row_sums(dHW_, db.col(1).data());
-    gemm_nt(dX_, *x_, ps_.grad(iWx_), true);                // Wx x + bx for all t: dWx += dX x^T
-    add_row_sums(dX_, db.col(0).data());
-    if (input_grad_) {                                      // dx = Wx^T dX
-        dx_.setZero();
-        gemm_tn(in_.features, T * B, 3 * H, ps_.value(iWx_).data(), 3 * H, dX_.data(), 3 * H, dx_.data(), in_.features);
+        // The step's products, while its gradients are in cache. hw_t = Wh h_{t-1} + bh and
+        // the input part Wx x_t + bx:
+        if (t) {                                                       // (h_{-1} = 0 is a constant)
+            gemm_nn(WhT_, dHW_, dh_, true);                            // dh_prev += Wh^T dhw
+            gemm_nt(dHW_, Hs_.middleCols((t - 1) * B, B), dWh, true);  // dWh += dhw h_{t-1}^T
+        }
+        add_row_sums(dHW_, db.col(1).data());                          // dbh += sum of dhw
+        gemm_nt(dX_, x.middleCols(t * B, B), dWx, true);               // dWx += dX x_t^T
+        add_row_sums(dX_, db.col(0).data());                           // dbx += sum of dX
+        if (input_grad_)                                               // dx_t = Wx^T dX
+            gemm_tn(D, B, 3 * H, Wx.data(), 3 * H, dX_.data(), 3 * H, dx_.col(t * B).data(), D);
     }
     return dx_;
 }

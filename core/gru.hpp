@@ -32,8 +32,8 @@ private:
     Mat Hs_;  // (H, T*B) hidden states h_t
     // scratch
     Mat hw_;   // (3H, B) Wh h_{t-1} for the current step (the cell adds bh)
-    Mat dX_;   // (3H, T*B) dL/d(Wx x_t + bx) for every step
-    Mat dHW_;  // (3H, T*B) dL/d(Wh h_{t-1} + bh) for every step
+    Mat dX_;   // (3H, B) dL/d(Wx x_t + bx) of the current step
+    Mat dHW_;  // (3H, B) dL/d(Wh h_{t-1} + bh) of the current step
     Mat dh_;   // (H, B) gradient flowing into h_t
     Mat zero_; // (H, B) h_{-1}
     Mat WhT_;  // (H, 3H) Wh transposed, for the per-step dh_prev += Wh^T dhw

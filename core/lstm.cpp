@@ -63,7 +63,7 @@ LSTM::LSTM(const std::string& name, Shape in, int units, bool return_sequences, 
     C_.resize(H, T * B);
     TC_.resize(H, T * B);
     Hs_.resize(H, T * B);
-    dZ_.resize(4 * H, T * B);
+    dZ_.resize(4 * H, B);
     dh_.resize(H, B);
     dc_.resize(H, B);
     zero_ = Mat::Zero(H, B);
@@ -84,10 +84,15 @@ const Mat& LSTM::forward(const Mat& x, bool) {
     x_ = &x;
     const int H = H_, T = in_.time, B = B_;
     const auto Wh = ps_.value(iWh_);
-    gemm_nn(ps_.value(iWx_), x, G_, false);           // Wx x_t for all t in one product
-    G_.colwise() += ps_.value(ib_).col(0);            //   + b
+    const auto Wx = ps_.value(iWx_);
+    const auto b = ps_.value(ib_).col(0);
+    // Every product of a step right before its cell, while the step's columns are in cache
+    // (a product over all steps at once streams the whole (4H, T*B) buffer through memory).
     for (int t = 0; t < T; ++t) {
-        if (t) gemm_nn(Wh, Hs_.middleCols((t - 1) * B, B), G_.middleCols(t * B, B), true);  // z_t += Wh h_{t-1}
+        auto z_t = G_.middleCols(t * B, B);
+        gemm_nn(Wx, x.middleCols(t * B, B), z_t, false);  // z_t = Wx x_t
+        z_t.colwise() += b;                                //   + b
+        if (t) gemm_nn(Wh, Hs_.middleCols((t - 1) * B, B), z_t, true);  //   + Wh h_{t-1}
         for (int b = 0; b < B; ++b) {                  // gates and cell, per sample (h_{-1} = c_{-1} = 0)
             const int col = t * B + b;
             float* z = G_.col(col).data();
@@ -105,10 +110,15 @@ const Mat& LSTM::forward(const Mat& x, bool) {
 
 const Mat& LSTM::backward(const Mat& dy) {
     const int H = H_, T = in_.time, B = B_;
+    const Mat& x = *x_;
+    const int D = in_.features;
+    const auto Wx = ps_.value(iWx_);
     WhT_ = ps_.value(iWh_).transpose();  // (H, 4H), once per batch, for dh_prev = Wh^T dz
-    auto dWh = ps_.grad(iWh_);
+    auto dWh = ps_.grad(iWh_), dWx = ps_.grad(iWx_);
+    float* db = ps_.grad(ib_).data();
     dh_.setZero();
     dc_.setZero();
+    if (input_grad_) dx_.setZero();
     for (int t = T - 1; t >= 0; --t) {
         for (int b = 0; b < B; ++b) {
             const int col = t * B + b;
@@ -116,22 +126,20 @@ const Mat& LSTM::backward(const Mat& dy) {
             const float* z = G_.col(col).data();
             const float* tc = TC_.col(col).data();
             const float* c_prev = t ? C_.col(col - B).data() : zero_.col(b).data();
-            float *dh = dh_.col(b).data(), *dc = dc_.col(b).data(), *dz = dZ_.col(col).data();
+            float *dh = dh_.col(b).data(), *dc = dc_.col(b).data(), *dz = dZ_.col(b).data();
             simd::by_lanes(H, [&](int r, auto lane) {
                 cell_backward<decltype(lane)>(z + r, H, tc + r, c_prev + r, dh + r, dyc ? dyc + r : nullptr, dc + r, dz + r);
             });
         }
-        if (t) gemm_nn(WhT_, dZ_.middleCols(t * B, B), dh_, false);  // z += Wh h_prev -> dh_prev = Wh^T dz
-                                                                   // (h_{-1} = 0 is a constant)
-    }
-    // z_t += Wh h_{t-1} -> dWh = sum_t dz_t h_{t-1}^T, as one product over all steps
-    // (h_{-1} = 0, so step 0 adds nothing): dZ's steps 1..T-1 times Hs's steps 0..T-2.
-    if (T > 1) gemm_nt(dZ_.rightCols((T - 1) * B), Hs_.leftCols((T - 1) * B), dWh, true);
-    gemm_nt(dZ_, *x_, ps_.grad(iWx_), true);               // z = Wx x + b for all t: dWx += dZ x^T
-    add_row_sums(dZ_, ps_.grad(ib_).data());
-    if (input_grad_) {                                     // dx = Wx^T dZ
-        dx_.setZero();
-        gemm_tn(in_.features, T * B, 4 * H, ps_.value(iWx_).data(), 4 * H, dZ_.data(), 4 * H, dx_.data(), in_.features);
+        // The step's products, while dz_t is in cache. z_t = Wx x_t + b + Wh h_{t-1}:
+        if (t) {                                                         // (h_{-1} = 0 is a constant)
+            gemm_nn(WhT_, dZ_, dh_, false);                              // dh_prev = Wh^T dz
+            gemm_nt(dZ_, Hs_.middleCols((t - 1) * B, B), dWh, true);     // dWh += dz h_{t-1}^T
+        }
+        gemm_nt(dZ_, x.middleCols(t * B, B), dWx, true);                 // dWx += dz x_t^T
+        add_row_sums(dZ_, db);                                           // db += sum of dz
+        if (input_grad_)                                                 // dx_t = Wx^T dz
+            gemm_tn(D, B, 4 * H, Wx.data(), 4 * H, dZ_.data(), 4 * H, dx_.col(t * B).data(), D);
     }
     return dx_;
 }

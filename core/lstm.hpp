@@ -33,7 +33,7 @@ private:
     Mat TC_;  // (H, T*B) tanh(c_t)
     Mat Hs_;  // (H, T*B) hidden states h_t
     // backward scratch
-    Mat dZ_;       // (4H, T*B) dL/dz for every step
+    Mat dZ_;       // (4H, B) dL/dz of the current step
     Mat dh_, dc_;  // (H, B) gradient flowing into h_t, c_t from step t+1 (and from dy)
     Mat zero_;     // (H, B) zeros: c_{-1}
     Mat WhT_;      // (H, 4H) Wh transposed, for the per-step dh_prev = Wh^T dz
