@@ -93,22 +93,24 @@ inline F exp(F x) {
     return y * from_bits<F>((bits(fn) << 23) + (127u << 23));  // times 2^n: n's bits into the exponent
 }
 
-// tanh by Eigen's rational approximation (odd degree 13 over even degree 6), x clamped to
-// +-7.905 where it reaches +-1; a few ulp.
+// tanh(x) = x P(x^2) / Q(x^2), P and Q of degree 4 in x^2 with P(0) = Q(0) = 1: a near-minimax
+// fit of the relative error on [0, 9] (2e-8 in exact arithmetic; within 4e-7 of tanh in float).
+// x is clamped to +-C, the largest input where the result is exactly +-1 and below which
+// it never exceeds 1. Two Horner steps and two constants fewer than Eigen's degree-13/6
+// rational, about 5% of an LSTM's or GRU's training time. Derived by scripts/fit-tanh.py.
 template <class F>
 inline F tanh(F x) {
-    x = max(min(x, 7.90531110763549805f), -7.90531110763549805f);
+    x = max(min(x, 8.158201217651367f), -8.158201217651367f);
     const F x2 = x * x;
-    F p = x2 * -2.76076847742355e-16f + 2.00018790482477e-13f;
-    p = x2 * p + -8.60467152213735e-11f;
-    p = x2 * p + 5.12229709037114e-08f;
-    p = x2 * p + 1.48572235717979e-05f;
-    p = x2 * p + 6.37261928875436e-04f;
-    p = x2 * p + 4.89352455891786e-03f;
+    F p = x2 * 1.3417870370346918e-08f + 2.0659907022491097e-05f;
+    p = x2 * p + 0.003498916979879141f;
+    p = x2 * p + 0.13383914530277252f;
+    p = x2 * p + 1.0f;
     p = x * p;
-    F q = x2 * 1.19825839466702e-06f + 1.18534705686654e-04f;
-    q = x2 * q + 2.26843463243900e-03f;
-    q = x2 * q + 4.89352518554385e-03f;
+    F q = x2 * 7.80394429966691e-07f + 0.0003290906606707722f;
+    q = x2 * q + 0.025889910757541656f;
+    q = x2 * q + 0.4671723544597626f;
+    q = x2 * q + 1.0f;
     return p / q;
 }
 
