@@ -61,4 +61,6 @@ TEST_CASE("simd::tanh and simd::logistic are within a few ulp of 1 of the exact 
     simd::store(y, simd::tanh(v4{nan, 0.0f, nan, 1.0f}));
     CHECK(std::isnan(y[0]));
     CHECK(std::isnan(y[2]));
+    CHECK(std::abs(y[3] - std::tanh(1.0f)) < 4e-7f);
+    for (float x = 8.0f; x < 8.3f; x += 1e-4f) CHECK(std::abs(simd::tanh(x)) <= 1.0f);  // near the clamp
 }
