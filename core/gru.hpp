@@ -29,7 +29,8 @@ private:
     // kept for backward
     Mat G_;   // (3H, T*B) z, r, n after their nonlinearity
     Mat HH_;  // (H, T*B) hh = recurrent part of the candidate, Wh_h h_{t-1} + bh_h
-    Mat Hs_;  // (H, T*B) hidden states h_t
+    Mat hs_own_;  // the hidden states when the layer returns only the last one
+    Mat& Hs_;     // (H, T*B) hidden states h_t: y_ itself when it returns sequences
     // scratch
     Mat hw_;   // (3H, B) Wh h_{t-1} for the current step (the cell adds bh)
     Mat dX_;   // (3H, B) dL/d(Wx x_t + bx) of the current step

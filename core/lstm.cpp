@@ -53,7 +53,7 @@ inline void cell_backward(const float* z, int H, const float* tc, const float* c
 LSTM::LSTM(const std::string& name, Shape in, int units, bool return_sequences, int batch,
            ParamStore& ps)
     : Layer(name, in, return_sequences ? Shape{in.time, units} : Shape{0, units}, batch),
-      ps_(ps), H_(units), return_sequences_(return_sequences) {
+      ps_(ps), H_(units), return_sequences_(return_sequences), Hs_(return_sequences ? y_ : hs_own_) {
     if (!in.is_sequence()) throw std::logic_error("LSTM " + name + " takes sequences");
     const int D = in.features, H = units, T = in.time, B = batch;
     iWx_ = ps.declare(name + "/kernel", 4 * H, D, {D, 4 * H});
@@ -103,8 +103,7 @@ const Mat& LSTM::forward(const Mat& x, bool) {
             });
         }
     }
-    if (return_sequences_) y_ = Hs_;
-    else y_ = Hs_.middleCols((T - 1) * B, B);
+    if (!return_sequences_) y_ = Hs_.middleCols((T - 1) * B, B);
     return y_;
 }
 

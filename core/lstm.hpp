@@ -31,7 +31,8 @@ private:
     Mat G_;   // (4H, T*B) gate values i, f, g, o after their nonlinearity
     Mat C_;   // (H, T*B) cell states c_t
     Mat TC_;  // (H, T*B) tanh(c_t)
-    Mat Hs_;  // (H, T*B) hidden states h_t
+    Mat hs_own_;  // the hidden states when the layer returns only the last one
+    Mat& Hs_;     // (H, T*B) hidden states h_t: y_ itself when it returns sequences
     // backward scratch
     Mat dZ_;       // (4H, B) dL/dz of the current step
     Mat dh_, dc_;  // (H, B) gradient flowing into h_t, c_t from step t+1 (and from dy)
