@@ -153,15 +153,25 @@ TEST_CASE("Attention3D: the weights mix time steps, not dimensions or samples", 
 }
 
 TEST_CASE("Attention3D: gradients, per-dimension and single vector", "[attention][gradient]") {
-    for (bool single : {false, true}) {
-        INFO("single_attention_vector " << single);
-        ParamStore ps;
-        Attention3D att("attention_mul", Shape{5, 3}, single, 2, ps);
-        ps.allocate();
-        Rng rng(11, Stream::init);
-        randomize(ps, rng);
-        check_layer_gradients(att, ps, random_mat(3, 10, rng));
+    // features x batch = 6 series (fewer than a 16-row softmax panel), 21 (a panel and 5 more)
+    // and 32 (two panels): the panel pass and the rows after it.
+    for (int batch : {2, 7}) {
+        for (bool single : {false, true}) {
+            INFO("batch " << batch << ", single_attention_vector " << single);
+            ParamStore ps;
+            Attention3D att("attention_mul", Shape{5, 3}, single, batch, ps);
+            ps.allocate();
+            Rng rng(11, Stream::init);
+            randomize(ps, rng);
+            check_layer_gradients(att, ps, random_mat(3, 5 * batch, rng));
+        }
     }
+    ParamStore ps;
+    Attention3D att("attention_mul", Shape{4, 4}, false, 8, ps);
+    ps.allocate();
+    Rng rng(12, Stream::init);
+    randomize(ps, rng);
+    check_layer_gradients(att, ps, random_mat(4, 32, rng));
 }
 
 TEST_CASE("LSTM: hand-computed single step", "[lstm]") {
