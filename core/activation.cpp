@@ -73,10 +73,12 @@ inline void softmax_row(float* z, int C, int ld, const float* bias) {
             store(p, e);
             sum[v] = sum[v] + e;
         }
+    F inv[V];  // one division per row instead of one per entry
+    for (int v = 0; v < V; ++v) inv[v] = 1.0f / sum[v];
     for (int c = 0; c < C; ++c)
         for (int v = 0; v < V; ++v) {
             float* p = z + size_t(c) * ld + W * v;
-            store(p, load<F>(p) / sum[v]);
+            store(p, load<F>(p) * inv[v]);
         }
 }
 
