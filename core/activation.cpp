@@ -27,7 +27,6 @@ const char* activation_name(Activation a) {
     return "?";
 }
 
-
 void softmax_columns(Mat& z) {
     // Per column: subtract its max (so exp never overflows), exp, divide by the sum. Max and
     // sum are plain loops in order: the same bits in every build.
@@ -91,9 +90,7 @@ inline void softmax_row_backward(const float* y, float* d, int C, int ld) {
     for (int c = 0; c < C; ++c)
         store(d + size_t(c) * ld, load<F>(y + size_t(c) * ld) * (load<F>(d + size_t(c) * ld) - dot));
 }
-}  // namespace
 
-namespace {
 // Rows r0 .. r0+n of an R x C block with leading dimension ld <-> a contiguous n x C panel.
 void to_panel(const float* m, int ld, int C, int n, float* panel) {
     for (int c = 0; c < C; ++c) simd::copy(panel + size_t(c) * n, m + size_t(c) * ld, n);

@@ -2,10 +2,30 @@
 // columns, and blocks of 64 along k and along the columns).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
+
 #include "gemm.hpp"
 #include "gradcheck.hpp"
 
 using namespace attn;
+
+namespace {
+// The largest |C - (C0 + sum_k a(m, k) b(k, n))| over the M x N block, summed in double,
+// divided by `scale`; without `accumulate`, C0 counts as zero.
+template <class EntryA, class EntryB>
+double worst_error(int M, int N, int K, const Mat& C0, bool accumulate, const Mat& C, EntryA a, EntryB b,
+                   double scale = 1.0) {
+    double worst = 0;
+    for (int m = 0; m < M; ++m)
+        for (int n = 0; n < N; ++n) {
+            double want = accumulate ? double(C0(m, n)) : 0.0;
+            for (int k = 0; k < K; ++k) want += double(a(m, k)) * double(b(k, n));
+            worst = std::max(worst, std::abs(want - double(C(m, n))) / scale);
+        }
+    return worst;
+}
+}  // namespace
 
 TEST_CASE("gemm_nn matches plain loops, with and without accumulation", "[gemm]") {
     Rng rng(17, Stream::data);
@@ -20,14 +40,8 @@ TEST_CASE("gemm_nn matches plain loops, with and without accumulation", "[gemm]"
                 for (bool acc : {false, true}) {
                     C = C0;
                     gemm_nn(A.topRows(M), B.topRows(K), C.topRows(M), acc);
-                    double worst = 0;
-                    for (int m = 0; m < M; ++m)
-                        for (int n = 0; n < N; ++n) {
-                            double want = acc ? double(C0(m, n)) : 0.0;
-                            for (int k = 0; k < K; ++k) want += double(A(m, k)) * double(B(k, n));
-                            worst = std::max(worst, std::abs(want - double(C(m, n))));
-                        }
-                    CHECK(worst < 1e-4);
+                    CHECK(worst_error(M, N, K, C0, acc, C, [&](int m, int k) { return A(m, k); },
+                                      [&](int k, int n) { return B(k, n); }) < 1e-4);
                     CHECK(C.bottomRows(5) == C0.bottomRows(5));  // nothing outside the block
                 }
             }
@@ -43,14 +57,8 @@ TEST_CASE("gemm_nt matches plain loops", "[gemm]") {
                 const Mat C0 = test::random_mat(M, N, rng);
                 Mat C = C0;
                 gemm_nt(A.topRows(M), B.topRows(N), C, true);
-                double worst = 0;
-                for (int m = 0; m < M; ++m)
-                    for (int n = 0; n < N; ++n) {
-                        double want = double(C0(m, n));
-                        for (int k = 0; k < K; ++k) want += double(A(m, k)) * double(B(n, k));
-                        worst = std::max(worst, std::abs(want - double(C(m, n))) / (1.0 + std::sqrt(double(K))));
-                    }
-                CHECK(worst < 1e-4);
+                CHECK(worst_error(M, N, K, C0, true, C, [&](int m, int k) { return A(m, k); },
+                                  [&](int k, int n) { return B(n, k); }, 1.0 + std::sqrt(double(K))) < 1e-4);
             }
 }
 
@@ -64,14 +72,8 @@ TEST_CASE("gemm_tn matches plain loops", "[gemm]") {
                 Mat C = test::random_mat(M + 2, N, rng);
                 const Mat C0 = C;
                 gemm_tn(M, N, K, A.data(), int(A.rows()), B.data(), int(B.rows()), C.data(), int(C.rows()));
-                double worst = 0;
-                for (int m = 0; m < M; ++m)
-                    for (int n = 0; n < N; ++n) {
-                        double want = double(C0(m, n));
-                        for (int k = 0; k < K; ++k) want += double(A(k, m)) * double(B(k, n));
-                        worst = std::max(worst, std::abs(want - double(C(m, n))) / (1.0 + std::sqrt(double(K))));
-                    }
-                CHECK(worst < 1e-4);
+                CHECK(worst_error(M, N, K, C0, true, C, [&](int m, int k) { return A(k, m); },
+                                  [&](int k, int n) { return B(k, n); }, 1.0 + std::sqrt(double(K))) < 1e-4);
                 CHECK(C.bottomRows(2) == C0.bottomRows(2));  // nothing outside M x N
             }
 }
