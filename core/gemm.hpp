@@ -18,6 +18,11 @@ void gemm_nn(int M, int N, int K, const float* A, int lda, const float* B, int l
 void gemm_nt(int M, int N, int K, const float* A, int lda, const float* B, int ldb, float* C, int ldc,
              bool accumulate);
 
+//   gemm_nn_bias:  C (M x N) = A (M x K) * B (K x N) + bias, bias (M) added to every column after
+//             the sum (the recurrent layers' input products Wx x_t + b; for K <= 4 in one pass).
+void gemm_nn_bias(int M, int N, int K, const float* A, int lda, const float* B, int ldb, const float* bias, float* C,
+                  int ldc);
+
 //   gemm_tn:  C (M x N) += A^T B, A (K x M), B (K x N)   (dot products over a long k: the
 //             3-D attention's dW = dZ^T X over every series). Always accumulates. Each entry
 //             sums k in 4 interleaved partial sums (lanes), adds them as (l0 + l1) + (l2 + l3),
@@ -29,6 +34,11 @@ template <class MA, class MB, class MC>
 void gemm_nn(const MA& A, const MB& B, MC&& C, bool accumulate) {
     gemm_nn(int(C.rows()), int(C.cols()), int(A.cols()), A.data(), int(A.outerStride()), B.data(),
             int(B.outerStride()), C.data(), int(C.outerStride()), accumulate);
+}
+template <class MA, class MB, class MC>
+void gemm_nn_bias(const MA& A, const MB& B, const float* bias, MC&& C) {
+    gemm_nn_bias(int(C.rows()), int(C.cols()), int(A.cols()), A.data(), int(A.outerStride()), B.data(),
+                 int(B.outerStride()), bias, C.data(), int(C.outerStride()));
 }
 template <class MA, class MB, class MC>
 void gemm_nt(const MA& A, const MB& B, MC&& C, bool accumulate) {

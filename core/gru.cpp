@@ -90,8 +90,7 @@ const Mat& GRU::forward(const Mat& x, bool) {
     // (a product over all steps at once streams the whole (3H, T*B) buffer through memory).
     for (int t = 0; t < T; ++t) {
         auto g_t = G_.middleCols(t * B, B);
-        gemm_nn(Wx, x.middleCols(t * B, B), g_t, false);  // Wx x_t
-        g_t.colwise() += b.col(0);                         //   + bx
+        gemm_nn_bias(Wx, x.middleCols(t * B, B), b.col(0).data(), g_t);  // Wx x_t + bx
         if (t) gemm_nn(Wh, Hs_.middleCols((t - 1) * B, B), hw_, false);  // Wh h_{t-1}
         else hw_.setZero();                                             // (h_{-1} = 0)
         for (int s = 0; s < B; ++s) {                  // gates and state, per sample

@@ -90,8 +90,7 @@ const Mat& LSTM::forward(const Mat& x, bool) {
     // (a product over all steps at once streams the whole (4H, T*B) buffer through memory).
     for (int t = 0; t < T; ++t) {
         auto z_t = G_.middleCols(t * B, B);
-        gemm_nn(Wx, x.middleCols(t * B, B), z_t, false);  // z_t = Wx x_t
-        z_t.colwise() += b;                                //   + b
+        gemm_nn_bias(Wx, x.middleCols(t * B, B), b.data(), z_t);  // z_t = Wx x_t + b
         if (t) gemm_nn(Wh, Hs_.middleCols((t - 1) * B, B), z_t, true);  //   + Wh h_{t-1}
         for (int b = 0; b < B; ++b) {                  // gates and cell, per sample (h_{-1} = c_{-1} = 0)
             const int col = t * B + b;

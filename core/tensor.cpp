@@ -32,14 +32,24 @@ void gather(const float* samples, const int* rows, int B, Shape s, Mat& out) {
     }
 }
 
+namespace {
+// sums[0 .. V*W) += the columns' entries, column after column, in V registers of W floats.
+template <class F, int V = 1>
+inline void add_row_sums(const float* m, int ld, int cols, float* sums) {
+    constexpr int W = sizeof(F) / sizeof(float);
+    F acc[V];
+    for (int v = 0; v < V; ++v) acc[v] = simd::load<F>(sums + W * v);
+    for (int j = 0; j < cols; ++j)
+        for (int v = 0; v < V; ++v) acc[v] = acc[v] + simd::load<F>(m + size_t(j) * ld + W * v);
+    for (int v = 0; v < V; ++v) simd::store(sums + W * v, acc[v]);
+}
+}  // namespace
+
 void add_row_sums(const Mat& m, float* sums) {
-    for (Eigen::Index j = 0; j < m.cols(); ++j) {
-        const float* c = m.col(j).data();
-        simd::by_lanes(int(m.rows()), [&](int i, auto lane) {
-            using F = decltype(lane);
-            simd::store(sums + i, simd::load<F>(sums + i) + simd::load<F>(c + i));
-        });
-    }
+    const int R = int(m.rows()), N = int(m.cols());
+    int i = 0;
+    for (; i + 16 <= R; i += 16) add_row_sums<simd::v4, 4>(m.data() + i, R, N, sums + i);
+    simd::by_lanes(R - i, [&](int r, auto lane) { add_row_sums<decltype(lane)>(m.data() + i + r, R, N, sums + i + r); });
 }
 
 }  // namespace attn

@@ -39,7 +39,7 @@ struct Tensor {
 // Batch matrix (F, steps*B) <-> Keras-ordered tensor (B, [T,] F).
 Tensor to_tensor(const Mat& m, Shape s, int batch);
 // sums[i] += m(i, j) for j = 0, 1, ... in order (bias gradients: a sum over the batch and time).
-// Column by column, rows in vector lanes: one pass over m.
+// Rows 16 at a time in registers, summed across the columns.
 void add_row_sums(const Mat& m, float* sums);
 
 // Gather samples rows[0..B) of `samples` (each s.size() floats in Keras order) into `out`.
