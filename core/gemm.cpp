@@ -93,42 +93,28 @@ void band(int nc, int kc, const float* A, int lda, const float* pb, float* C, in
         for (int i = 0; i < S; ++i) tile<R, 1>(kc, pa[i], pb, C + size_t(n) * ldc + 4 * R * i, ldc, accumulate);
 }
 
-// Products over a few k (the recurrent layers' input products: k = the input features): no
-// packing, each C column straight from A's columns and B's column, in the tiles' operations
-// (a zero accumulator plus the products in k order, then into C), then + bias if given.
-constexpr int kSmallK = 4;
-template <bool TransB, int K>
-void small_k(int M, int N, const float* A, int lda, const float* B, int ldb, float* C, int ldc, bool accumulate,
-             const float* bias) {
+// C = A B + bias over a few k (the recurrent layers' input products: k = the input features):
+// no packing, each C column straight from A's columns and B's column, in the tiles' operations
+// (a zero accumulator plus the products in k order), then + bias.
+template <int K>
+void small_k_bias(int M, int N, const float* A, int lda, const float* B, int ldb, const float* bias, float* C,
+                  int ldc) {
     for (int n = 0; n < N; ++n) {
         float b[K];
-        for (int k = 0; k < K; ++k) b[k] = b_at<TransB>(B, ldb, k, n);
+        for (int k = 0; k < K; ++k) b[k] = B[k + size_t(n) * ldb];
         float* c = C + size_t(n) * ldc;
         simd::by_lanes(M, [&](int m, auto lane) {
             using F = decltype(lane);
             F acc = simd::splat<F>(0.0f);
             for (int k = 0; k < K; ++k) acc = acc + simd::load<F>(A + m + size_t(k) * lda) * b[k];
-            if (accumulate) acc = simd::load<F>(c + m) + acc;
-            if (bias) acc = acc + simd::load<F>(bias + m);
-            simd::store(c + m, acc);
+            simd::store(c + m, acc + simd::load<F>(bias + m));
         });
-    }
-}
-template <bool TransB>
-void small_k(int M, int N, int K, const float* A, int lda, const float* B, int ldb, float* C, int ldc,
-             bool accumulate, const float* bias) {
-    switch (K) {
-        case 1: return small_k<TransB, 1>(M, N, A, lda, B, ldb, C, ldc, accumulate, bias);
-        case 2: return small_k<TransB, 2>(M, N, A, lda, B, ldb, C, ldc, accumulate, bias);
-        case 3: return small_k<TransB, 3>(M, N, A, lda, B, ldb, C, ldc, accumulate, bias);
-        default: return small_k<TransB, 4>(M, N, A, lda, B, ldb, C, ldc, accumulate, bias);
     }
 }
 
 template <bool TransB>
 void gemm(int M, int N, int K, const float* A, int lda, const float* B, int ldb, float* C, int ldc,
           bool accumulate) {
-    if (K <= kSmallK) return small_k<TransB>(M, N, K, A, lda, B, ldb, C, ldc, accumulate, nullptr);
     alignas(16) float pb[kBlockK * kBlockN];
     for (int k0 = 0; k0 < K; k0 += kBlockK) {
         const int kc = std::min(kBlockK, K - k0);
@@ -198,7 +184,12 @@ void gemm_nn(int M, int N, int K, const float* A, int lda, const float* B, int l
 
 void gemm_nn_bias(int M, int N, int K, const float* A, int lda, const float* B, int ldb, const float* bias, float* C,
                   int ldc) {
-    if (K <= kSmallK) return small_k<false>(M, N, K, A, lda, B, ldb, C, ldc, false, bias);
+    switch (K) {
+        case 1: return small_k_bias<1>(M, N, A, lda, B, ldb, bias, C, ldc);
+        case 2: return small_k_bias<2>(M, N, A, lda, B, ldb, bias, C, ldc);
+        case 3: return small_k_bias<3>(M, N, A, lda, B, ldb, bias, C, ldc);
+        case 4: return small_k_bias<4>(M, N, A, lda, B, ldb, bias, C, ldc);
+    }
     gemm<false>(M, N, K, A, lda, B, ldb, C, ldc, false);
     for (int n = 0; n < N; ++n) {
         float* c = C + size_t(n) * ldc;

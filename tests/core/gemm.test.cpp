@@ -47,6 +47,23 @@ TEST_CASE("gemm_nn matches plain loops, with and without accumulation", "[gemm]"
             }
 }
 
+TEST_CASE("gemm_nn_bias matches plain loops plus the bias", "[gemm]") {
+    Rng rng(20, Stream::data);
+    for (int M : {1, 3, 4, 20, 96})
+        for (int N : {1, 5, 64})
+            for (int K : {1, 2, 3, 4, 5, 32}) {  // one pass up to 4, the packed product after
+                INFO("M " << M << " N " << N << " K " << K);
+                const Mat A = test::random_mat(M + 3, K, rng), B = test::random_mat(K + 2, N, rng);
+                const Mat bias = test::random_mat(M, 1, rng);
+                Mat C = test::random_mat(M + 5, N, rng);
+                const Mat C0 = C;
+                gemm_nn_bias(A.topRows(M), B.topRows(K), bias.data(), C.topRows(M));
+                CHECK(worst_error(M, N, K + 1, C0, false, C, [&](int m, int k) { return k < K ? A(m, k) : bias(m, 0); },
+                                  [&](int k, int n) { return k < K ? B(k, n) : 1.0f; }) < 1e-4);
+                CHECK(C.bottomRows(5) == C0.bottomRows(5));
+            }
+}
+
 TEST_CASE("gemm_nt matches plain loops", "[gemm]") {
     Rng rng(18, Stream::data);
     for (int M : {1, 4, 9, 20, 128})
