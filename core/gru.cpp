@@ -11,7 +11,7 @@ namespace attn {
 namespace {
 // One step of the cell for 4 units (F = simd::v4) or one (F = float) of one sample, in two
 // passes over the units: the second's tanh waits on the first's r, and one pass with both
-// made each iteration one long dependency chain (two passes: 3-5% faster on the GRU models).
+// made each iteration one long dependency chain (two passes: 2-5% faster on the GRU models).
 // cell_gates: g holds xz, xr, xh (H apart); z and r replace xz and xr. hw: Wh h_{t-1} (H
 // apart); bh: its bias; hh = Wh_h h_{t-1} + bh_h is kept for the backward.
 template <class F>
