@@ -2,7 +2,10 @@
 #   valgrind --tool=callgrind --smc-check=all-non-file --dump-instr=yes --callgrind-out-file=cg.out \
 #     node --no-liftoff --single-threaded --perf-basic-prof bench/profile/run-steps.mjs build/prof gru_after 60
 #   python3 bench/profile/by-function.py cg.out /tmp/perf-PID.map
-# (a build with --profiling-funcs gives the functions their C++ names).
+# The functions get their C++ names from a build with a name section:
+#   NODE_PATH=/usr/share/nodejs emcmake cmake -S . -B build/prof -DCMAKE_BUILD_TYPE=Release \
+#     -DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node -DCMAKE_EXE_LINKER_FLAGS=--profiling-funcs
+#   NODE_PATH=/usr/share/nodejs cmake --build build/prof --target attention_wasm
 import bisect
 import re
 import sys
