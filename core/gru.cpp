@@ -12,25 +12,26 @@ namespace {
 // One step of the cell for 4 units (F = simd::v4) or one (F = float) of one sample, in two
 // passes over the units: the second's tanh waits on the first's r, and one pass with both
 // made each iteration one long dependency chain (two passes: 2-5% faster on the GRU models).
-// cell_gates: g holds xz, xr, xh (H apart); z and r replace xz and xr. hw: Wh h_{t-1} (H
-// apart); bh: its bias; hh = Wh_h h_{t-1} + bh_h is kept for the backward.
+// cell_gates: g holds the pre-activations of z and r (their input and recurrent parts and both
+// biases, summed by the products) and xh (H apart); z and r replace theirs.
 template <class F>
-inline void cell_gates(float* g, const float* hw, const float* bh, int H, float* hh) {
+inline void cell_gates(float* g, int H) {
     using simd::load;
     using simd::store;
-    const F z = simd::logistic(load<F>(g) + (load<F>(hw) + load<F>(bh)));
-    const F r = simd::logistic(load<F>(g + H) + (load<F>(hw + H) + load<F>(bh + H)));
-    store(g, z);
-    store(g + H, r);
-    store(hh, load<F>(hw + 2 * H) + load<F>(bh + 2 * H));
+    store(g, simd::logistic(load<F>(g)));
+    store(g + H, simd::logistic(load<F>(g + H)));
 }
-// cell_state: n = tanh(xh + r hh) replaces xh; h = z h_prev + (1-z) n.
+// cell_state: hh = Wh_h h_{t-1} + bh_h (hw: the product; kept for the backward);
+// n = tanh(xh + r hh) replaces xh; h = z h_prev + (1-z) n.
 template <class F>
-inline void cell_state(float* g, int H, const float* h_prev, const float* hh, float* h) {
+inline void cell_state(float* g, int H, const float* hw, const float* bh, const float* h_prev, float* hh,
+                       float* h) {
     using simd::load;
     using simd::store;
     const F z = load<F>(g);
-    const F n = simd::tanh(load<F>(g + 2 * H) + load<F>(g + H) * load<F>(hh));
+    const F hhv = load<F>(hw) + load<F>(bh);
+    store(hh, hhv);
+    const F n = simd::tanh(load<F>(g + 2 * H) + load<F>(g + H) * hhv);
     store(g + 2 * H, n);
     store(h, z * load<F>(h_prev) + (1.0f - z) * n);
 }
@@ -71,7 +72,8 @@ GRU::GRU(const std::string& name, Shape in, int units, bool return_sequences, in
     G_.resize(3 * H, T * B);
     HH_.resize(H, T * B);
     Hs_.resize(H, T * B);
-    hw_.resize(3 * H, B);
+    hw_.resize(H, B);
+    bx_.resize(3 * H);
     dX_.resize(3 * H, B);
     dHW_.resize(3 * H, B);
     dh_.resize(H, B);
@@ -93,22 +95,33 @@ const Mat& GRU::forward(const Mat& x, bool) {
     const auto Wh = ps_.value(iWh_);
     const auto b = ps_.value(ib_);  // col 0: bx, col 1: bh
     const auto Wx = ps_.value(iWx_);
-    const float* bh = b.col(1).data();
+    const float* bh_h = b.col(1).data() + 2 * H;
+    // The input product's bias: bx + bh for z and r (their recurrent products add onto the
+    // input products), bx for the candidate (whose recurrent part r scales, bias included).
+    bx_.head(2 * H) = b.col(0).head(2 * H) + b.col(1).head(2 * H);
+    bx_.tail(H) = b.col(0).tail(H);
     // Every product of a step right before its cell, while the step's columns are in cache
     // (a product over all steps at once streams the whole (3H, T*B) buffer through memory).
     for (int t = 0; t < T; ++t) {
         auto g_t = G_.middleCols(t * B, B);
-        gemm_nn_bias(Wx, x.middleCols(t * B, B), b.col(0).data(), g_t);  // Wx x_t + bx
-        if (t) gemm_nn(Wh, Hs_.middleCols((t - 1) * B, B), hw_, false);  // Wh h_{t-1}
-        else hw_.setZero();                                             // (h_{-1} = 0)
+        gemm_nn_bias(Wx, x.middleCols(t * B, B), bx_.data(), g_t);  // Wx x_t + bx (+ bh for z, r)
+        if (t) {
+            const auto h_prev = Hs_.middleCols((t - 1) * B, B);
+            gemm_nn(Wh.topRows(2 * H), h_prev, g_t.topRows(2 * H), true);  // z, r: + Wh_zr h_{t-1}
+            gemm_nn(Wh.bottomRows(H), h_prev, hw_, false);                  // Wh_h h_{t-1}
+        } else {
+            hw_.setZero();  // (h_{-1} = 0)
+        }
         for (int s = 0; s < B; ++s) {                  // gates and state, per sample
             const int col = t * B + s;
             float* g = G_.col(col).data();
             const float* hw = hw_.col(s).data();
             const float* h_prev = t ? Hs_.col(col - B).data() : zero_.col(s).data();
             float *hh = HH_.col(col).data(), *h = Hs_.col(col).data();
-            simd::by_lanes(H, [&](int r, auto lane) { cell_gates<decltype(lane)>(g + r, hw + r, bh + r, H, hh + r); });
-            simd::by_lanes(H, [&](int r, auto lane) { cell_state<decltype(lane)>(g + r, H, h_prev + r, hh + r, h + r); });
+            simd::by_lanes(H, [&](int r, auto lane) { cell_gates<decltype(lane)>(g + r, H); });
+            simd::by_lanes(H, [&](int r, auto lane) {
+                cell_state<decltype(lane)>(g + r, H, hw + r, bh_h + r, h_prev + r, hh + r, h + r);
+            });
         }
     }
     if (!return_sequences_) y_ = Hs_.middleCols((T - 1) * B, B);

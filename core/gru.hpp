@@ -32,7 +32,8 @@ private:
     Mat hs_own_;  // the hidden states when the layer returns only the last one
     Mat& Hs_;     // (H, T*B) hidden states h_t: y_ itself when it returns sequences
     // scratch
-    Mat hw_;   // (3H, B) Wh h_{t-1} for the current step (the cell adds bh)
+    Mat hw_;   // (H, B) Wh_h h_{t-1} for the current step (the cell adds bh_h)
+    Vec bx_;   // (3H) the input product's bias: bx + bh for z and r, bx for h
     Mat dX_;   // (3H, B) dL/d(Wx x_t + bx) of the current step
     Mat dHW_;  // (3H, B) dL/d(Wh h_{t-1} + bh) of the current step
     Mat dh_;   // (H, B) gradient flowing into h_t
