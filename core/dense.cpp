@@ -1,45 +1,76 @@
 #include "dense.hpp"
 
-#include <stdexcept>
-
+#include "gemm.hpp"
 #include "init.hpp"
+#include "simd.hpp"
 
 namespace attn {
 
 Dense::Dense(const std::string& name, Shape in, int units, Activation act, bool use_bias,
              int batch, ParamStore& ps)
     : Layer(name, in, Shape{0, units}, batch), ps_(ps), act_(act), use_bias_(use_bias) {
-    if (in.is_sequence()) throw std::logic_error("Dense " + name + " takes vectors");
-    iW_ = ps.declare(name + "/kernel", units, in.features, {in.features, units});
+    iW_ = ps.declare(name + "/kernel", units, in.size(), {in.size(), units});
     if (use_bias) ib_ = ps.declare(name + "/bias", units, 1, {units});
     y_.resize(units, batch);
     dz_.resize(units, batch);
-    dx_.resize(in.features, batch);
+    dx_.resize(in.features, in.steps() * batch);
 }
 
 void Dense::init(ParamStore& ps, Rng& rng) {
-    glorot_uniform(ps.value(iW_), in_.features, out_.features, rng);
+    glorot_uniform(ps.value(iW_), in_.size(), out_.features, rng);
     if (use_bias_) ps.value(ib_).setZero();
 }
 
+// Per time step t: W_t (U, F) at W + t*F*U, x_t (F, B) at x + t*F*B. With one unit (every
+// model's output layer) W_t is a vector of F and the products are B dot products (forward),
+// F x B outer products (dx) and one matrix-vector product (dW): the general product would
+// work on one row at a time.
+
 const Mat& Dense::forward(const Mat& x, bool) {
     x_ = &x;
-    y_.noalias() = ps_.value(iW_) * x;                           // z = W x
-    if (use_bias_) y_.colwise() += ps_.value(ib_).col(0);         //   + b
-    activation_forward(act_, y_);                                 // y = act(z)
+    const int F = in_.features, T = in_.steps(), U = out_.features, B = B_;
+    const float* W = ps_.value(iW_).data();
+    if (use_bias_) y_.colwise() = ps_.value(ib_).col(0);  // z = b
+    else y_.setZero();
+    for (int t = 0; t < T; ++t) {                      //   + sum_t W_t x_t
+        const float *Wt = W + size_t(t) * F * U, *xt = x.data() + size_t(t) * F * B;
+        if (U == 1) gemm_tn(B, 1, F, xt, F, Wt, F, y_.data(), B);  // z^T += x_t^T W_t^T
+        else gemm_nn(U, B, F, Wt, U, xt, F, y_.data(), U, true);
+    }
+    activation_forward(act_, y_);                      // y = act(z)
     return y_;
 }
 
 const Mat& Dense::backward(const Mat& dy) {
-    activation_backward(act_, y_, dy, dz_);                        // dz = act'(z) dy
-    ps_.grad(iW_).noalias() += dz_ * x_->transpose();              // dW += dz x^T
-    if (use_bias_) ps_.grad(ib_).col(0) += dz_.rowwise().sum();   // db += sum_b dz
-    dx_.noalias() = ps_.value(iW_).transpose() * dz_;              // dx = W^T dz
+    const int F = in_.features, T = in_.steps(), U = out_.features, B = B_;
+    activation_backward(act_, y_, dy, dz_);            // dz = act'(z) dy
+    if (use_bias_) ps_.grad(ib_).col(0) += dz_.rowwise().sum();  // db += sum_b dz
+    const float* W = ps_.value(iW_).data();
+    float* dW = ps_.grad(iW_).data();
+    const float* dz = dz_.data();
+    for (int t = 0; t < T; ++t) {
+        const float *Wt = W + size_t(t) * F * U, *xt = x_->data() + size_t(t) * F * B;
+        float *dWt = dW + size_t(t) * F * U, *dxt = dx_.data() + size_t(t) * F * B;
+        if (U == 1) {
+            gemm_nn(F, 1, B, xt, F, dz, B, dWt, F, true);  // dW_t^T += x_t dz^T
+            if (!input_grad_) continue;
+            for (int b = 0; b < B; ++b)                    // dx_t = W_t^T dz: column b = W_t dz_b
+                simd::by_lanes(F, [&](int f, auto lane) {
+                    using V = decltype(lane);
+                    simd::store(dxt + size_t(b) * F + f, simd::load<V>(Wt + f) * dz[b]);
+                });
+        } else {
+            gemm_nt(U, F, B, dz, U, xt, F, dWt, U, true);  // dW_t += dz x_t^T
+            if (!input_grad_) continue;
+            MatMap(dxt, F, B).setZero();                   // dx_t = W_t^T dz
+            gemm_tn(F, B, U, Wt, U, dz, U, dxt, F);
+        }
+    }
     return dx_;
 }
 
 std::vector<SummaryRow> Dense::summary() const {
-    const long long n = 1LL * in_.features * out_.features + (use_bias_ ? out_.features : 0);
+    const long long n = 1LL * in_.size() * out_.features + (use_bias_ ? out_.features : 0);
     return {{name_, "Dense", out_.keras(), n}};
 }
 

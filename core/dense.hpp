@@ -1,5 +1,9 @@
-// Dense: y = act(W x + b) on vectors.
+// Dense: y = act(W x + b) on vectors, or on a sequence it flattens (Keras's Flatten then Dense).
 //   x (F, B), W (U, F) [Keras kernel (F, U)], b (U) [Keras bias (U,)], y (U, B).
+//   On a sequence x (F, T*B) (sample b's step t in column t*B+b), the vector is Keras's flatten
+//   order, x_flat[t*F + f] = x[f, t*B + b], read in place: W = [W_0 .. W_{T-1}] in blocks of
+//   F columns and z = sum_t W_t x_t with x_t = x's columns t*B .. t*B+B. A vector input is the
+//   case T = 1.
 // Init: glorot_uniform kernel, zero bias (Keras defaults).
 #pragma once
 

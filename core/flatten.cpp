@@ -6,26 +6,39 @@
 
 namespace attn {
 
-Flatten::Flatten(const std::string& name, Shape in, int batch)
-    : Layer(name, in, Shape{0, in.size()}, batch) {
+Flatten::Flatten(const std::string& name, Shape in, int batch, bool view)
+    : Layer(name, in, Shape{0, in.size()}, batch), view_(view) {
     if (!in.is_sequence()) throw std::logic_error("Flatten " + name + " takes sequences");
-    y_.resize(in.size(), batch);
-    dx_.resize(in.features, in.time * batch);
+    (view ? flat_ : y_).resize(in.size(), batch);
+    if (!view) dx_.resize(in.features, in.time * batch);
 }
 
 // x's column t*B+b (F floats) is rows t*F .. t*F+F of y's column b: one copy each.
-const Mat& Flatten::forward(const Mat& x, bool) {
+void Flatten::flatten(const Mat& x, Mat& y) const {
     const int F = in_.features, B = B_;
     for (int t = 0; t < in_.time; ++t)
-        for (int b = 0; b < B; ++b) simd::copy(y_.col(b).data() + t * F, x.col(t * B + b).data(), F);
+        for (int b = 0; b < B; ++b) simd::copy(y.col(b).data() + t * F, x.col(t * B + b).data(), F);
+}
+
+const Mat& Flatten::forward(const Mat& x, bool) {
+    x_ = &x;
+    if (view_) return x;
+    flatten(x, y_);
     return y_;
 }
 
 const Mat& Flatten::backward(const Mat& dy) {
+    if (view_) return dy;
     const int F = in_.features, B = B_;
     for (int t = 0; t < in_.time; ++t)
         for (int b = 0; b < B; ++b) simd::copy(dx_.col(t * B + b).data(), dy.col(b).data() + t * F, F);
     return dx_;
+}
+
+const Mat& Flatten::output() const {
+    if (!view_) return y_;
+    if (x_) flatten(*x_, flat_);
+    return flat_;
 }
 
 std::vector<SummaryRow> Flatten::summary() const { return {{name_, "Flatten", out_.keras(), 0}}; }

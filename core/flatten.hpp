@@ -1,5 +1,7 @@
 // Flatten a sequence into a vector in Keras's order: x (F, T*B) -> y (T*F, B) with
 // y[t*F + f, b] = x[f, t*B + b]. Each time step is one block copy.
+// As a view (when the next layer is a Dense, which reads a sequence in this order itself):
+// forward returns x and backward dy, no copy; output() makes the copy only when read.
 #pragma once
 
 #include "layer.hpp"
@@ -8,10 +10,16 @@ namespace attn {
 
 class Flatten : public Layer {
 public:
-    Flatten(const std::string& name, Shape in, int batch);
+    Flatten(const std::string& name, Shape in, int batch, bool view = false);
     const Mat& forward(const Mat& x, bool training) override;
     const Mat& backward(const Mat& dy) override;
+    const Mat& output() const override;
     std::vector<SummaryRow> summary() const override;
+
+private:
+    bool view_;
+    mutable Mat flat_;  // the view's output in Keras's order, filled when read
+    void flatten(const Mat& x, Mat& y) const;
 };
 
 }  // namespace attn

@@ -46,7 +46,7 @@ public:
     const std::string& name() const { return name_; }
     Shape input_shape() const { return in_; }
     Shape output_shape() const { return out_; }
-    const Mat& output() const { return y_; }
+    virtual const Mat& output() const { return y_; }  // the last forward's output, laid out as output_shape()
     int batch() const { return B_; }
     void skip_input_grad() { input_grad_ = false; }  // backward need not compute dx
 

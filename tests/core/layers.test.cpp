@@ -79,6 +79,49 @@ TEST_CASE("Dense: gradients for every activation", "[dense][gradient]") {
     }
 }
 
+TEST_CASE("Dense on a sequence: Flatten then Dense, without the copy", "[dense][flatten][gradient]") {
+    // x (F=3, T*B = 4*5); one unit (the models' output layer: dot and outer products) and several.
+    for (int U : {1, 3})
+        for (int F : {3, 8}) {
+            INFO("units " << U << " features " << F);
+            const int T = 4, B = 5;
+            ParamStore ps;
+            Dense seq("d", Shape{T, F}, U, Activation::sigmoid, true, B, ps);
+            ps.allocate();
+            Rng rng(31, Stream::init);
+            randomize(ps, rng);
+            ParamStore ps2;  // the same weights on the flattened vector
+            Dense flat("d", Shape{0, T * F}, U, Activation::sigmoid, true, B, ps2);
+            ps2.allocate();
+            ps2.values() = ps.values();
+            Flatten fl("flatten", Shape{T, F}, B);
+            const Mat x = random_mat(F, T * B, rng);
+            const Mat y = seq.forward(x, true);
+            const Mat want = flat.forward(fl.forward(x, true), true);
+            CHECK((y - want).cwiseAbs().maxCoeff() < 1e-6f);
+            const Mat dy = random_mat(U, B, rng);
+            ps.zero_grad();
+            ps2.zero_grad();
+            const Mat dx = seq.backward(dy);
+            const Mat dx_want = fl.backward(flat.backward(dy));
+            CHECK((dx - dx_want).cwiseAbs().maxCoeff() < 1e-6f);
+            CHECK((ps.grads() - ps2.grads()).cwiseAbs().maxCoeff() < 1e-5f);
+            check_layer_gradients(seq, ps, x);
+        }
+}
+
+TEST_CASE("Flatten as a view: no copy on the way, Keras's order when read", "[flatten]") {
+    const int T = 3, F = 2, B = 2;
+    Flatten view("flatten", Shape{T, F}, B, true), copy("flatten", Shape{T, F}, B);
+    Rng rng(2, Stream::data);
+    const Mat x = random_mat(F, T * B, rng), dy = random_mat(F, T * B, rng);
+    CHECK(&view.forward(x, false) == &x);
+    CHECK(&view.backward(dy) == &dy);
+    copy.forward(x, false);
+    CHECK(view.output() == copy.output());
+    CHECK(view.output().rows() == T * F);
+}
+
 TEST_CASE("Attention2D: a = softmax(W x + b), y = x * a", "[attention]") {
     ParamStore ps;
     Attention2D att("attention_mul", Shape{0, 2}, 1, ps);
