@@ -29,8 +29,7 @@ void Attention2D::init(ParamStore& ps, Rng& rng) {
 
 const Mat& Attention2D::forward(const Mat& x, bool) {
     x_ = &x;
-    a_.noalias() = ps_.value(iW_) * x;                 // logits = W x + b
-    a_.colwise() += ps_.value(ib_).col(0);
+    gemm_nn_bias(ps_.value(iW_), x, ps_.value(ib_).data(), a_);  // logits = W x + b
     softmax_columns(a_);                               // a = softmax(logits)
     y_.array() = x.array() * a_.array();               // y = x * a
     return y_;
@@ -40,11 +39,12 @@ const Mat& Attention2D::backward(const Mat& dy) {
     const Mat& x = *x_;
     da_.array() = dy.array() * x.array();              // y = x * a  ->  da = dy * x
     softmax_columns_backward(a_, da_, da_);            // a = softmax(z) -> dz (in da_)
-    ps_.grad(iW_).noalias() += da_ * x.transpose();    // z = W x + b -> dW, db
-    ps_.grad(ib_).col(0) += da_.rowwise().sum();
+    gemm_nt(da_, x, ps_.grad(iW_), true);              // z = W x + b -> dW += dz x^T,
+    add_row_sums(da_, ps_.grad(ib_).data());           //   db += sum of dz
     if (!input_grad_) return dx_;
     dx_.array() = dy.array() * a_.array();             // dx = dy * a  (through the product)
-    dx_.noalias() += ps_.value(iW_).transpose() * da_; //    + W^T dz  (through the logits)
+    const int F = in_.features;                        //    + W^T dz  (through the logits)
+    gemm_tn(F, B_, F, ps_.value(iW_).data(), F, da_.data(), F, dx_.data(), F);
     return dx_;
 }
 

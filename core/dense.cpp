@@ -44,7 +44,7 @@ const Mat& Dense::forward(const Mat& x, bool) {
 const Mat& Dense::backward(const Mat& dy) {
     const int F = in_.features, T = in_.steps(), U = out_.features, B = B_;
     activation_backward(act_, y_, dy, dz_);            // dz = act'(z) dy
-    if (use_bias_) ps_.grad(ib_).col(0) += dz_.rowwise().sum();  // db += sum_b dz
+    if (use_bias_) add_row_sums(dz_, ps_.grad(ib_).data());  // db += sum_b dz
     const float* W = ps_.value(iW_).data();
     float* dW = ps_.grad(iW_).data();
     const float* dz = dz_.data();
