@@ -14,6 +14,7 @@ Dense::Dense(const std::string& name, Shape in, int units, Activation act, bool 
     y_.resize(units, batch);
     dz_.resize(units, batch);
     dx_.resize(in.features, in.steps() * batch);
+    if (units > 1) WT_.resize(in.size(), units);
 }
 
 void Dense::init(ParamStore& ps, Rng& rng) {
@@ -62,8 +63,8 @@ const Mat& Dense::backward(const Mat& dy) {
         } else {
             gemm_nt(U, F, B, dz, U, xt, F, dWt, U, true);  // dW_t += dz x_t^T
             if (!input_grad_) continue;
-            MatMap(dxt, F, B).setZero();                   // dx_t = W_t^T dz
-            gemm_tn(F, B, U, Wt, U, dz, U, dxt, F);
+            if (t == 0) WT_ = ps_.value(iW_).transpose();   // dx_t = W_t^T dz
+            gemm_nn(F, B, U, WT_.data() + size_t(t) * F, in_.size(), dz, U, dxt, F, false);
         }
     }
     return dx_;

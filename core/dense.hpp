@@ -27,6 +27,7 @@ private:
     bool use_bias_;
     int iW_ = -1, ib_ = -1;
     Mat dz_;  // (U, B) dL/d(pre-activation)
+    Mat WT_;  // (T*F, U) W transposed, once per batch, for dx = W^T dz (with more than one unit)
 };
 
 }  // namespace attn
