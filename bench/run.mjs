@@ -213,6 +213,10 @@ async function runChromium({ repeats, scale, tfjs, chromium, quick, verbose, tfj
     }
     if (chromium) {
       out.full = await timed('chromium: the seed\'s full runs (dense, lstm_after)', () => job('full', {}, 240_000));
+      // The peak once more, a minute or two later: a peak is a best case, and a burst of other
+      // work on the machine during one measurement would understate it (and flatter "% of peak").
+      const again = await timed('chromium: wasm SIMD128 peak kernel, again', () => job('peak', {}, 60_000));
+      out.peak = mergePeaks(out.peak, again);
     }
     out.external_requests = [...session.external];
     if (session.external.length) say(`warning: blocked requests to other hosts: ${session.external.join(', ')}`);
@@ -221,6 +225,19 @@ async function runChromium({ repeats, scale, tfjs, chromium, quick, verbose, tfj
     await server.close();
   }
   return out;
+}
+
+// Two measurements of the peak kernels: per kernel the best run of either, and both runs' bests
+// and medians for the report.
+function mergePeaks(a, b) {
+  const kernels = {};
+  for (const [name, x] of Object.entries(a.kernels)) {
+    const y = b.kernels[name];
+    kernels[name] = { best: Math.max(x.best, y.best), median: Math.max(x.median, y.median), runs: x.runs + y.runs,
+      measurements: [x, y] };
+  }
+  const best = Object.entries(kernels).reduce((p, q) => (q[1].best > p[1].best ? q : p));
+  return { kernels, peak: best[1].best, kernel: best[0] };
 }
 
 // ---- report ----------------------------------------------------------------------------------
@@ -281,7 +298,11 @@ function report(r) {
   for (const [where, pk] of [['Chromium', r.chromium?.peak], ['Node', r.node?.peak]]) {
     if (!pk) continue;
     const k = pk.kernels;
-    lines.push(`  peak in ${where}: ${Object.entries(k).map(([n, v]) => `${n} ${fmt(v.best)} (median ${fmt(v.median)})`).join(', ')} GFLOP/s`);
+    const runs = (v) => (v.measurements
+      ? `best ${v.measurements.map((m) => fmt(m.best)).join(' / ')}, median ${v.measurements.map((m) => fmt(m.median)).join(' / ')}`
+      : `median ${fmt(v.median)}`);
+    lines.push(`  peak in ${where}: ${Object.entries(k).map(([n, v]) => `${n} ${fmt(v.best)} (${runs(v)})`).join(', ')} GFLOP/s`);
+    if (Object.values(k).some((v) => v.measurements)) lines.push('    (measured twice, before our runs and after the full runs: best / best, median / median)');
   }
   lines.push(`  (peak = best run of the best kernel in bench/peak/peak.cpp: f32x4 mul + add, no FMA in SIMD128;`);
   lines.push(`   "chains": 12 independent register-only chains; "gemm_8xN": an 8xN register-blocked GEMM micro-kernel)`);
