@@ -648,6 +648,22 @@ TEST_CASE("trainer: every layer activations() accepts has the summary's output s
     }
 }
 
+TEST_CASE("trainer: flatten's activations are the attention output in Keras's order, view or copy",
+          "[trainer][activations]") {
+    for (const char* p : {"lstm_after", "gru_after"})
+        for (float dropout : {0.0f, 0.2f}) {  // without dropout Flatten is a view, copied when read
+            INFO("preset " << p << ", dropout " << dropout);
+            Config c = small(p);
+            c.dropout = dropout;
+            Trainer t(c);
+            t.step(3);
+            const Tensor a = t.activations("attention_mul"), f = t.activations("flatten");
+            REQUIRE(a.shape.size() == 3u);
+            CHECK(f.shape == std::vector<int>{a.shape[0], a.shape[1] * a.shape[2]});
+            CHECK(bit_equal(a.data, f.data));
+        }
+}
+
 TEST_CASE("trainer: activations are read in inference mode (dropout off)", "[trainer][activations]") {
     Config c = small_dense();
     c.dropout = 0.5f;
