@@ -80,7 +80,7 @@ TEST_CASE("Dense: gradients for every activation", "[dense][gradient]") {
 }
 
 TEST_CASE("Dense on a sequence: Flatten then Dense, without the copy", "[dense][flatten][gradient]") {
-    // x (F=3, T*B = 4*5); one unit (the models' output layer: dot and outer products) and several.
+    // x (F, T*B = 4*5); one unit (the models' output layer: dot and outer products) and several.
     for (int U : {1, 3})
         for (int F : {3, 8}) {
             INFO("units " << U << " features " << F);
