@@ -227,14 +227,13 @@ async function runChromium({ repeats, scale, tfjs, chromium, quick, verbose, tfj
   return out;
 }
 
-// Two measurements of the peak kernels: per kernel the best run of either, and both runs' bests
-// and medians for the report.
+// Two measurements of the peak kernels: per kernel the best run of either, and both
+// measurements (their bests and medians) for the report.
 function mergePeaks(a, b) {
   const kernels = {};
   for (const [name, x] of Object.entries(a.kernels)) {
     const y = b.kernels[name];
-    kernels[name] = { best: Math.max(x.best, y.best), median: Math.max(x.median, y.median), runs: x.runs + y.runs,
-      measurements: [x, y] };
+    kernels[name] = { best: Math.max(x.best, y.best), measurements: [x, y] };
   }
   const best = Object.entries(kernels).reduce((p, q) => (q[1].best > p[1].best ? q : p));
   return { kernels, peak: best[1].best, kernel: best[0] };

@@ -49,6 +49,7 @@ const Mat& Dense::backward(const Mat& dy) {
     const float* W = ps_.value(iW_).data();
     float* dW = ps_.grad(iW_).data();
     const float* dz = dz_.data();
+    if (U > 1 && input_grad_) WT_ = ps_.value(iW_).transpose();  // for dx_t = W_t^T dz
     for (int t = 0; t < T; ++t) {
         const float *Wt = W + size_t(t) * F * U, *xt = x_->data() + size_t(t) * F * B;
         float *dWt = dW + size_t(t) * F * U, *dxt = dx_.data() + size_t(t) * F * B;
@@ -63,8 +64,7 @@ const Mat& Dense::backward(const Mat& dy) {
         } else {
             gemm_nt(U, F, B, dz, U, xt, F, dWt, U, true);  // dW_t += dz x_t^T
             if (!input_grad_) continue;
-            if (t == 0) WT_ = ps_.value(iW_).transpose();   // dx_t = W_t^T dz
-            gemm_nn(F, B, U, WT_.data() + size_t(t) * F, in_.size(), dz, U, dxt, F, false);
+            gemm_nn(F, B, U, WT_.data() + size_t(t) * F, in_.size(), dz, U, dxt, F, false);  // dx_t = W_t^T dz
         }
     }
     return dx_;
