@@ -38,6 +38,7 @@ export function benchOurs(M, { presets = PRESETS, repeats = 5, scale = 1 } = {})
       samples_per_second: median(x.rates),
       runs: x.rates.sort((a, b) => a - b),
       reported_samples_per_second: median(x.reported), // the module's own clock, for comparison
+      reported_runs: x.reported,
     }));
   } finally {
     for (const x of runs) x.t.delete();
