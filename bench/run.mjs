@@ -200,8 +200,9 @@ async function runChromium({ repeats, scale, tfjs, chromium, quick, verbose, tfj
       });
     if (chromium) {
       out.peak = await timed('chromium: wasm SIMD128 peak kernel', () => job('peak', {}, 60_000));
-      // Our timed runs in two halves, now and after the full runs (a minute later), so that a
-      // burst of other work on the machine lasting a few seconds cannot hold all of them.
+      // Our timed runs in two halves: now, and after TF.js's runs and the full runs (a minute
+      // later), so that a burst of other work on the machine lasting a few seconds cannot hold
+      // all of them. The targets use the median of all the runs.
       out.ours = await timed('chromium: our module, every model', () => job('ours', { repeats: firstHalf, scale }, 240_000));
     }
     if (tfjs) {
