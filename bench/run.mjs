@@ -241,11 +241,11 @@ function mergeOurs(a, b) {
   const results = a.results.map((x) => {
     const y = b.results.find((r) => r.preset === x.preset);
     const runs = [...x.runs, ...y.runs].sort((p, q) => p - q);
+    const reported = [...x.reported_runs, ...y.reported_runs];
     return {
       ...x, runs, samples_per_second: median(runs),
       halves: [x.samples_per_second, y.samples_per_second], // each half's median, for the report
-      reported_runs: [...x.reported_runs, ...y.reported_runs],
-      reported_samples_per_second: median([...x.reported_runs, ...y.reported_runs]),
+      reported_runs: reported, reported_samples_per_second: median(reported),
     };
   });
   return { load_seconds: [a.load_seconds, b.load_seconds], results };

@@ -21,6 +21,7 @@ Model::Model(const Config& c, int B, ParamStore& ps, Rng& dropout_rng) : B_(B) {
     pin_eigen_blocking();
     auto add = [&](LayerPtr l) { layers_.push_back(std::move(l)); };
     auto out = [&] { return layers_.back()->output_shape(); };
+    const bool dropout = c.dropout > 0.0;
     bool flat_view = false;
     auto recurrent = [&](Shape in, bool seq) -> LayerPtr {
         if (c.gru()) return std::make_unique<GRU>("gru", in, c.units, seq, B, ps);
@@ -40,11 +41,11 @@ Model::Model(const Config& c, int B, ParamStore& ps, Rng& dropout_rng) : B_(B) {
             add(std::make_unique<Attention3D>("attention_mul", out(), c.single_attention_vector, B, ps));
             // The output Dense reads the sequence in Keras's flatten order itself, so Flatten
             // is a view (no copy), unless Dropout sits between them.
-            flat_view = !(c.dropout > 0.0);
+            flat_view = !dropout;
             add(std::make_unique<Flatten>("flatten", out(), B, flat_view));
         }
     }
-    if (c.dropout > 0.0) add(std::make_unique<Dropout>("dropout", out(), float(c.dropout), B, dropout_rng));
+    if (dropout) add(std::make_unique<Dropout>("dropout", out(), float(c.dropout), B, dropout_rng));
     const Shape head_in = flat_view ? layers_.back()->input_shape() : out();
     add(std::make_unique<Dense>("output", head_in, 1, Activation::sigmoid, true, B, ps));
     layers_.front()->skip_input_grad();  // nothing reads dL/d(input)
