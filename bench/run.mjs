@@ -175,8 +175,18 @@ function stageSite(withTfjs) {
   }
 }
 
+// Our timed runs in Chromium go in up to four windows spread over the Chromium part (before
+// TF.js, between its two backends, after them, after the full runs: 10-30 s apart), so that a
+// burst of other work on the machine lasting a few seconds cannot hold most of them. The
+// targets use the median of all the runs. Returns the runs per window, e.g. 11 -> 3, 3, 3, 2.
+function windowSizes(repeats, windows = 4) {
+  const n = Math.min(windows, repeats);
+  return Array.from({ length: n }, (_, i) => Math.floor(repeats / n) + (i < repeats % n ? 1 : 0));
+}
+const WINDOW_NAMES = ['before TF.js', 'between TF.js\'s backends', 'after TF.js', 'after the full runs'];
+
 async function runChromium({ repeats, scale, tfjs, chromium, quick, verbose, tfjsMethod }) {
-  const firstHalf = Math.ceil(repeats / 2);
+  const windows = windowSizes(repeats);
   stageSite(tfjs);
   const { serve } = await import('../scripts/serve.mjs');
   const { launch } = await import('../tests/browser/helpers.mjs');
@@ -198,13 +208,14 @@ async function runChromium({ repeats, scale, tfjs, chromium, quick, verbose, tfj
       .catch((e) => {
         throw new Error(`${e.message}${session.errors.length ? `\npage errors: ${session.errors.join('\n')}` : ''}`);
       });
-    if (chromium) {
-      out.peak = await timed('chromium: wasm SIMD128 peak kernel', () => job('peak', {}, 60_000));
-      // Our timed runs in two halves: now, and after TF.js's runs and the full runs (a minute
-      // later), so that a burst of other work on the machine lasting a few seconds cannot hold
-      // all of them. The targets use the median of all the runs.
-      out.ours = await timed('chromium: our module, every model', () => job('ours', { repeats: firstHalf, scale }, 240_000));
-    }
+    const ours = [];
+    const runWindow = async (i) => {
+      if (!chromium || i >= windows.length) return;
+      ours.push(await timed(`chromium: our module, every model (window ${i + 1} of ${windows.length}: ${WINDOW_NAMES[i]})`,
+        () => job('ours', { repeats: windows[i], scale }, 240_000)));
+    };
+    if (chromium) out.peak = await timed('chromium: wasm SIMD128 peak kernel', () => job('peak', {}, 60_000));
+    await runWindow(0);
     if (tfjs) {
       // The wasm backend (the peer of the targets) at its best: trainOnBatch and model.fit
       // alternate, the faster counts. The cpu backend (for reference): trainOnBatch only.
@@ -212,16 +223,19 @@ async function runChromium({ repeats, scale, tfjs, chromium, quick, verbose, tfj
         : { default: [tfjsMethod] };
       const opts = quick ? { repeats: 2, warmup: 3, targetSeconds: 0.5, maxBatches: 10, methods }
         : { repeats: 3, warmup: 5, targetSeconds: 1, maxBatches: 50, methods };
-      out.tfjs = await timed('chromium: TF.js (wasm and cpu backends), every model',
-        () => job('tfjs', { presets: PRESETS, backends: ['wasm', 'cpu'], ...opts }, 360_000));
-    }
+      const parts = [];
+      for (const backend of ['wasm', 'cpu']) {
+        parts.push(await timed(`chromium: TF.js (${backend} backend), every model`,
+          () => job('tfjs', { presets: PRESETS, backends: [backend], ...opts }, 360_000)));
+        if (backend === 'wasm') await runWindow(1);
+      }
+      out.tfjs = { ...parts[0], backends: Object.assign({}, ...parts.map((x) => x.backends)) };
+    } else await runWindow(1);
+    await runWindow(2);
     if (chromium) {
       out.full = await timed('chromium: the seed\'s full runs (dense, lstm_after)', () => job('full', {}, 240_000));
-      if (repeats > firstHalf) {
-        const more = await timed('chromium: our module, every model, second half',
-          () => job('ours', { repeats: repeats - firstHalf, scale }, 240_000));
-        out.ours = mergeOurs(out.ours, more);
-      }
+      await runWindow(3);
+      out.ours = mergeOurs(ours);
       // The peak once more, a minute or two later: a peak is a best case, and a burst of other
       // work on the machine during one measurement would understate it (and flatter "% of peak").
       const again = await timed('chromium: wasm SIMD128 peak kernel, again', () => job('peak', {}, 60_000));
@@ -236,19 +250,19 @@ async function runChromium({ repeats, scale, tfjs, chromium, quick, verbose, tfj
   return out;
 }
 
-// Our two halves of timed runs: per model, the median over all the runs of both.
-function mergeOurs(a, b) {
-  const results = a.results.map((x) => {
-    const y = b.results.find((r) => r.preset === x.preset);
-    const runs = [...x.runs, ...y.runs].sort((p, q) => p - q);
-    const reported = [...x.reported_runs, ...y.reported_runs];
+// Our windows of timed runs: per model, the median over all the runs of all of them.
+function mergeOurs(parts) {
+  const results = parts[0].results.map((x) => {
+    const all = parts.map((part) => part.results.find((r) => r.preset === x.preset));
+    const runs = all.flatMap((y) => y.runs).sort((p, q) => p - q);
+    const reported = all.flatMap((y) => y.reported_runs);
     return {
       ...x, runs, samples_per_second: median(runs),
-      halves: [x.samples_per_second, y.samples_per_second], // each half's median, for the report
+      windows: all.map((y) => y.samples_per_second), // each window's median, for the report
       reported_runs: reported, reported_samples_per_second: median(reported),
     };
   });
-  return { load_seconds: [a.load_seconds, b.load_seconds], results };
+  return { load_seconds: parts.map((part) => part.load_seconds), results };
 }
 
 // Two measurements of the peak kernels: per kernel the best run of either, and both
@@ -301,10 +315,11 @@ function report(r) {
     })));
   const spread = PRESETS.filter((p) => chrome[p]?.runs?.length)
     .map((p) => `${p} ${fmtInt(chrome[p].runs[0])}..${fmtInt(chrome[p].runs[chrome[p].runs.length - 1])}` +
-      (chrome[p].halves ? ` (halves ${chrome[p].halves.map(fmtInt).join(' / ')})` : ''));
+      (chrome[p].windows?.length > 1 ? ` (windows ${chrome[p].windows.map(fmtInt).join(' / ')})` : ''));
   if (spread.length) {
+    const w = Object.values(chrome).find((x) => x.windows?.length > 1)?.windows.length;
     lines.push(`  our timed runs in Chromium, slowest..fastest (the targets use the medians of all runs` +
-      `${Object.values(chrome).some((x) => x.halves) ? '; each half\'s median: before TF.js / after the full runs' : ''}):`);
+      `${w ? `; each window's median: ${WINDOW_NAMES.slice(0, w).join(' / ')}` : ''}):`);
     lines.push(`    ${spread.join(', ')}`);
   }
   lines.push('');
