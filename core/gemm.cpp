@@ -70,6 +70,8 @@ void pack_b(int kc, int nc, const float* B, int ldb, float* pb) {
                 _mm_storeu_ps(pb + 8, c2);
                 _mm_storeu_ps(pb + 12, c3);
             }
+        if (TransB)  // the 4 columns' entries of a k are contiguous in B
+            for (; k < kc; ++k, pb += 4) store(pb, load(B + n + size_t(k) * ldb));
         for (; k < kc; ++k, pb += 4)
             for (int j = 0; j < 4; ++j) pb[j] = b_at<TransB>(B, ldb, k, n + j);
     }
