@@ -95,16 +95,16 @@ const Mat& LSTM::forward(const Mat& x, bool) {
         auto z_t = G_.middleCols(t * B, B);
         gemm_nn_bias(Wx, x.middleCols(t * B, B), b.data(), z_t);  // z_t = Wx x_t + b
         if (t) gemm_nn(Wh, Hs_.middleCols((t - 1) * B, B), z_t, true);  //   + Wh h_{t-1}
-        // Gates and state per sample (h_{-1} = c_{-1} = 0), software-pipelined: sample b's state
-        // beside sample b+1's gates, independent work in one loop (in Chromium's V8, 40% faster
+        // Gates and state per sample (h_{-1} = c_{-1} = 0), software-pipelined: sample s's state
+        // beside sample s+1's gates, independent work in one loop (in Chromium's V8, 40% faster
         // per unit than the whole cell per sample in a micro-benchmark).
         simd::by_lanes(H, [&](int r, auto lane) { cell_gates<decltype(lane)>(G_.col(t * B).data() + r, H); });
-        for (int b = 0; b < B; ++b) {
-            const int col = t * B + b;
+        for (int s = 0; s < B; ++s) {
+            const int col = t * B + s;
             const float* z = G_.col(col).data();
-            const float* c_prev = t ? C_.col(col - B).data() : zero_.col(b).data();
+            const float* c_prev = t ? C_.col(col - B).data() : zero_.col(s).data();
             float *c = C_.col(col).data(), *tc = TC_.col(col).data(), *h = Hs_.col(col).data();
-            if (b + 1 < B) {
+            if (s + 1 < B) {
                 float* z_next = G_.col(col + 1).data();
                 simd::by_lanes(H, [&](int r, auto lane) {
                     cell_gates<decltype(lane)>(z_next + r, H);
