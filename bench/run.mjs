@@ -183,7 +183,6 @@ function windowSizes(repeats, windows = 4) {
   const n = Math.min(windows, repeats);
   return Array.from({ length: n }, (_, i) => Math.floor(repeats / n) + (i < repeats % n ? 1 : 0));
 }
-const WINDOW_NAMES = ['before TF.js', 'between TF.js\'s backends', 'after TF.js', 'after the full runs'];
 
 async function runChromium({ repeats, scale, tfjs, chromium, quick, verbose, tfjsMethod }) {
   const windows = windowSizes(repeats);
@@ -209,13 +208,14 @@ async function runChromium({ repeats, scale, tfjs, chromium, quick, verbose, tfj
         throw new Error(`${e.message}${session.errors.length ? `\npage errors: ${session.errors.join('\n')}` : ''}`);
       });
     const ours = [];
-    const runWindow = async (i) => {
+    const runWindow = async (i, label) => {
       if (!chromium || i >= windows.length) return;
-      ours.push(await timed(`chromium: our module, every model (window ${i + 1} of ${windows.length}: ${WINDOW_NAMES[i]})`,
-        () => job('ours', { repeats: windows[i], scale }, 240_000)));
+      const part = await timed(`chromium: our module, every model (window ${i + 1} of ${windows.length}: ${label})`,
+        () => job('ours', { repeats: windows[i], scale }, 240_000));
+      ours.push({ ...part, label });
     };
     if (chromium) out.peak = await timed('chromium: wasm SIMD128 peak kernel', () => job('peak', {}, 60_000));
-    await runWindow(0);
+    await runWindow(0, tfjs ? 'before TF.js' : 'before the full runs');
     if (tfjs) {
       // The wasm backend (the peer of the targets) at its best: trainOnBatch and model.fit
       // alternate, the faster counts. The cpu backend (for reference): trainOnBatch only.
@@ -227,14 +227,14 @@ async function runChromium({ repeats, scale, tfjs, chromium, quick, verbose, tfj
       for (const backend of ['wasm', 'cpu']) {
         parts.push(await timed(`chromium: TF.js (${backend} backend), every model`,
           () => job('tfjs', { presets: PRESETS, backends: [backend], ...opts }, 360_000)));
-        if (backend === 'wasm') await runWindow(1);
+        if (backend === 'wasm') await runWindow(1, 'between TF.js\'s backends');
       }
       out.tfjs = { ...parts[0], backends: Object.assign({}, ...parts.map((x) => x.backends)) };
-    } else await runWindow(1);
-    await runWindow(2);
+    } else await runWindow(1, 'before the full runs');
+    await runWindow(2, tfjs ? 'after TF.js' : 'before the full runs');
     if (chromium) {
       out.full = await timed('chromium: the seed\'s full runs (dense, lstm_after)', () => job('full', {}, 240_000));
-      await runWindow(3);
+      await runWindow(3, 'after the full runs');
       out.ours = mergeOurs(ours);
       // The peak once more, a minute or two later: a peak is a best case, and a burst of other
       // work on the machine during one measurement would understate it (and flatter "% of peak").
@@ -262,7 +262,7 @@ function mergeOurs(parts) {
       reported_runs: reported, reported_samples_per_second: median(reported),
     };
   });
-  return { load_seconds: parts.map((part) => part.load_seconds), results };
+  return { load_seconds: parts.map((part) => part.load_seconds), window_labels: parts.map((part) => part.label), results };
 }
 
 // Two measurements of the peak kernels: per kernel the best run of either, and both
@@ -317,9 +317,9 @@ function report(r) {
     .map((p) => `${p} ${fmtInt(chrome[p].runs[0])}..${fmtInt(chrome[p].runs[chrome[p].runs.length - 1])}` +
       (chrome[p].windows?.length > 1 ? ` (windows ${chrome[p].windows.map(fmtInt).join(' / ')})` : ''));
   if (spread.length) {
-    const w = Object.values(chrome).find((x) => x.windows?.length > 1)?.windows.length;
+    const labels = r.chromium?.ours?.window_labels ?? [];
     lines.push(`  our timed runs in Chromium, slowest..fastest (the targets use the medians of all runs` +
-      `${w ? `; each window's median: ${WINDOW_NAMES.slice(0, w).join(' / ')}` : ''}):`);
+      `${labels.length > 1 ? `; each window's median: ${labels.join(' / ')}` : ''}):`);
     lines.push(`    ${spread.join(', ')}`);
   }
   lines.push('');
