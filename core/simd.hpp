@@ -41,6 +41,23 @@ inline void by_lanes(int n, Fn&& f) {
     for (; i < n; ++i) f(i, 0.0f);
 }
 
+// Two stages of work on each of `items` items of n lanes, software-pipelined: first(0, i, lane);
+// then per item s, first(s + 1, i, lane) beside second(s, i, lane) in one pass over the lanes.
+// second(s) may read what first(s) wrote. The recurrent cells (first: the gates, second: the
+// state): Chromium's V8 ran a cell per sample 25-40% slower than such a pair of independent
+// chains (Node's V8: the same speed either way).
+template <class First, class Second>
+inline void pipelined(int items, int n, First&& first, Second&& second) {
+    if (items <= 0) return;
+    by_lanes(n, [&](int i, auto lane) { first(0, i, lane); });
+    for (int s = 0; s + 1 < items; ++s)
+        by_lanes(n, [&](int i, auto lane) {
+            first(s + 1, i, lane);
+            second(s, i, lane);
+        });
+    by_lanes(n, [&](int i, auto lane) { second(items - 1, i, lane); });
+}
+
 // dst[0 .. n) = src[0 .. n), for short runs (Emscripten's memcpy is a call and a byte loop).
 inline void copy(float* dst, const float* src, int n) {
     by_lanes(n, [&](int i, auto lane) { store(dst + i, load<decltype(lane)>(src + i)); });
