@@ -44,9 +44,9 @@ void softmax_columns(Mat& z) {
 }
 
 namespace {
-// softmax_rows for 4 rows (F = simd::v4) or one (F = float) starting at z.
-// V groups of rows at z, z + 4, ... (F = simd::v4), or one row (F = float, V = 1): V
-// independent max / sum chains per column, so the pipeline overlaps them.
+// softmax_rows for V groups of 4 rows at z, z + 4, ... (F = simd::v4), or one row (F = float,
+// V = 1): V independent max / sum chains per column, so the pipeline overlaps them (the
+// panels and their size: docs/performance.md).
 template <class F, int V = 1>
 inline void softmax_row(float* z, int C, int ld, const float* bias) {
     using simd::load;

@@ -27,8 +27,8 @@ void softmax_columns_backward(const Mat& y, const Mat& dy, Mat& dz);
 // suits many short rows (the 3-D attention: one row per series, one column per time step).
 // Blocks of kSoftmaxPanelRows rows are worked on in a contiguous copy (scratch: that many
 // times C floats): ld can be a power of two, whose columns would evict each other from L1.
-// 32 rows: 8 independent exp chains per column (in Chromium 10-15% faster than 16 rows, and
-// than 64, whose chains no longer fit V8's registers).
+// 32 rows: 8 independent exp chains per column, faster in Chromium than 16 rows (fewer chains
+// to overlap) and than 64 (whose chains no longer fit V8's registers); see docs/performance.md.
 constexpr int kSoftmaxPanelRows = 32;
 void softmax_rows(float* z, int R, int C, int ld, const float* bias, float* scratch);
 // Its backward, in place: d holds dL/dy and becomes dL/dz = y * (d - sum_c d y), per row.

@@ -20,8 +20,8 @@ inline v4 splat(float x) { return simd::splat<v4>(x); }
 template <int R, int NC>
 inline void tile(int kc, const float* pa, const float* pb, float* C, int ldc, bool accumulate) {
     // Fully unrolled so that the R x NC accumulators live in registers (8 of 16 with SSE2).
-    // The loop ends on pb rather than a counter k: one instruction fewer per k in V8's code
-    // (2% fewer per GRU batch, 1-2% faster).
+    // The loop ends on pb rather than a counter k: one instruction fewer per k in V8's code,
+    // in the loop that runs most (see docs/performance.md).
     v4 acc[R][NC] = {};
     for (const float* const pb_end = pb + size_t(kc) * NC; pb != pb_end; pa += 4 * R, pb += NC) {
         v4 a[R];

@@ -7,7 +7,8 @@
 // Each C entry is summed over k in order in 4-float vectors (rows in lanes), then added to C,
 // per block of 64 k (cache reuse over long sums): the same IEEE operations natively (SSE2)
 // and in wasm (SIMD128), so the same bits.
-// tests/core/gemm.test.cpp checks it against plain loops.
+// tests/core/gemm.test.cpp checks it against plain loops. The design (tiles, packed panels,
+// blocks) and how it was measured: docs/performance.md.
 #pragma once
 
 namespace attn {

@@ -11,7 +11,8 @@ namespace attn {
 namespace {
 // One step of the cell for 4 units (F = simd::v4) or one (F = float) of one sample, in two
 // parts: the state's tanh waits on the gates' r, and the two in one function made each
-// iteration one long dependency chain (the forward runs them for different samples).
+// iteration one long dependency chain (the forward runs them for different samples; see
+// docs/performance.md).
 // cell_gates: g holds the pre-activations of z and r (their input and recurrent parts and both
 // biases, summed by the products) and xh (H apart); z and r replace theirs.
 template <class F>

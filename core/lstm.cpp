@@ -96,7 +96,8 @@ const Mat& LSTM::forward(const Mat& x, bool) {
         gemm_nn_bias(Wx, x.middleCols(t * B, B), b.data(), z_t);  // z_t = Wx x_t + b
         if (t) gemm_nn(Wh, Hs_.middleCols((t - 1) * B, B), z_t, true);  //   + Wh h_{t-1}
         // Gates and state per sample (h_{-1} = c_{-1} = 0), sample s's state beside sample s+1's
-        // gates. Columns of the step: G 4H apart; c_prev, C, TC and Hs H apart.
+        // gates (simd::pipelined; why: docs/performance.md). Columns of the step: G 4H apart;
+        // c_prev, C, TC and Hs H apart.
         float *z = G_.col(t * B).data(), *c = C_.col(t * B).data(), *tc = TC_.col(t * B).data();
         float* h = Hs_.col(t * B).data();
         const float* c_prev = t ? C_.col((t - 1) * B).data() : zero_.data();

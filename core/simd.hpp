@@ -3,7 +3,8 @@
 // wasm. Every operation is one IEEE operation in either build (no FMA: -ffp-contract=off), so
 // both builds give the same bits. Each function is a template over F = float or v4, so a
 // kernel's scalar tail computes exactly what its vector body would.
-// tests/core/simd.test.cpp checks the functions against the standard library.
+// tests/core/simd.test.cpp checks the functions against the standard library. Why each
+// function is written as it is: docs/performance.md; the bit-identity rules: docs/numerics.md.
 #pragma once
 
 #include <cstring>
@@ -44,8 +45,9 @@ inline void by_lanes(int n, Fn&& f) {
 // Two stages of work on each of `items` items of n lanes, software-pipelined: first(0, i, lane);
 // then per item s, first(s + 1, i, lane) beside second(s, i, lane) in one pass over the lanes.
 // second(s) may read what first(s) wrote. The recurrent cells (first: the gates, second: the
-// state): Chromium's V8 ran a cell per sample 25-40% slower than such a pair of independent
-// chains (Node's V8: the same speed either way).
+// state): each pass holds two independent dependency chains for the CPU to overlap, and
+// Chromium's V8 runs a cell per sample slower than such a pair (Node's V8 does not; see
+// docs/performance.md).
 template <class First, class Second>
 inline void pipelined(int items, int n, First&& first, Second&& second) {
     if (items <= 0) return;
@@ -114,7 +116,8 @@ inline F exp(F x) {
 // fit of the relative error on [0, 9] (2e-8 in exact arithmetic; within 4e-7 of tanh in float).
 // x is clamped to +-C, the largest input where the result is exactly +-1 and below which
 // it never exceeds 1. Two Horner steps and two constants fewer than Eigen's degree-13/6
-// rational: LSTMs and GRUs train 2-12% faster. Derived by scripts/fit-tanh.py.
+// rational, so LSTMs and GRUs train faster (docs/performance.md). Derived by
+// scripts/fit-tanh.py.
 template <class F>
 inline F tanh(F x) {
     x = max(min(x, 8.158201217651367f), -8.158201217651367f);

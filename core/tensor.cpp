@@ -31,7 +31,7 @@ void gather(const float* samples, const int* rows, int B, Shape s, Mat& out) {
     out.resize(F, T * B);
     // The batch's samples sit at random places in a data set of megabytes: first one load per
     // 64-byte line of each, independent of each other, so that their cache misses overlap (the
-    // copy below keeps only about one sample's in flight).
+    // copy below keeps only about one sample's in flight; see docs/performance.md).
     float touched = 0.0f;
     for (int b = 0; b < B; ++b) {
         const float* x = samples + size_t(rows[b]) * s.size();
