@@ -1,0 +1,583 @@
+// The many-to-one Attention layer: shapes and names -> hand-computed values -> gradients
+// (finite differences) -> a plain-loop double-precision reference of Keras's equations,
+// reading the weights as Keras's row-major arrays, forward and backward.
+#include <catch2/catch.hpp>
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "gradcheck.hpp"
+#include "many_to_one.hpp"
+
+using namespace attn;
+using attn::test::check_layer_gradients;
+using attn::test::random_mat;
+using attn::test::randomize;
+
+namespace {
+Mat mat(int rows, int cols, std::initializer_list<float> col_major) {
+    Mat m(rows, cols);
+    std::copy(col_major.begin(), col_major.end(), m.data());
+    return m;
+}
+
+const char* score_name(Score s) { return s == Score::luong ? "luong" : "bahdanau"; }
+
+// Hidden states as an RNN gives them: uniform in (-1, 1).
+Mat states(int D, int cols, Rng& rng) {
+    Mat m(D, cols);
+    for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = rng.uniform(-1.0f, 1.0f);
+    return m;
+}
+
+// Random weights sized so that, for inputs of unit variance, the scores and the output's
+// pre-activation have a standard deviation of about one: neither the softmax nor the tanh
+// saturates, so the gradients stay well above float rounding. Luong's score h_t W h_s sums
+// D^2 products (scale 1/D); Bahdanau's W1, W2, v and the output's Wc sum D or 2D (1/sqrt).
+void randomize_for(ParamStore& ps, Rng& rng, int D) {
+    for (const auto& p : ps.list()) {
+        const bool luong = p.name.rfind("luong_w", 0) == 0, out = p.name.rfind("attention_vector", 0) == 0;
+        const float scale = luong ? 1.0f / float(D) : 1.0f / std::sqrt(float(out ? 2 * D : D));
+        float* w = ps.values().data() + p.offset;
+        for (long i = 0; i < long(p.rows) * p.cols; ++i) w[i] = scale * float(rng.normal());
+    }
+}
+}  // namespace
+
+// ---- 1. shapes, names, counts -------------------------------------------------------------
+
+TEST_CASE("ManyToOneAttention: shapes, parameter names, Keras shapes and counts", "[many_to_one]") {
+    const int T = 4, D = 3, U = 5, B = 2;
+    for (Score score : {Score::luong, Score::bahdanau}) {
+        INFO(score_name(score));
+        ParamStore ps;
+        ManyToOneAttention att("attention", Shape{T, D}, U, score, B, ps);
+        ps.allocate();
+        std::vector<std::string> names;
+        std::vector<std::vector<int>> shapes;
+        for (const auto& p : ps.list()) {
+            names.push_back(p.name);
+            shapes.push_back(p.keras_shape);
+            CHECK(size_t(p.rows) * p.cols == size_t(p.keras_shape[0]) * p.keras_shape[1]);
+            CHECK(p.rows == p.keras_shape[1]);  // our (rows, cols) is Keras's shape reversed
+        }
+        const long long want = score == Score::luong ? D * D + 2 * D * U : 2 * D * D + D + 2 * D * U;
+        if (score == Score::luong) {
+            CHECK(names == std::vector<std::string>{"luong_w/kernel", "attention_vector/kernel"});
+            CHECK(shapes == std::vector<std::vector<int>>{{D, D}, {2 * D, U}});
+        } else {
+            CHECK(names == std::vector<std::string>{"bahdanau_w1/kernel", "bahdanau_w2/kernel", "bahdanau_v/kernel",
+                                                    "attention_vector/kernel"});
+            CHECK(shapes == std::vector<std::vector<int>>{{D, D}, {D, D}, {D, 1}, {2 * D, U}});
+        }
+        CHECK((long long)ps.size() == want);
+        const auto rows = att.summary();
+        REQUIRE(rows.size() == 1);
+        CHECK(rows[0].name == "attention");
+        CHECK(rows[0].kind == "Attention");
+        CHECK(rows[0].output_shape == "(None, 5)");
+        CHECK(rows[0].params == want);
+        CHECK(att.input_shape() == Shape{T, D});
+        CHECK(att.output_shape() == Shape{0, U});
+
+        Rng rng(1, Stream::init);
+        att.init(ps, rng);
+        for (size_t i = 0; i < ps.list().size(); ++i) {  // glorot_uniform with Keras's fans
+            const auto& p = ps.list()[i];
+            INFO(p.name);
+            const float limit = std::sqrt(6.0f / float(p.keras_shape[0] + p.keras_shape[1]));
+            CHECK(ps.value(int(i)).cwiseAbs().maxCoeff() <= limit);
+            CHECK(ps.value(int(i)).cwiseAbs().maxCoeff() > 0.5f * limit);
+        }
+        const Mat x = states(D, T * B, rng);
+        const Mat& y = att.forward(x, false);
+        CHECK(y.rows() == U);
+        CHECK(y.cols() == B);
+        Shape s;
+        REQUIRE(att.named_output("attention_weight", &s) == &att.weights());
+        CHECK(s == Shape{0, T});
+        CHECK(att.weights().rows() == T);
+        CHECK(att.weights().cols() == B);
+        const Mat* ctx = att.named_output("context_vector", &s);
+        REQUIRE(ctx != nullptr);
+        CHECK(s == Shape{0, D});
+        CHECK(ctx->rows() == D);
+        CHECK(ctx->cols() == B);
+        CHECK(att.named_output("attention_probs", &s) == nullptr);
+        const Mat& dx = att.backward(Mat::Ones(U, B));
+        CHECK(dx.rows() == D);
+        CHECK(dx.cols() == T * B);
+    }
+}
+
+TEST_CASE("ManyToOneAttention: two instances get their own weights through the suffix", "[many_to_one]") {
+    ParamStore ps;
+    ManyToOneAttention a("attention", Shape{3, 2}, 4, Score::luong, 1, ps);
+    ManyToOneAttention b("attention_1", Shape{3, 2}, 4, Score::luong, 1, ps, "_1");
+    ManyToOneAttention c("attention_2", Shape{3, 2}, 4, Score::bahdanau, 1, ps, "_2");
+    ps.allocate();
+    std::vector<std::string> names;
+    for (const auto& p : ps.list()) names.push_back(p.name);
+    CHECK(names == std::vector<std::string>{"luong_w/kernel", "attention_vector/kernel", "luong_w_1/kernel",
+                                            "attention_vector_1/kernel", "bahdanau_w1_2/kernel",
+                                            "bahdanau_w2_2/kernel", "bahdanau_v_2/kernel",
+                                            "attention_vector_2/kernel"});
+    CHECK((long long)ps.size() == 2 * (4 + 16) + (8 + 2 + 16));
+}
+
+TEST_CASE("ManyToOneAttention: a sequence input is required", "[many_to_one]") {
+    ParamStore ps;
+    CHECK_THROWS_AS(ManyToOneAttention("attention", Shape{0, 4}, 2, Score::luong, 1, ps), std::logic_error);
+}
+
+// ---- 2. hand-computed values --------------------------------------------------------------
+
+// D = 2, T = 2, B = 1: h_0 = (0, 1), h_1 = h_t = (1, 0); x (D, T*B) has column s = h_s.
+// Both scores below are built to give scores differing by ln 3, so alpha = (3/4, 1/4) and
+//   context = 3/4 h_0 + 1/4 h_1 = (0.25, 0.75).
+// Wc (U = 2, 2D = 4), rows over [context; h_t] = [0.25, 0.75, 1, 0]:
+//   unit 0: ( 1, 2, 0.5, -1): z0 = 0.25 + 1.5 + 0.5 + 0 = 2.25,  y0 = tanh(2.25)
+//   unit 1: (-1, 0, 0,    3): z1 = -0.25 + 0 + 0 + 0  = -0.25, y1 = tanh(-0.25)
+namespace {
+const Mat hand_x = mat(2, 2, {0, 1, 1, 0});
+const Mat hand_Wc = mat(2, 4, {1, -1, 2, 0, 0.5f, 0, -1, 3});  // column-major (U, 2D)
+
+void check_hand_values(const ManyToOneAttention& att) {
+    const Mat& a = att.weights();
+    CHECK(a(0, 0) == Approx(0.75).margin(1e-6));
+    CHECK(a(1, 0) == Approx(0.25).margin(1e-6));
+    Shape s;
+    const Mat& ctx = *att.named_output("context_vector", &s);
+    CHECK(ctx(0, 0) == Approx(0.25).margin(1e-6));
+    CHECK(ctx(1, 0) == Approx(0.75).margin(1e-6));
+    CHECK(att.output()(0, 0) == Approx(std::tanh(2.25)).margin(1e-6));   // 0.97802611
+    CHECK(att.output()(1, 0) == Approx(std::tanh(-0.25)).margin(1e-6));  // -0.24491866
+}
+}  // namespace
+
+TEST_CASE("ManyToOneAttention (Luong): hand-computed weights, context and output", "[many_to_one]") {
+    // score_s = h_t . (W h_s) = (W h_s)[0] since h_t = (1, 0): only W's first row matters.
+    // W[0][1] = ln 3, the rest 0: score_0 = W[0][1] h_0[1] = ln 3, score_1 = W[0][0] = 0, so
+    // alpha = (3/4, 1/4). (Keras's K = W^T has K[1][0] = ln 3: memory index 2 in both.)
+    // With W^T in place of W the scores would both be 0 and alpha = (1/2, 1/2).
+    ParamStore ps;
+    ManyToOneAttention att("attention", Shape{2, 2}, 2, Score::luong, 1, ps);
+    ps.allocate();
+    ps.value(0) = mat(2, 2, {0, 0, std::log(3.0f), 0});
+    ps.value(1) = hand_Wc;
+    att.forward(hand_x, false);
+    check_hand_values(att);
+}
+
+TEST_CASE("ManyToOneAttention (Bahdanau): hand-computed weights, context and output", "[many_to_one]") {
+    // c = ln(3)/2, so tanh(c) = (3 - 1)/(3 + 1) = 1/2 and tanh(2c) = (9 - 1)/(9 + 1) = 0.8.
+    // W1[1][0] = c: W1 h_t = (0, c). W2[1][1] = c: W2 h_0 = (0, c), W2 h_1 = (0, 0).
+    // E_0 = tanh((0, 2c)) = (0, 0.8), E_1 = tanh((0, c)) = (0, 0.5).
+    // v = (7, 10 ln(3) / 3): score_0 = 0.8 v[1], score_1 = 0.5 v[1], difference 0.3 v[1] = ln 3,
+    // so alpha = (3/4, 1/4). (W1^T h_t = (W1[0][0], W1[0][1]) = 0 would give E_0 = (0, 0.5),
+    // E_1 = 0, a score difference of 5/3 ln 3 and alpha_0 = 0.86.)
+    const float c = std::log(3.0f) / 2.0f;
+    ParamStore ps;
+    ManyToOneAttention att("attention", Shape{2, 2}, 2, Score::bahdanau, 1, ps);
+    ps.allocate();
+    ps.value(0) = mat(2, 2, {0, c, 0, 0});
+    ps.value(1) = mat(2, 2, {0, 0, 0, c});
+    ps.value(2) = mat(1, 2, {7, 10.0f * std::log(3.0f) / 3.0f});
+    ps.value(3) = hand_Wc;
+    att.forward(hand_x, false);
+    check_hand_values(att);
+}
+
+// ---- 3. weights sum to one ----------------------------------------------------------------
+
+TEST_CASE("ManyToOneAttention: attention_weight sums to 1 for every sample", "[many_to_one]") {
+    for (Score score : {Score::luong, Score::bahdanau})
+        for (int T : {1, 4, 10})
+            for (int D : {1, 5, 32}) {
+                INFO(score_name(score) << " T " << T << " D " << D);
+                const int B = 7;
+                ParamStore ps;
+                ManyToOneAttention att("attention", Shape{T, D}, 3, score, B, ps);
+                ps.allocate();
+                Rng rng(11, Stream::init);
+                att.init(ps, rng);
+                att.forward(random_mat(D, T * B, rng, 2.0f), false);
+                const Mat& a = att.weights();
+                for (int b = 0; b < B; ++b) {
+                    INFO("sample " << b);
+                    CHECK(std::abs(a.col(b).sum() - 1.0f) < 1e-6f);
+                    CHECK(a.col(b).minCoeff() >= 0.0f);
+                }
+            }
+}
+
+// ---- 4. finite differences ----------------------------------------------------------------
+
+namespace {
+// check_layer_gradients differences a float forward with h = 1e-2: rounding leaves ~1e-5 of
+// noise in each numeric gradient, so a tensor whose largest gradient is below ~1e-3 cannot
+// pass its 1e-2 test. Small draws make such cases by chance (T = 2, B = 1: one softmax
+// derivative, zero when h_0 ~ h_1; Bahdanau's W1 only through tanh's curvature, since W1 h_t
+// shifts every score alike). Whether a draw is resolvable is read from backward's own
+// gradients for the helper's dy (its seed-7 G). A bug that zeroes a gradient would make every
+// draw unresolvable: the test fails after kMaxDraws.
+constexpr int kMaxDraws = 20;
+bool resolvable(ManyToOneAttention& att, ParamStore& ps, const Mat& x) {
+    Rng rng(7, Stream::data);
+    const Mat G = random_mat(att.output_shape().features, att.batch(), rng);
+    att.forward(x, false);
+    ps.zero_grad();
+    bool ok = att.backward(G).cwiseAbs().maxCoeff() > 2e-3f;
+    for (int i = 0; i < int(ps.list().size()); ++i)
+        if (att.input_shape().time > 1 || ps.list()[i].name == "attention_vector/kernel")
+            ok = ok && ps.grad(i).cwiseAbs().maxCoeff() > 2e-3f;
+    ps.zero_grad();
+    return ok;
+}
+}  // namespace
+
+TEST_CASE("ManyToOneAttention: gradients (finite differences)", "[many_to_one][gradient]") {
+    int redrawn = 0, most = 0;
+    for (Score score : {Score::luong, Score::bahdanau})
+        for (int D : {1, 3, 4, 5, 8})
+            for (int T : {1, 2, 5})
+                for (int B : {1, 3})
+                    for (int U : {1, 4, 6}) {
+                        INFO(score_name(score) << " D " << D << " T " << T << " B " << B << " units " << U);
+                        ParamStore ps;
+                        ManyToOneAttention att("attention", Shape{T, D}, U, score, B, ps);
+                        ps.allocate();
+                        Rng rng(uint64_t(100 + D * 1000 + T * 100 + B * 10 + U), Stream::init);
+                        Mat x;
+                        int draws = 0;
+                        do {
+                            randomize_for(ps, rng, D);
+                            x = states(D, T * B, rng);
+                        } while (!resolvable(att, ps, x) && ++draws < kMaxDraws);
+                        REQUIRE(draws < kMaxDraws);
+                        redrawn += draws;
+                        most = std::max(most, draws);
+                        if (T > 1) {
+                            check_layer_gradients(att, ps, x);
+                            continue;
+                        }
+                        // T = 1: alpha = softmax of one score = 1 whatever the score, so the score's
+                        // kernels get exactly zero gradient (check_layer_gradients asks every
+                        // parameter for a gradient above 1e-4). Check those are zero, and dx and Wc
+                        // against finite differences with the helper's own comparison.
+                        Rng grng(7, Stream::data);
+                        const Mat G = random_mat(U, B, grng);
+                        auto loss = [&] {
+                            return (att.forward(x, false).cast<double>().array() * G.cast<double>().array()).sum();
+                        };
+                        loss();
+                        ps.zero_grad();
+                        const Mat dx = att.backward(G);
+                        const Vec grads = ps.grads();
+                        const auto ex = attn::test::compare(x.data(), dx.data(), long(x.size()), loss, 1e-2f);
+                        CHECK(ex.max_abs_grad > 1e-4);
+                        CHECK(ex.relative() < 1e-2);
+                        for (const auto& p : ps.list()) {
+                            INFO(p.name);
+                            const auto ep = attn::test::compare(ps.values().data() + p.offset, grads.data() + p.offset,
+                                                                long(p.rows) * p.cols, loss, 1e-2f);
+                            if (p.name == "attention_vector/kernel") {
+                                CHECK(ep.max_abs_grad > 1e-4);
+                                CHECK(ep.relative() < 1e-2);
+                            } else {
+                                CHECK(grads.segment(Eigen::Index(p.offset), long(p.rows) * p.cols).isZero(0.0f));
+                                CHECK(ep.max_abs_grad == 0.0);
+                            }
+                        }
+                    }
+    // Redraws are the exception: a layer whose gradients are often that small is suspect.
+    INFO("draws redrawn " << redrawn << ", at most " << most << " for one case");
+    CHECK(redrawn < 20);
+}
+
+// ---- 5. plain-loop reference in double ----------------------------------------------------
+
+namespace {
+using V = std::vector<double>;
+using M2 = std::vector<V>;  // [s][i]
+
+// Keras-order weight arrays (row-major Keras shapes), read from the flat buffer.
+struct RefWeights {
+    Score score;
+    int D, U;
+    const float *K = nullptr;                        // luong_w (D, D)
+    const float *W1 = nullptr, *W2 = nullptr, *v = nullptr;  // bahdanau_w1, _w2 (D, D), _v (D, 1)
+    const float* Wc = nullptr;                       // attention_vector (2D, U)
+};
+
+struct RefGrads {  // same layouts as RefWeights
+    V K, W1, W2, v, Wc;
+};
+
+struct RefSample {
+    V y, alpha, ctx;
+    M2 dhs;
+};
+
+// One sample: h_s [T][D] and dy [U] -> forward values, dh_s, and parameter gradients added to g.
+RefSample reference(const RefWeights& w, const M2& hs, const V& dy, RefGrads& g) {
+    const int T = int(hs.size()), D = w.D, U = w.U;
+    const V& ht = hs[T - 1];
+    RefSample r;
+    // scores
+    V score(T, 0.0);
+    M2 a(T, V(D, 0.0));   // Luong: h_s K;  Bahdanau: E = tanh(h_t W1 + h_s W2)
+    V a1(D, 0.0);         // Bahdanau: h_t W1
+    if (w.score == Score::luong) {
+        for (int s = 0; s < T; ++s)
+            for (int j = 0; j < D; ++j) {
+                for (int i = 0; i < D; ++i) a[s][j] += hs[s][i] * w.K[i * D + j];
+                score[s] += ht[j] * a[s][j];
+            }
+    } else {
+        for (int j = 0; j < D; ++j)
+            for (int i = 0; i < D; ++i) a1[j] += ht[i] * w.W1[i * D + j];
+        for (int s = 0; s < T; ++s)
+            for (int j = 0; j < D; ++j) {
+                double p = a1[j];
+                for (int i = 0; i < D; ++i) p += hs[s][i] * w.W2[i * D + j];
+                a[s][j] = std::tanh(p);
+                score[s] += a[s][j] * w.v[j];
+            }
+    }
+    // softmax, context, output
+    double mx = score[0], sum = 0.0;
+    for (int s = 1; s < T; ++s) mx = std::max(mx, score[s]);
+    r.alpha.assign(T, 0.0);
+    for (int s = 0; s < T; ++s) sum += r.alpha[s] = std::exp(score[s] - mx);
+    for (int s = 0; s < T; ++s) r.alpha[s] /= sum;
+    r.ctx.assign(D, 0.0);
+    for (int s = 0; s < T; ++s)
+        for (int i = 0; i < D; ++i) r.ctx[i] += r.alpha[s] * hs[s][i];
+    V pre(2 * D);
+    for (int i = 0; i < D; ++i) {
+        pre[i] = r.ctx[i];
+        pre[D + i] = ht[i];
+    }
+    r.y.assign(U, 0.0);
+    for (int u = 0; u < U; ++u) {
+        double z = 0.0;
+        for (int k = 0; k < 2 * D; ++k) z += pre[k] * w.Wc[k * U + u];
+        r.y[u] = std::tanh(z);
+    }
+    // backward
+    r.dhs.assign(T, V(D, 0.0));
+    V dpre(2 * D, 0.0);
+    for (int u = 0; u < U; ++u) {
+        const double dz = dy[u] * (1.0 - r.y[u] * r.y[u]);
+        for (int k = 0; k < 2 * D; ++k) {
+            g.Wc[k * U + u] += pre[k] * dz;
+            dpre[k] += w.Wc[k * U + u] * dz;
+        }
+    }
+    V dht(dpre.begin() + D, dpre.end());
+    V dalpha(T, 0.0);
+    for (int s = 0; s < T; ++s)
+        for (int i = 0; i < D; ++i) {
+            dalpha[s] += dpre[i] * hs[s][i];
+            r.dhs[s][i] += r.alpha[s] * dpre[i];
+        }
+    double dot = 0.0;
+    for (int s = 0; s < T; ++s) dot += dalpha[s] * r.alpha[s];
+    V dscore(T);
+    for (int s = 0; s < T; ++s) dscore[s] = r.alpha[s] * (dalpha[s] - dot);
+    if (w.score == Score::luong) {
+        for (int s = 0; s < T; ++s)
+            for (int j = 0; j < D; ++j) {
+                const double da = dscore[s] * ht[j];  // score_s = sum_j h_t[j] a[s][j]
+                dht[j] += dscore[s] * a[s][j];
+                for (int i = 0; i < D; ++i) {         // a[s][j] = sum_i h_s[i] K[i][j]
+                    g.K[i * D + j] += hs[s][i] * da;
+                    r.dhs[s][i] += w.K[i * D + j] * da;
+                }
+            }
+    } else {
+        V da1(D, 0.0);
+        for (int s = 0; s < T; ++s)
+            for (int j = 0; j < D; ++j) {
+                g.v[j] += dscore[s] * a[s][j];
+                const double dp = dscore[s] * w.v[j] * (1.0 - a[s][j] * a[s][j]);
+                da1[j] += dp;
+                for (int i = 0; i < D; ++i) {
+                    g.W2[i * D + j] += hs[s][i] * dp;
+                    r.dhs[s][i] += w.W2[i * D + j] * dp;
+                }
+            }
+        for (int j = 0; j < D; ++j)
+            for (int i = 0; i < D; ++i) {
+                g.W1[i * D + j] += ht[i] * da1[j];
+                dht[i] += w.W1[i * D + j] * da1[j];
+            }
+    }
+    for (int i = 0; i < D; ++i) r.dhs[T - 1][i] += dht[i];
+    return r;
+}
+
+// Largest |got - want| over a tensor, and largest |want|.
+struct Err {
+    double err = 0, scale = 0;
+    void add(double got, double want) {
+        err = std::max(err, std::abs(got - want));
+        scale = std::max(scale, std::abs(want));
+    }
+};
+}  // namespace
+
+TEST_CASE("ManyToOneAttention matches a plain-loop double reference, forward and backward",
+          "[many_to_one][reference]") {
+    for (Score score : {Score::luong, Score::bahdanau})
+        for (int D : {1, 3, 4, 5, 33})
+            for (int B : {1, 2, 5})
+                for (int T : {1, 3, 7})
+                    for (int U : {1, 6}) {
+                        INFO(score_name(score) << " D " << D << " B " << B << " T " << T << " units " << U);
+                        ParamStore ps;
+                        ManyToOneAttention att("attention", Shape{T, D}, U, score, B, ps);
+                        ps.allocate();
+                        Rng rng(uint64_t(7 + D * 1000 + B * 100 + T * 10 + U), Stream::init);
+                        randomize_for(ps, rng, D);
+                        const Mat x = states(D, T * B, rng);
+                        const Mat dy = random_mat(U, B, rng);
+                        const Mat y = att.forward(x, false);
+                        ps.zero_grad();
+                        const Mat dx = att.backward(dy);
+
+                        RefWeights w{score, D, U};
+                        RefGrads g;
+                        int i = 0;
+                        if (score == Score::luong) {
+                            w.K = ps.value(i++).data();
+                            g.K.assign(size_t(D) * D, 0.0);
+                        } else {
+                            w.W1 = ps.value(i++).data();
+                            w.W2 = ps.value(i++).data();
+                            w.v = ps.value(i++).data();
+                            g.W1.assign(size_t(D) * D, 0.0);
+                            g.W2.assign(size_t(D) * D, 0.0);
+                            g.v.assign(size_t(D), 0.0);
+                        }
+                        w.Wc = ps.value(i).data();
+                        g.Wc.assign(size_t(2 * D) * U, 0.0);
+
+                        Err ey, ea, ec, edx;
+                        for (int b = 0; b < B; ++b) {
+                            M2 hs(T, V(D));
+                            for (int s = 0; s < T; ++s)
+                                for (int d = 0; d < D; ++d) hs[s][d] = x(d, s * B + b);
+                            V dyb(U);
+                            for (int u = 0; u < U; ++u) dyb[u] = dy(u, b);
+                            const RefSample r = reference(w, hs, dyb, g);
+                            for (int u = 0; u < U; ++u) ey.add(y(u, b), r.y[u]);
+                            for (int s = 0; s < T; ++s) ea.add(att.weights()(s, b), r.alpha[s]);
+                            Shape sh;
+                            for (int d = 0; d < D; ++d) ec.add((*att.named_output("context_vector", &sh))(d, b), r.ctx[d]);
+                            for (int s = 0; s < T; ++s)
+                                for (int d = 0; d < D; ++d) edx.add(dx(d, s * B + b), r.dhs[s][d]);
+                        }
+                        // Each tensor's largest error against its largest reference value: outputs
+                        // (y, alpha in [0, 1], context) within 1e-6 (of 1 at least), gradients within
+                        // 1e-5. (Entry by entry would fail on entries that are sums cancelling to
+                        // near 0; the worst seen is Bahdanau's W1 at D = 1, 9.4e-6, whose gradient
+                        // only comes through tanh's curvature.)
+                        CHECK(ey.err <= 1e-6 * std::max(1.0, ey.scale));
+                        CHECK(ea.err <= 1e-6);
+                        CHECK(ec.err <= 1e-6 * std::max(1.0, ec.scale));
+                        INFO("dx error " << edx.err << " of " << edx.scale);
+                        CHECK(edx.err <= 1e-5 * edx.scale);
+                        auto check_grad = [&](int p, const V& want) {
+                            Err e;
+                            const float* got = ps.grad(p).data();
+                            for (size_t k = 0; k < want.size(); ++k) e.add(got[k], want[k]);
+                            INFO(ps.list()[p].name << ": error " << e.err << " of " << e.scale);
+                            CHECK(e.err <= 1e-5 * std::max(e.scale, 1e-30));
+                        };
+                        i = 0;
+                        if (score == Score::luong) {
+                            check_grad(i++, g.K);
+                        } else {
+                            check_grad(i++, g.W1);
+                            check_grad(i++, g.W2);
+                            check_grad(i++, g.v);
+                        }
+                        check_grad(i, g.Wc);
+                    }
+}
+
+// ---- 6. accumulation, and the skipped dx ------------------------------------------------
+
+TEST_CASE("ManyToOneAttention: backward accumulates parameter gradients, not dx",
+          "[many_to_one]") {
+    for (Score score : {Score::luong, Score::bahdanau}) {
+        INFO(score_name(score));
+        const int T = 5, D = 6, U = 3, B = 4;
+        ParamStore ps;
+        ManyToOneAttention att("attention", Shape{T, D}, U, score, B, ps);
+        ps.allocate();
+        Rng rng(3, Stream::init);
+        randomize_for(ps, rng, D);
+        const Mat x = states(D, T * B, rng), dy = random_mat(U, B, rng);
+        att.forward(x, true);
+        ps.zero_grad();
+        const Mat dx1 = att.backward(dy);
+        const Vec once = ps.grads();
+        const Mat dx2 = att.backward(dy);
+        CHECK(dx1 == dx2);
+        CHECK(once.cwiseAbs().minCoeff() > 0.0f);
+        CHECK((ps.grads() - 2.0f * once).cwiseAbs().maxCoeff() <= 1e-6f * once.cwiseAbs().maxCoeff());
+
+        // Without dx (skip_input_grad): the same parameter gradients, bit for bit.
+        ParamStore ps2;
+        ManyToOneAttention att2("attention", Shape{T, D}, U, score, B, ps2);
+        ps2.allocate();
+        ps2.values() = ps.values();
+        att2.skip_input_grad();
+        att2.forward(x, true);
+        ps2.zero_grad();
+        att2.backward(dy);
+        CHECK(ps2.grads() == once);
+    }
+}
+
+// ---- native / wasm bits -------------------------------------------------------------------
+
+// Hidden: prints the first outputs and a hash of every bit the layer computes (outputs,
+// named outputs, dx, gradients) for a fixed seed, to compare a native and a wasm build:
+//   ./core_tests "[m2o_bits]"   and   node core_tests.js "[m2o_bits]"
+TEST_CASE("ManyToOneAttention: bits to compare between builds", "[.m2o_bits]") {
+    for (Score score : {Score::luong, Score::bahdanau}) {
+        const int T = 10, D = 33, U = 7, B = 5;
+        ParamStore ps;
+        ManyToOneAttention att("attention", Shape{T, D}, U, score, B, ps);
+        ps.allocate();
+        Rng rng(2024, Stream::init);
+        att.init(ps, rng);
+        const Mat x = states(D, T * B, rng), dy = random_mat(U, B, rng);
+        const Mat& y = att.forward(x, false);
+        ps.zero_grad();
+        const Mat& dx = att.backward(dy);
+        uint64_t h = 1469598103934665603ull;  // FNV-1a over the floats' bits
+        auto hash = [&](const float* p, Eigen::Index n) {
+            for (Eigen::Index i = 0; i < n; ++i) {
+                uint32_t u;
+                std::memcpy(&u, p + i, 4);
+                h = (h ^ u) * 1099511628211ull;
+            }
+        };
+        Shape s;
+        hash(y.data(), y.size());
+        hash(att.weights().data(), att.weights().size());
+        hash(att.named_output("context_vector", &s)->data(), D * B);
+        hash(dx.data(), dx.size());
+        hash(ps.grads().data(), ps.grads().size());
+        std::printf("%s: y %.9g %.9g %.9g %.9g  hash %016llx\n", score_name(score), y(0), y(1), y(2), y(3),
+                    (unsigned long long)h);
+    }
+    SUCCEED();
+}
