@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "preset.hpp"
 #include "trainer.hpp"
 
 using namespace attn;
@@ -44,7 +45,7 @@ struct FullRun {
     int samples = 0, epochs = 0, train_samples = 0;
     double build_seconds = 0, train_seconds = 0;
     std::string status;
-    float val_accuracy = 0;
+    float val_metric = 0;
 };
 
 double seconds_since(Clock::time_point t0) {
@@ -94,7 +95,7 @@ FullRun full_run(const std::string& preset) {
     const Metrics m = t.train(c.epochs);
     f.train_seconds = seconds_since(t1);
     f.status = status_name(m.status);
-    f.val_accuracy = m.val_accuracy;
+    f.val_metric = m.val.metric;
     return f;
 }
 
@@ -129,7 +130,8 @@ int main(int argc, char** argv) {
         else if (!a.empty() && a[0] != '-') repeats = parse_repeats(a.c_str());
         else usage(("unknown argument " + a).c_str());
     }
-    const auto& known = preset_names();
+    std::vector<std::string> known;
+    for (const auto& p : attn::presets()) known.push_back(p.name);
     for (const auto& p : presets)
         if (std::find(known.begin(), known.end(), p) == known.end()) usage(("unknown preset " + p).c_str());
     if (presets.empty()) presets = known;
@@ -155,9 +157,9 @@ int main(int argc, char** argv) {
                 fulls.push_back(runs[runs.size() / 2]);
                 const FullRun& f = fulls.back();
                 if (!json)
-                    std::printf("%-12s %7d samples x %2d epochs: build %.3f s + train %.3f s = %.3f s (%s, val_acc %.4f)\n",
+                    std::printf("%-12s %7d samples x %2d epochs: build %.3f s + train %.3f s = %.3f s (%s, val_metric %.4f)\n",
                                 f.preset.c_str(), f.train_samples, f.epochs, f.build_seconds, f.train_seconds,
-                                f.build_seconds + f.train_seconds, f.status.c_str(), f.val_accuracy);
+                                f.build_seconds + f.train_seconds, f.status.c_str(), f.val_metric);
                 std::fflush(stdout);
             }
         }
@@ -176,10 +178,10 @@ int main(int argc, char** argv) {
                 const FullRun& f = fulls[i];
                 std::printf("%s{\"preset\":\"%s\",\"samples\":%d,\"epochs\":%d,\"train_samples\":%d,"
                             "\"build_seconds\":%.4f,\"train_seconds\":%.4f,\"seconds\":%.4f,"
-                            "\"status\":\"%s\",\"val_accuracy\":%.4f}",
+                            "\"status\":\"%s\",\"val_metric\":%.4f}",
                             i ? "," : "", f.preset.c_str(), f.samples, f.epochs, f.train_samples,
                             f.build_seconds, f.train_seconds, f.build_seconds + f.train_seconds,
-                            f.status.c_str(), double(f.val_accuracy));
+                            f.status.c_str(), double(f.val_metric));
             }
             std::printf("]}\n");
         }

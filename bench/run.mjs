@@ -139,7 +139,7 @@ function runNative(repeats) {
 
 // ---- wasm in Node ----------------------------------------------------------------------------
 async function runNode({ repeats, scale }) {
-  const mjs = path.join(P.wasmDir, 'attention.mjs'), wasm = path.join(P.wasmDir, 'attention.wasm');
+  const mjs = path.join(P.wasmDir, 'attention.mjs'), wasm = path.join(P.wasmDir, 'attention_core.wasm');
   need(mjs, 'build it with bash scripts/build.sh wasm (npm run bench does)');
   need(wasm, 'build it with bash scripts/build.sh wasm');
   const { default: create } = await import(mjs);
@@ -164,8 +164,7 @@ function stageSite(withTfjs) {
   for (const f of fs.readdirSync(P.page)) copy(path.join(P.page, f));
   copy(path.join(root, 'bench/peak/peak.mjs'));
   copy(P.peakWasm);
-  copy(path.join(P.wasmDir, 'attention.mjs'));
-  copy(path.join(P.wasmDir, 'attention.wasm'));
+  for (const f of ['attention.mjs', 'attention_core.mjs', 'attention_core.wasm']) copy(path.join(P.wasmDir, f));
   if (withTfjs) {
     copy(path.join(P.tfjs, 'tf.es2017.min.js'));
     copy(path.join(P.tfjsWasm, 'tf-backend-wasm.es2017.min.js'));

@@ -16,10 +16,10 @@ Attention2D::Attention2D(const std::string& name, Shape in, int batch, ParamStor
     const int F = in.features;
     iW_ = ps.declare("attention_probs/kernel", F, F, {F, F});
     ib_ = ps.declare("attention_probs/bias", F, 1, {F});
-    a_.resize(F, batch);
-    da_.resize(F, batch);
-    y_.resize(F, batch);
-    dx_.resize(F, batch);
+    buffer(a_, F, batch);
+    buffer(da_, F, batch);
+    buffer(y_, F, batch);
+    buffer(dx_, F, batch);
 }
 
 void Attention2D::init(ParamStore& ps, Rng& rng) {
@@ -27,7 +27,7 @@ void Attention2D::init(ParamStore& ps, Rng& rng) {
     ps.value(ib_).setZero();
 }
 
-const Mat& Attention2D::forward(const Mat& x, bool) {
+const Mat& Attention2D::run_forward(const Mat& x, bool) {
     x_ = &x;
     gemm_nn_bias(ps_.value(iW_), x, ps_.value(ib_).data(), a_);  // logits = W x + b
     softmax_columns(a_);                               // a = softmax(logits)
@@ -35,7 +35,7 @@ const Mat& Attention2D::forward(const Mat& x, bool) {
     return y_;
 }
 
-const Mat& Attention2D::backward(const Mat& dy) {
+const Mat& Attention2D::run_backward(const Mat& dy) {
     const Mat& x = *x_;
     da_.array() = dy.array() * x.array();              // y = x * a  ->  da = dy * x
     softmax_columns_backward(a_, da_, da_);            // a = softmax(z) -> dz (in da_)
@@ -54,6 +54,11 @@ const Mat* Attention2D::named_output(const std::string& name, Shape* shape) cons
     return &a_;
 }
 
+bool Attention2D::position_attention(Mat& out) const {
+    out = a_;
+    return true;
+}
+
 std::vector<SummaryRow> Attention2D::summary() const {
     const int F = in_.features;
     return {{"attention_probs", "Dense", in_.keras(), 1LL * F * F + F},
@@ -69,13 +74,17 @@ Attention3D::Attention3D(const std::string& name, Shape in, bool single_vector, 
     const int T = in.time, F = in.features;
     iW_ = ps.declare("attention_probs/kernel", T, T, {T, T});
     ib_ = ps.declare("attention_probs/bias", T, 1, {T});
-    P_.resize(F, T * batch);
-    if (single_) A_.resize(F, T * batch);
-    dP_.resize(F, T * batch);
-    probs_.resize(T, F * batch);
-    panel_.resize(2 * kSoftmaxPanelRows, T);
-    y_.resize(F, T * batch);
-    dx_.resize(F, T * batch);
+    buffer(P_, F, T * batch);
+    if (single_) buffer(A_, F, T * batch);
+    buffer(dP_, F, T * batch);
+    buffer(probs_, T, F * batch);
+    if (single_) {
+        buffer(reduced_, T, batch);
+        buffer(repeated_, T, F * batch);
+    }
+    buffer(panel_, 2 * kSoftmaxPanelRows, T);
+    buffer(y_, F, T * batch);
+    buffer(dx_, F, T * batch);
 }
 
 void Attention3D::init(ParamStore& ps, Rng& rng) {
@@ -96,7 +105,7 @@ void column_means(const Mat& m, Mat& out) {
 }
 }  // namespace
 
-const Mat& Attention3D::forward(const Mat& x, bool) {
+const Mat& Attention3D::run_forward(const Mat& x, bool) {
     x_ = &x;
     const int T = in_.time, R = in_.features * B_;    // x as X (R, T): one series per row
     const auto W = ps_.value(iW_);
@@ -107,7 +116,7 @@ const Mat& Attention3D::forward(const Mat& x, bool) {
     return y_;
 }
 
-const Mat& Attention3D::backward(const Mat& dy) {
+const Mat& Attention3D::run_backward(const Mat& dy) {
     const Mat& x = *x_;
     const int T = in_.time, R = in_.features * B_;
     const auto W = ps_.value(iW_);
@@ -122,19 +131,47 @@ const Mat& Attention3D::backward(const Mat& dy) {
     return dx_;
 }
 
+void Attention3D::permuted(const Mat& m, Mat& out) const {
+    const int T = in_.time, F = in_.features, B = B_;
+    for (int t = 0; t < T; ++t)
+        for (int f = 0; f < F; ++f) out.row(t).segment(f * B, B) = m.row(f).segment(t * B, B);
+}
+
 const Mat* Attention3D::named_output(const std::string& name, Shape* shape) const {
+    const int T = in_.time, F = in_.features, B = B_;
     if (name == "attention_vec") {  // (T, F) per sample, as applied
         if (shape) *shape = in_;
         return &attention();
     }
-    if (name == "attention_probs") {  // Keras's Dense output on the permuted input: (F, T) per
-        const int T = in_.time, F = in_.features, B = B_;  // sample: P with time and features swapped
-        for (int t = 0; t < T; ++t)
-            for (int f = 0; f < F; ++f) probs_.row(t).segment(f * B, B) = P_.row(f).segment(t * B, B);
+    if (name == "attention_probs") {  // Keras's Dense output on the permuted input: (F, T)
+        permuted(P_, probs_);
         if (shape) *shape = Shape{F, T};
         return &probs_;
     }
+    if (single_ && name == "repeat_vector") {  // the mean vector repeated: (F, T)
+        permuted(A_, repeated_);
+        if (shape) *shape = Shape{F, T};
+        return &repeated_;
+    }
+    if (single_ && name == "dim_reduction") {  // the mean over features: (T)
+        for (int t = 0; t < T; ++t) reduced_.row(t) = A_.row(0).segment(t * B, B);
+        if (shape) *shape = Shape{0, T};
+        return &reduced_;
+    }
     return nullptr;
+}
+
+bool Attention3D::position_attention(Mat& out) const {
+    const int T = in_.time, F = in_.features, B = B_;
+    const Mat& A = attention();
+    for (int t = 0; t < T; ++t)
+        for (int b = 0; b < B; ++b) {
+            const float* a = A.col(t * B + b).data();
+            float s = a[0];
+            for (int f = 1; f < F; ++f) s += a[f];
+            out(t, b) = s / float(F);
+        }
+    return true;
 }
 
 std::vector<SummaryRow> Attention3D::summary() const {

@@ -22,12 +22,16 @@ namespace attn {
 class Attention2D : public Layer {
 public:
     Attention2D(const std::string& name, Shape in, int batch, ParamStore& ps);
-    const Mat& forward(const Mat& x, bool training) override;
-    const Mat& backward(const Mat& dy) override;
     void init(ParamStore& ps, Rng& rng) override;
     const Mat* named_output(const std::string& name, Shape* shape) const override;
     std::vector<SummaryRow> summary() const override;
     const Mat& attention() const { return a_; }  // (F, B)
+    bool position_attention(Mat& out) const override;  // a itself
+    const char* attention_output() const override { return "attention_probs"; }
+
+protected:
+    const Mat& run_forward(const Mat& x, bool training) override;
+    const Mat& run_backward(const Mat& dy) override;
 
 private:
     ParamStore& ps_;
@@ -39,13 +43,16 @@ private:
 class Attention3D : public Layer {
 public:
     Attention3D(const std::string& name, Shape in, bool single_vector, int batch, ParamStore& ps);
-    const Mat& forward(const Mat& x, bool training) override;
-    const Mat& backward(const Mat& dy) override;
     void init(ParamStore& ps, Rng& rng) override;
     const Mat* named_output(const std::string& name, Shape* shape) const override;
     std::vector<SummaryRow> summary() const override;
     const Mat& attention() const { return single_ ? A_ : P_; }  // (F, T*B), laid out like the input
-    bool single_vector() const { return single_; }
+    bool position_attention(Mat& out) const override;  // (T, B): A's mean over f
+    const char* attention_output() const override { return "attention_vec"; }
+
+protected:
+    const Mat& run_forward(const Mat& x, bool training) override;
+    const Mat& run_backward(const Mat& dy) override;
 
 private:
     ParamStore& ps_;
@@ -56,6 +63,11 @@ private:
     Mat dP_;  // (F, T*B) dL/dP, then dL/dZ in place
     Mat panel_;  // scratch for softmax_rows(_backward)
     mutable Mat probs_;  // (T, F*B) P in Keras's (F, T) order per sample, filled when read
+    // With single_, filled when read: Keras's dim_reduction, the mean vector (T, B), and
+    // repeat_vector, A in Keras's (F, T) order per sample (T, F*B).
+    mutable Mat reduced_, repeated_;
+    // m (F, T*B) -> out (T, F*B): each sample's (T, F) block as Keras's permuted (F, T).
+    void permuted(const Mat& m, Mat& out) const;
 };
 
 }  // namespace attn

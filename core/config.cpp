@@ -1,9 +1,38 @@
 #include "config.hpp"
 
 #include <cmath>
+#include <cstdio>
+#include <limits>
 #include <sstream>
 
+#include "loss.hpp"
+#include "optimizer.hpp"
+#include "preset.hpp"
+#include "task.hpp"
+
 namespace attn {
+
+std::string quoted(const std::string& v) {
+    constexpr size_t kShown = 40;
+    std::string out = "'";
+    size_t shown = 0;
+    for (char ch : v) {
+        if (shown == kShown) {
+            out += "...";
+            break;
+        }
+        const unsigned char c = static_cast<unsigned char>(ch);
+        if (c < 0x20 || c == 0x7f) {
+            char esc[8];
+            std::snprintf(esc, sizeof esc, "\\x%02x", c);
+            out += esc;
+        } else {
+            out += ch;
+        }
+        ++shown;
+    }
+    return out + "'";
+}
 
 namespace {
 std::string num(double v) {
@@ -11,42 +40,163 @@ std::string num(double v) {
     s << v;
     return s.str();
 }
-void positive(const char* field, long long v, long long max = kMaxSize) {
-    if (v <= 0) throw ConfigError(field, "must be a positive integer (got " + std::to_string(v) + ")");
-    if (v > max)
-        throw ConfigError(field, "must be at most " + std::to_string(max) + " (got " + std::to_string(v) + ")");
+
+std::string list_of(const std::vector<std::string>& names) {
+    std::string s;
+    for (size_t i = 0; i < names.size(); ++i) s += (i ? (i + 1 == names.size() ? " or " : ", ") : "") + names[i];
+    return s;
+}
+
+std::vector<std::string> names_of_tasks() {
+    std::vector<std::string> v;
+    for (const auto& t : tasks()) v.push_back(t.name);
+    return v;
+}
+std::vector<std::string> names_of_presets() {
+    std::vector<std::string> v;
+    for (const auto& p : presets()) v.push_back(p.name);
+    return v;
+}
+
+// When a field applies (see ConfigField::applies).
+bool sequence_task(const Config& c) {
+    const Task* t = find_task_or_null(c.task);
+    return t && t->sequence;
+}
+bool block_on_sequence(const Config& c) { return c.block() && c.recurrent(); }
+bool many_to_one(const Config& c) { return c.attention == "many_to_one"; }
+bool sgd(const Config& c) { return c.optimizer == "sgd"; }
+bool answer_position(const Config& c) {
+    const Task* t = find_task_or_null(c.task);
+    return t && t->answer_position;
+}
+bool free_input_dim(const Config& c) {
+    const Task* t = find_task_or_null(c.task);
+    return t && t->fixed_input_dim == 0;
+}
+
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+using F = ConfigField;
+F field(const char* name, const char* label, const char* help, F::Kind kind) {
+    F f{};
+    f.name = name;
+    f.label = label;
+    f.help = help;
+    f.kind = kind;
+    return f;
+}
+F integer(const char* name, const char* label, const char* help, int Config::*m, double lo, double hi,
+          bool (*applies)(const Config&) = nullptr) {
+    F f = field(name, label, help, F::integer);
+    f.i = m;
+    f.min = lo;
+    f.max = hi;
+    f.applies = applies;
+    return f;
+}
+F number(const char* name, const char* label, const char* help, double Config::*m, double lo, bool lo_open,
+         double hi, bool hi_open, bool (*applies)(const Config&) = nullptr) {
+    F f = field(name, label, help, F::number);
+    f.d = m;
+    f.min = lo;
+    f.max = hi;
+    f.min_open = lo_open;
+    f.max_open = hi_open;
+    f.applies = applies;
+    return f;
+}
+F boolean(const char* name, const char* label, const char* help, bool Config::*m,
+          bool (*applies)(const Config&) = nullptr) {
+    F f = field(name, label, help, F::boolean);
+    f.b = m;
+    f.applies = applies;
+    return f;
+}
+F seed_field() {
+    F f = field("seed", "Seed", "fixes data, initial weights, shuffling and dropout (0 .. 4294967295)", F::seed);
+    f.u = &Config::seed;
+    f.max = 4294967295.0;
+    return f;
+}
+F text(const char* name, const char* label, const char* help, std::string Config::*m, std::vector<std::string> choices,
+       bool (*applies)(const Config&) = nullptr) {
+    F f = field(name, label, help, F::text);
+    f.s = m;
+    f.choices = std::move(choices);
+    f.applies = applies;
+    return f;
 }
 }  // namespace
 
 const std::vector<ConfigField>& config_fields() {
-    static const std::vector<ConfigField> fields{
-        {"preset", "dense | lstm_after | lstm_before | gru_after | gru_before", nullptr, nullptr, &Config::preset},
-        {"samples", "N samples drawn from the data generator", &Config::samples},
-        {"epochs", "epochs to train", &Config::epochs},
-        {"batch_size", "samples per batch", &Config::batch_size},
-        {"learning_rate", "optimizer step size (> 0)", nullptr, &Config::learning_rate},
-        {"optimizer", "adam | sgd | rmsprop", nullptr, nullptr, &Config::optimizer},
-        {"momentum", "SGD momentum in [0, 1)", nullptr, &Config::momentum},
-        {"loss", "binary_crossentropy | mse | mae", nullptr, nullptr, &Config::loss},
-        {"validation_split", "last fraction held out for validation, in [0, 1)", nullptr, &Config::validation_split},
-        {"input_dim", "features per input (per time step for recurrent presets)", &Config::input_dim},
-        {"time_steps", "sequence length (recurrent presets)", &Config::time_steps},
-        {"attention_column", "the position that carries the target", &Config::attention_column},
-        {"units", "Dense units (dense) or LSTM/GRU units", &Config::units},
-        {"single_attention_vector", "true: one attention vector shared by all dimensions (recurrent)",
-         nullptr, nullptr, nullptr, &Config::single_attention_vector},
-        {"dropout", "dropout rate before the output layer, in [0, 1)", nullptr, &Config::dropout},
-        {"test_samples", "held-out samples the attention is averaged over", &Config::test_samples},
-        {"seed", "fixes data, initial weights, shuffling and dropout (0 .. 4294967295)",
-         nullptr, nullptr, nullptr, nullptr, &Config::seed},
-    };
+    static const std::vector<ConfigField> fields = [] {
+        std::vector<ConfigField> f{
+            text("preset", "Preset", "the named bundle of defaults the other fields start from", &Config::preset,
+                 names_of_presets()),
+            text("task", "Task", "the data, the model's head, loss and metric", &Config::task, names_of_tasks()),
+            text("cell", "Recurrent layer", "lstm | gru | none (none: vector tasks)", &Config::cell, {"lstm", "gru", "none"}),
+            text("attention", "Attention",
+                 "block: the 2017 attention block; many_to_one: the Luong/Bahdanau Attention layer; none: no attention",
+                 &Config::attention, {"block", "many_to_one", "none"}),
+            text("placement", "Attention placement", "the block before or after the recurrent layer",
+                 &Config::placement, {"before", "after"}, block_on_sequence),
+            boolean("single_attention_vector", "One attention vector",
+                    "true: one attention vector shared by all features (the block on sequences)",
+                    &Config::single_attention_vector, block_on_sequence),
+            text("score", "Score", "luong (multiplicative) | bahdanau (additive)", &Config::score,
+                 {"luong", "bahdanau"}, many_to_one),
+            integer("attention_units", "Attention units", "units of the Attention layer's output", &Config::attention_units,
+                    1, kMaxSize, many_to_one),
+            integer("samples", "Samples", "N samples drawn from the task's generator", &Config::samples, 1, 10'000'000),
+            integer("epochs", "Epochs", "epochs to train", &Config::epochs, 1, 100'000),
+            integer("batch_size", "Batch size", "samples per batch", &Config::batch_size, 1, kMaxSize),
+            number("learning_rate", "Learning rate", "optimizer step size (> 0)", &Config::learning_rate, 0, true,
+                   kInfinity, true),
+            text("optimizer", "Optimizer", "adam | sgd | rmsprop (Keras's defaults)", &Config::optimizer,
+                 optimizer_names()),
+            number("momentum", "Momentum", "SGD momentum in [0, 1)", &Config::momentum, 0, false, 1, true, sgd),
+            text("loss", "Loss", "binary_crossentropy | mse | mae (default: the task's)", &Config::loss, loss_names()),
+            number("validation_split", "Validation split", "the last fraction held out for validation, in [0, 1)",
+                   &Config::validation_split, 0, false, 1, true),
+            integer("input_dim", "Input dimensions", "features per input (per time step for sequence tasks)",
+                    &Config::input_dim, 1, kMaxSize, free_input_dim),
+            integer("time_steps", "Time steps", "sequence length (sequence tasks)", &Config::time_steps, 1, 1000,
+                    sequence_task),
+            integer("attention_column", "Answer position", "the position (entry or time step) that carries the answer",
+                    &Config::attention_column, 0, kMaxSize, answer_position),
+            integer("units", "Units", "the recurrent layer's units, or without one the hidden Dense layer's",
+                    &Config::units, 1, kMaxSize),
+            number("dropout", "Dropout", "rate of a Dropout before the output layer, in [0, 1)", &Config::dropout, 0,
+                   false, 1, true),
+            integer("test_samples", "Test samples", "held-out samples the attention is read on", &Config::test_samples,
+                    1, 100'000),
+            seed_field(),
+        };
+        return f;
+    }();
     return fields;
 }
 
-const std::vector<std::string>& preset_names() {
-    static const std::vector<std::string> names{"dense", "lstm_after", "lstm_before", "gru_after",
-                                                "gru_before"};
-    return names;
+const ConfigField* find_field(const std::string& name) {
+    for (const auto& f : config_fields())
+        if (name == f.name) return &f;
+    return nullptr;
+}
+
+std::string ConfigField::value_text(const Config& c) const {
+    switch (kind) {
+        case integer: return std::to_string(c.*i);
+        case number: {
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%.17g", c.*d);
+            return buf;
+        }
+        case text: return c.*s;
+        case boolean: return c.*b ? "true" : "false";
+        case seed: return std::to_string(c.*u);
+    }
+    return "";
 }
 
 int Config::validation_samples() const {
@@ -55,66 +205,78 @@ int Config::validation_samples() const {
 }
 int Config::train_samples() const { return samples - validation_samples(); }
 
-Config defaults_for(const std::string& preset) {
-    Config c;
-    c.preset = preset;
-    if (preset == "dense") return c;  // the struct's defaults are the dense example's
-    bool known = false;
-    for (const auto& n : preset_names()) known = known || n == preset;
-    if (!known) {
-        std::string list;
-        for (const auto& n : preset_names()) list += (list.empty() ? "" : ", ") + n;
-        throw ConfigError("preset", "unknown preset '" + preset + "' (expected one of " + list + ")");
+Config defaults_for(const std::string& preset) { return find_preset(preset).config; }
+
+namespace {
+// One field's own range or choices.
+void check_field(const ConfigField& f, const Config& c) {
+    if (f.kind == ConfigField::text) {
+        const std::string& v = c.*f.s;
+        if (f.choices.empty()) return;
+        for (const auto& choice : f.choices)
+            if (v == choice) return;
+        if (f.s == &Config::preset)
+            throw ConfigError(f.name, "unknown preset " + quoted(v) + " (expected one of " + list_of(f.choices) + ")");
+        throw ConfigError(f.name, "unknown " + std::string(f.name) + " " + quoted(v) + " (expected " +
+                                      list_of(f.choices) + ")");
     }
-    // The recurrent examples: INPUT_DIM 2, TIME_STEPS 20, 32 units, attention at step 10,
-    // 300000 samples, 1 epoch, validation split 0.1, 300 test samples.
-    c.samples = 300000;
-    c.epochs = 1;
-    c.validation_split = 0.1;
-    c.input_dim = 2;
-    c.time_steps = 20;
-    c.attention_column = 10;
-    c.units = 32;
-    c.test_samples = 300;
-    return c;
+    if (f.kind == ConfigField::integer) {
+        const int v = c.*f.i;
+        if (v < f.min || v > f.max) {
+            const std::string got = " (got " + std::to_string(v) + ")";
+            if (f.min == 1 && v < 1) throw ConfigError(f.name, "must be a positive integer" + got);
+            if (v < f.min) throw ConfigError(f.name, "must be at least " + num(f.min) + got);
+            throw ConfigError(f.name, "must be at most " + num(f.max) + got);
+        }
+    }
+    if (f.kind == ConfigField::number) {
+        const double v = c.*f.d;
+        // Training uses it as a float: it must stay finite (and, with an open minimum, above
+        // it) there too.
+        const float vf = float(v);
+        const bool ok = std::isfinite(v) && std::isfinite(vf) && (f.min_open ? vf > f.min : v >= f.min) &&
+                        (f.max_open ? v < f.max : v <= f.max);
+        if (!ok) {
+            const std::string range = f.min_open && f.max == kInfinity ? "a finite number > " + num(f.min)
+                                                                   : std::string("in ") + (f.min_open ? "(" : "[") +
+                                                                         num(f.min) + ", " + num(f.max) +
+                                                                         (f.max_open ? ")" : "]");
+            throw ConfigError(f.name, "must be " + range + " (got " + num(v) + ")");
+        }
+    }
 }
+}  // namespace
 
 void validate(const Config& c) {
-    defaults_for(c.preset);  // unknown preset
-    positive("samples", c.samples, 10'000'000);
-    positive("epochs", c.epochs, 100'000);
-    positive("batch_size", c.batch_size);
-    positive("input_dim", c.input_dim);
-    positive("units", c.units);
-    positive("test_samples", c.test_samples, 100'000);
-    if (c.recurrent()) positive("time_steps", c.time_steps, 1000);
-    // Training uses it as a float: it must stay finite and non-zero there too.
-    if (!std::isfinite(float(c.learning_rate)) || float(c.learning_rate) <= 0.0f)
-        throw ConfigError("learning_rate", "must be a finite number > 0 (got " + num(c.learning_rate) + ")");
-    if (c.optimizer != "adam" && c.optimizer != "sgd" && c.optimizer != "rmsprop")
-        throw ConfigError("optimizer", "unknown optimizer '" + c.optimizer + "' (expected adam, sgd or rmsprop)");
-    if (!std::isfinite(c.momentum) || c.momentum < 0.0 || c.momentum >= 1.0)
-        throw ConfigError("momentum", "must be in [0, 1) (got " + num(c.momentum) + ")");
-    if (c.loss != "binary_crossentropy" && c.loss != "mse" && c.loss != "mae")
-        throw ConfigError("loss", "unknown loss '" + c.loss + "' (expected binary_crossentropy, mse or mae)");
-    if (!std::isfinite(c.validation_split) || c.validation_split < 0.0 || c.validation_split >= 1.0)
-        throw ConfigError("validation_split", "must be in [0, 1) (got " + num(c.validation_split) + ")");
-    if (!std::isfinite(c.dropout) || c.dropout < 0.0 || c.dropout >= 1.0)
-        throw ConfigError("dropout", "must be in [0, 1) (got " + num(c.dropout) + ")");
-    const int range = c.recurrent() ? c.time_steps : c.input_dim;
-    if (c.attention_column < 0 || c.attention_column >= range)
-        throw ConfigError("attention_column",
-                          std::string("must be in [0, ") + (c.recurrent() ? "time_steps" : "input_dim") +
-                              " - 1] = [0, " + std::to_string(range - 1) + "] (got " +
-                              std::to_string(c.attention_column) + ")");
-    const long long floats = 1LL * c.samples * (c.recurrent() ? c.time_steps : 1) * c.input_dim;
-    if (floats > kMaxDataFloats)
-        throw ConfigError("samples", "data would hold " + std::to_string(floats) + " values, more than " +
-                                         std::to_string(kMaxDataFloats) + " (got samples " +
-                                         std::to_string(c.samples) + ")");
+    for (const auto& f : config_fields()) check_field(f, c);
+    const Task& task = find_task(c.task);
+    // The model's shape against the task's data.
+    if (task.sequence && !c.recurrent())
+        throw ConfigError("cell", "none takes vectors, but task " + c.task + " gives sequences: choose lstm or gru");
+    if (!task.sequence && c.recurrent())
+        throw ConfigError("cell", c.cell + " needs sequences, but task " + c.task + " gives vectors: choose none");
+    if (c.attention == "many_to_one" && !c.recurrent())
+        throw ConfigError("attention", "many_to_one reads a recurrent layer's states: it needs cell lstm or gru");
+    if (task.fixed_input_dim > 0 && c.input_dim != task.fixed_input_dim)
+        throw ConfigError("input_dim", "task " + c.task + " has " + std::to_string(task.fixed_input_dim) +
+                                           " feature per step (got " + std::to_string(c.input_dim) + ")");
+    if (task.sequence && c.time_steps < task.min_time_steps)
+        throw ConfigError("time_steps", "task " + c.task + " needs at least " + std::to_string(task.min_time_steps) +
+                                            " (got " + std::to_string(c.time_steps) + ")");
+    if (c.loss == "binary_crossentropy" && task.head != Head::sigmoid)
+        throw ConfigError("loss", "binary_crossentropy needs 0/1 targets, but task " + c.task +
+                                      " predicts values: choose mae or mse");
+    if (task.answer_position) {
+        const int range = task.sequence ? c.time_steps : c.input_dim;
+        if (c.attention_column >= range)
+            throw ConfigError("attention_column", std::string("must be in [0, ") +
+                                                      (task.sequence ? "time_steps" : "input_dim") + " - 1] = [0, " +
+                                                      std::to_string(range - 1) + "] (got " +
+                                                      std::to_string(c.attention_column) + ")");
+    }
     if (c.train_samples() < 1)
-        throw ConfigError("validation_split", "leaves no training samples (got " + num(c.validation_split) +
-                                                  " of " + std::to_string(c.samples) + " samples)");
+        throw ConfigError("validation_split", "leaves no training samples (got " + num(c.validation_split) + " of " +
+                                                  std::to_string(c.samples) + " samples)");
     if (c.batch_size > c.train_samples())
         throw ConfigError("batch_size", "must not exceed the " + std::to_string(c.train_samples()) +
                                             " training samples (got " + std::to_string(c.batch_size) + ")");

@@ -1,33 +1,90 @@
 #include "data.hpp"
 
+#include <utility>
+
 namespace attn {
 
 namespace {
-// Draw x then y, as NumPy does in the seed, then write the target into x.
-Dataset draw(int n, int time, int dim, Rng& rng) {
+// n samples of (time, dim), with a ground-truth mask over the positions or none.
+Dataset sized(int n, int time, int dim, bool truth) {
     Dataset d;
     d.n = n;
     d.time = time;
     d.dim = dim;
+    d.positions = truth ? (time > 0 ? time : dim) : 0;
     d.x.resize(size_t(n) * d.sample_size());
     d.y.resize(size_t(n));
+    d.mask.assign(size_t(n) * d.positions, 0);
+    return d;
+}
+
+// Draw x then y, as NumPy does in the seed, then write the target into x.
+Dataset draw(int n, int time, int dim, int column, Rng& rng) {
+    Dataset d = sized(n, time, dim, true);
     for (float& v : d.x) v = float(rng.normal());
     for (float& v : d.y) v = float(rng.below(2));
+    for (int i = 0; i < n; ++i) d.mask[size_t(i) * d.positions + column] = 1;
     return d;
 }
 }  // namespace
 
 Dataset get_data(int n, int input_dim, int attention_column, Rng& rng) {
-    Dataset d = draw(n, 0, input_dim, rng);
+    Dataset d = draw(n, 0, input_dim, attention_column, rng);
     for (int i = 0; i < n; ++i) d.x[size_t(i) * input_dim + attention_column] = d.y[i];
     return d;
 }
 
 Dataset get_data_recurrent(int n, int time_steps, int input_dim, int attention_column, Rng& rng) {
-    Dataset d = draw(n, time_steps, input_dim, rng);
+    Dataset d = draw(n, time_steps, input_dim, attention_column, rng);
     for (int i = 0; i < n; ++i)
         for (int k = 0; k < input_dim; ++k)
             d.x[(size_t(i) * time_steps + attention_column) * input_dim + k] = d.y[i];
+    return d;
+}
+
+Dataset find_max(int n, int time_steps, Rng& rng) {
+    Dataset d = sized(n, time_steps, 1, true);
+    for (int i = 0; i < n; ++i) {
+        float* x = d.x.data() + size_t(i) * time_steps;
+        int at = 0;
+        for (int t = 0; t < time_steps; ++t) {
+            // Beta(a, 1) is U^(1/a): U^10 for a = 1/10, by multiplication (no pow: libm differs).
+            const double u = rng.uniform01(), u2 = u * u, u4 = u2 * u2, u5 = u4 * u;
+            x[t] = float(u5 * u5);
+            if (x[t] > x[at]) at = t;  // the first of equal maxima
+        }
+        d.y[size_t(i)] = x[at];
+        d.mask[size_t(i) * time_steps + at] = 1;
+    }
+    return d;
+}
+
+Dataset add_two_numbers(int n, int time_steps, Rng& rng) {
+    Dataset d = sized(n, time_steps, 1, true);
+    const uint32_t steps = uint32_t(time_steps - 1);  // summands at 1 .. T-1
+    for (int i = 0; i < n; ++i) {
+        float* x = d.x.data() + size_t(i) * time_steps;
+        for (int t = 0; t < time_steps; ++t) x[t] = float(rng.uniform01());
+        // Two steps at least 2 apart, uniform over such pairs: neither delimiter is a summand.
+        int a, b;
+        do {
+            a = 1 + int(rng.below(steps));
+            b = 1 + int(rng.below(steps));
+        } while (a - b < 2 && b - a < 2);
+        if (a > b) std::swap(a, b);
+        x[a - 1] = 0.0f;
+        x[b - 1] = 0.0f;
+        d.y[size_t(i)] = x[a] + x[b];
+        d.mask[size_t(i) * time_steps + a] = 1;
+        d.mask[size_t(i) * time_steps + b] = 1;
+    }
+    return d;
+}
+
+Dataset noise(int n, int time_steps, int input_dim, Rng& rng) {
+    Dataset d = sized(n, time_steps, input_dim, false);
+    for (float& v : d.x) v = float(rng.uniform01());
+    for (float& v : d.y) v = float(rng.uniform01());
     return d;
 }
 

@@ -11,10 +11,10 @@ Dense::Dense(const std::string& name, Shape in, int units, Activation act, bool 
     : Layer(name, in, Shape{0, units}, batch), ps_(ps), act_(act), use_bias_(use_bias) {
     iW_ = ps.declare(name + "/kernel", units, in.size(), {in.size(), units});
     if (use_bias) ib_ = ps.declare(name + "/bias", units, 1, {units});
-    y_.resize(units, batch);
-    dz_.resize(units, batch);
-    dx_.resize(in.features, in.steps() * batch);
-    if (units > 1) WT_.resize(in.size(), units);
+    buffer(y_, units, batch);
+    buffer(dz_, units, batch);
+    buffer(dx_, in.features, in.steps() * batch);
+    if (units > 1) buffer(WT_, in.size(), units);
 }
 
 void Dense::init(ParamStore& ps, Rng& rng) {
@@ -27,7 +27,7 @@ void Dense::init(ParamStore& ps, Rng& rng) {
 // F x B outer products (dx) and one matrix-vector product (dW): the general product would
 // work on one row at a time.
 
-const Mat& Dense::forward(const Mat& x, bool) {
+const Mat& Dense::run_forward(const Mat& x, bool) {
     x_ = &x;
     const int F = in_.features, T = in_.steps(), U = out_.features, B = B_;
     const float* W = ps_.value(iW_).data();
@@ -42,7 +42,7 @@ const Mat& Dense::forward(const Mat& x, bool) {
     return y_;
 }
 
-const Mat& Dense::backward(const Mat& dy) {
+const Mat& Dense::run_backward(const Mat& dy) {
     const int F = in_.features, T = in_.steps(), U = out_.features, B = B_;
     activation_backward(act_, y_, dy, dz_);            // dz = act'(z) dy
     if (use_bias_) add_row_sums(dz_, ps_.grad(ib_).data());  // db += sum_b dz

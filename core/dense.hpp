@@ -16,10 +16,12 @@ class Dense : public Layer {
 public:
     Dense(const std::string& name, Shape in, int units, Activation act, bool use_bias, int batch,
           ParamStore& ps);
-    const Mat& forward(const Mat& x, bool training) override;
-    const Mat& backward(const Mat& dy) override;
     void init(ParamStore& ps, Rng& rng) override;
     std::vector<SummaryRow> summary() const override;
+
+protected:
+    const Mat& run_forward(const Mat& x, bool training) override;
+    const Mat& run_backward(const Mat& dy) override;
 
 private:
     ParamStore& ps_;

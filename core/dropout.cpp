@@ -4,12 +4,12 @@ namespace attn {
 
 Dropout::Dropout(const std::string& name, Shape in, float rate, int batch, Rng& rng)
     : Layer(name, in, in, batch), rate_(rate), rng_(rng) {
-    mask_.resize(in.features, in.steps() * batch);
-    y_.resize(in.features, in.steps() * batch);
-    dx_.resize(in.features, in.steps() * batch);
+    buffer(mask_, in.features, in.steps() * batch);
+    buffer(y_, in.features, in.steps() * batch);
+    buffer(dx_, in.features, in.steps() * batch);
 }
 
-const Mat& Dropout::forward(const Mat& x, bool training) {
+const Mat& Dropout::run_forward(const Mat& x, bool training) {
     trained_ = training && rate_ > 0.0f;
     if (!trained_) {
         y_ = x;
@@ -22,7 +22,7 @@ const Mat& Dropout::forward(const Mat& x, bool training) {
     return y_;
 }
 
-const Mat& Dropout::backward(const Mat& dy) {
+const Mat& Dropout::run_backward(const Mat& dy) {
     if (trained_) dx_.array() = dy.array() * mask_.array();
     else dx_ = dy;
     return dx_;

@@ -9,9 +9,11 @@ namespace attn {
 class Dropout : public Layer {
 public:
     Dropout(const std::string& name, Shape in, float rate, int batch, Rng& rng);
-    const Mat& forward(const Mat& x, bool training) override;
-    const Mat& backward(const Mat& dy) override;
     std::vector<SummaryRow> summary() const override;
+
+protected:
+    const Mat& run_forward(const Mat& x, bool training) override;
+    const Mat& run_backward(const Mat& dy) override;
 
 private:
     float rate_;

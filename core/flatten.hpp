@@ -11,10 +11,12 @@ namespace attn {
 class Flatten : public Layer {
 public:
     Flatten(const std::string& name, Shape in, int batch, bool view = false);
-    const Mat& forward(const Mat& x, bool training) override;
-    const Mat& backward(const Mat& dy) override;
     const Mat& output() const override;
     std::vector<SummaryRow> summary() const override;
+
+protected:
+    const Mat& run_forward(const Mat& x, bool training) override;
+    const Mat& run_backward(const Mat& dy) override;
 
 private:
     bool view_;

@@ -70,18 +70,18 @@ GRU::GRU(const std::string& name, Shape in, int units, bool return_sequences, in
     iWx_ = ps.declare(name + "/kernel", 3 * H, D, {D, 3 * H});
     iWh_ = ps.declare(name + "/recurrent_kernel", 3 * H, H, {H, 3 * H});
     ib_ = ps.declare(name + "/bias", 3 * H, 2, {2, 3 * H});
-    G_.resize(3 * H, T * B);
-    HH_.resize(H, T * B);
-    Hs_.resize(H, T * B);
-    hw_.resize(H, B);
-    bx_.resize(3 * H);
-    dX_.resize(3 * H, B);
-    dHW_.resize(3 * H, B);
-    dh_.resize(H, B);
-    zero_ = Mat::Zero(H, B);
-    WhT_.resize(H, 3 * H);
-    y_.resize(H, return_sequences ? T * B : B);
-    dx_.resize(D, T * B);
+    buffer(G_, 3 * H, T * B);
+    buffer(HH_, H, T * B);
+    buffer(Hs_, H, T * B);
+    buffer(hw_, H, B);
+    buffer(bx_, 3 * H, 1);
+    buffer(dX_, 3 * H, B);
+    buffer(dHW_, 3 * H, B);
+    buffer(dh_, H, B);
+    buffer(zero_, H, B);
+    buffer(WhT_, H, 3 * H);
+    buffer(y_, H, return_sequences ? T * B : B);
+    buffer(dx_, D, T * B);
 }
 
 void GRU::init(ParamStore& ps, Rng& rng) {
@@ -90,7 +90,7 @@ void GRU::init(ParamStore& ps, Rng& rng) {
     ps.value(ib_).setZero();
 }
 
-const Mat& GRU::forward(const Mat& x, bool) {
+const Mat& GRU::run_forward(const Mat& x, bool) {
     x_ = &x;
     const int H = H_, T = in_.time, B = B_;
     const auto Wh = ps_.value(iWh_);
@@ -99,8 +99,8 @@ const Mat& GRU::forward(const Mat& x, bool) {
     const float* bh_h = b.col(1).data() + 2 * H;
     // The input product's bias: bx + bh for z and r (their recurrent products add onto the
     // input products), bx for the candidate (whose recurrent part r scales, bias included).
-    bx_.head(2 * H) = b.col(0).head(2 * H) + b.col(1).head(2 * H);
-    bx_.tail(H) = b.col(0).tail(H);
+    bx_.col(0).head(2 * H) = b.col(0).head(2 * H) + b.col(1).head(2 * H);
+    bx_.col(0).tail(H) = b.col(0).tail(H);
     // Every product of a step right before its cell, while the step's columns are in cache
     // (a product over all steps at once streams the whole (3H, T*B) buffer through memory).
     for (int t = 0; t < T; ++t) {
@@ -128,7 +128,7 @@ const Mat& GRU::forward(const Mat& x, bool) {
     return y_;
 }
 
-const Mat& GRU::backward(const Mat& dy) {
+const Mat& GRU::run_backward(const Mat& dy) {
     const int H = H_, T = in_.time, B = B_;
     const Mat& x = *x_;
     const int D = in_.features;

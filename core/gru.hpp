@@ -16,10 +16,12 @@ class GRU : public Layer {
 public:
     GRU(const std::string& name, Shape in, int units, bool return_sequences, int batch,
         ParamStore& ps);
-    const Mat& forward(const Mat& x, bool training) override;
-    const Mat& backward(const Mat& dy) override;
     void init(ParamStore& ps, Rng& rng) override;
     std::vector<SummaryRow> summary() const override;
+
+protected:
+    const Mat& run_forward(const Mat& x, bool training) override;
+    const Mat& run_backward(const Mat& dy) override;
 
 private:
     ParamStore& ps_;
@@ -33,7 +35,7 @@ private:
     Mat& Hs_;     // (H, T*B) hidden states h_t: y_ itself when it returns sequences
     // scratch
     Mat hw_;   // (H, B) Wh_h h_{t-1} for the current step (the cell adds bh_h)
-    Vec bx_;   // (3H) the input product's bias: bx + bh for z and r, bx for h
+    Mat bx_;   // (3H, 1) the input product's bias: bx + bh for z and r, bx for h
     Mat dX_;   // (3H, B) dL/d(Wx x_t + bx) of the current step
     Mat dHW_;  // (3H, B) dL/d(Wh h_{t-1} + bh) of the current step
     Mat dh_;   // (H, B) gradient flowing into h_t

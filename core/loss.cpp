@@ -1,25 +1,22 @@
 #include "loss.hpp"
 
-#include <stdexcept>
+#include "config.hpp"
 
 namespace attn {
 
-Loss parse_loss(const std::string& n) {
-    if (n == "binary_crossentropy") return Loss::binary_crossentropy;
-    if (n == "mse" || n == "mean_squared_error") return Loss::mse;
-    if (n == "mae" || n == "mean_absolute_error") return Loss::mae;
-    throw std::invalid_argument("loss: unknown loss '" + n +
-                                "' (expected binary_crossentropy, mse or mae)");
+const std::vector<std::string>& loss_names() {
+    static const std::vector<std::string> names{"binary_crossentropy", "mse", "mae"};
+    return names;
 }
 
-const char* loss_name(Loss l) {
-    switch (l) {
-        case Loss::binary_crossentropy: return "binary_crossentropy";
-        case Loss::mse: return "mse";
-        case Loss::mae: return "mae";
-    }
-    return "?";
+Loss parse_loss(const std::string& n) {
+    const auto& names = loss_names();
+    for (size_t i = 0; i < names.size(); ++i)
+        if (n == names[i]) return Loss(i);
+    throw ConfigError("loss", "unknown loss " + quoted(n) + " (expected binary_crossentropy, mse or mae)");
 }
+
+const char* loss_name(Loss l) { return loss_names()[size_t(l)].c_str(); }
 
 float loss_forward(Loss l, const Mat& p, const Mat& y) {
     const float n = float(p.size());

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "tensor.hpp"
 
@@ -14,7 +15,9 @@ namespace attn {
 
 enum class Loss { binary_crossentropy, mse, mae };
 
-Loss parse_loss(const std::string& name);  // throws std::invalid_argument
+// The names the config takes, in the enum's order; parse_loss throws ConfigError("loss", ...).
+const std::vector<std::string>& loss_names();
+Loss parse_loss(const std::string& name);
 const char* loss_name(Loss l);
 
 constexpr float kKerasEpsilon = 1e-7f;

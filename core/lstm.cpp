@@ -62,17 +62,17 @@ LSTM::LSTM(const std::string& name, Shape in, int units, bool return_sequences, 
     iWx_ = ps.declare(name + "/kernel", 4 * H, D, {D, 4 * H});
     iWh_ = ps.declare(name + "/recurrent_kernel", 4 * H, H, {H, 4 * H});
     ib_ = ps.declare(name + "/bias", 4 * H, 1, {4 * H});
-    G_.resize(4 * H, T * B);
-    C_.resize(H, T * B);
-    TC_.resize(H, T * B);
-    Hs_.resize(H, T * B);
-    dZ_.resize(4 * H, B);
-    dh_.resize(H, B);
-    dc_.resize(H, B);
-    zero_ = Mat::Zero(H, B);
-    WhT_.resize(H, 4 * H);
-    y_.resize(H, return_sequences ? T * B : B);
-    dx_.resize(D, T * B);
+    buffer(G_, 4 * H, T * B);
+    buffer(C_, H, T * B);
+    buffer(TC_, H, T * B);
+    buffer(Hs_, H, T * B);
+    buffer(dZ_, 4 * H, B);
+    buffer(dh_, H, B);
+    buffer(dc_, H, B);
+    buffer(zero_, H, B);
+    buffer(WhT_, H, 4 * H);
+    buffer(y_, H, return_sequences ? T * B : B);
+    buffer(dx_, D, T * B);
 }
 
 void LSTM::init(ParamStore& ps, Rng& rng) {
@@ -83,7 +83,7 @@ void LSTM::init(ParamStore& ps, Rng& rng) {
     b.middleRows(H_, H_).setOnes();  // unit_forget_bias
 }
 
-const Mat& LSTM::forward(const Mat& x, bool) {
+const Mat& LSTM::run_forward(const Mat& x, bool) {
     x_ = &x;
     const int H = H_, T = in_.time, B = B_;
     const auto Wh = ps_.value(iWh_);
@@ -112,7 +112,7 @@ const Mat& LSTM::forward(const Mat& x, bool) {
     return y_;
 }
 
-const Mat& LSTM::backward(const Mat& dy) {
+const Mat& LSTM::run_backward(const Mat& dy) {
     const int H = H_, T = in_.time, B = B_;
     const Mat& x = *x_;
     const int D = in_.features;

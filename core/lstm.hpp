@@ -17,10 +17,12 @@ class LSTM : public Layer {
 public:
     LSTM(const std::string& name, Shape in, int units, bool return_sequences, int batch,
          ParamStore& ps);
-    const Mat& forward(const Mat& x, bool training) override;
-    const Mat& backward(const Mat& dy) override;
     void init(ParamStore& ps, Rng& rng) override;
     std::vector<SummaryRow> summary() const override;
+
+protected:
+    const Mat& run_forward(const Mat& x, bool training) override;
+    const Mat& run_backward(const Mat& dy) override;
 
 private:
     ParamStore& ps_;

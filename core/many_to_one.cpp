@@ -16,26 +16,26 @@ ManyToOneAttention::ManyToOneAttention(const std::string& name, Shape in, int un
     const int D = in.features, T = in.time, U = units, B = batch;
     if (score == Score::luong) {
         iW_ = ps.declare("luong_w" + suffix + "/kernel", D, D, {D, D});
-        q_.resize(D, B);
-        dq_.resize(D, B);
+        buffer(q_, D, B);
+        buffer(dq_, D, B);
     } else {
         iW1_ = ps.declare("bahdanau_w1" + suffix + "/kernel", D, D, {D, D});
         iW2_ = ps.declare("bahdanau_w2" + suffix + "/kernel", D, D, {D, D});
         iv_ = ps.declare("bahdanau_v" + suffix + "/kernel", 1, D, {D, 1});
-        E_.resize(D, T * B);
-        a1_.resize(D, B);
-        dE_.resize(D, T * B);
-        da1_.resize(D, B);
+        buffer(E_, D, T * B);
+        buffer(a1_, D, B);
+        buffer(dE_, D, T * B);
+        buffer(da1_, D, B);
     }
     iWc_ = ps.declare("attention_vector" + suffix + "/kernel", U, 2 * D, {2 * D, U});
-    alpha_.resize(T, B);
-    ctx_.resize(D, B);
-    dz_.resize(U, B);
-    dctx_.resize(D, B);
-    dS_.resize(T, B);
-    dht_.resize(D, B);
-    y_.resize(U, B);
-    dx_.resize(D, T * B);
+    buffer(alpha_, T, B);
+    buffer(ctx_, D, B);
+    buffer(dz_, U, B);
+    buffer(dctx_, D, B);
+    buffer(dS_, T, B);
+    buffer(dht_, D, B);
+    buffer(y_, U, B);
+    buffer(dx_, D, T * B);
 }
 
 void ManyToOneAttention::init(ParamStore& ps, Rng& rng) {
@@ -54,7 +54,7 @@ void ManyToOneAttention::init(ParamStore& ps, Rng& rng) {
 // (T, B) matrix's column b is that sample's T values: each per-sample product below is one
 // gemm on those views. h_t is the contiguous (D, B) block of the last step.
 
-const Mat& ManyToOneAttention::forward(const Mat& x, bool) {
+const Mat& ManyToOneAttention::run_forward(const Mat& x, bool) {
     x_ = &x;
     const int D = in_.features, T = in_.time, U = U_, B = B_, ld = D * B;
     const float* hs = x.data();
@@ -67,8 +67,8 @@ const Mat& ManyToOneAttention::forward(const Mat& x, bool) {
             gemm_tn(T, 1, D, hs + size_t(b) * D, ld, q_.col(b).data(), D, alpha_.col(b).data(), T);
     } else {
         gemm_nn(D, B, D, ps_.value(iW1_).data(), D, ht, D, a1_.data(), D, false);  // a1 = W1 h_t
-        gemm_nn(ps_.value(iW2_), x, E_, false);                                    // P = W2 h_s
-        for (int t = 0; t < T; ++t) {                                     //   + a1, E = tanh(P)
+        gemm_nn(ps_.value(iW2_), x, E_, false);                                    // E = W2 h_s
+        for (int t = 0; t < T; ++t) {                                     // E = tanh(a1 + W2 h_s)
             float* e = E_.col(t * B).data();
             simd::by_lanes(ld, [&](int i, auto lane) {
                 using F = decltype(lane);
@@ -92,7 +92,7 @@ const Mat& ManyToOneAttention::forward(const Mat& x, bool) {
     return y_;
 }
 
-const Mat& ManyToOneAttention::backward(const Mat& dy) {
+const Mat& ManyToOneAttention::run_backward(const Mat& dy) {
     const int D = in_.features, T = in_.time, U = U_, B = B_, ld = D * B;
     const float* hs = x_->data();
     const float* ht = hs + size_t(T - 1) * ld;
@@ -171,4 +171,11 @@ std::vector<SummaryRow> ManyToOneAttention::summary() const {
     return {{name_, "Attention", out_.keras(), score + 2 * D * U}};
 }
 
+}  // namespace attn
+
+namespace attn {
+bool ManyToOneAttention::position_attention(Mat& out) const {
+    out = alpha_;
+    return true;
+}
 }  // namespace attn

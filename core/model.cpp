@@ -6,6 +6,8 @@
 #include "flatten.hpp"
 #include "gru.hpp"
 #include "lstm.hpp"
+#include "many_to_one.hpp"
+#include "task.hpp"
 
 namespace attn {
 
@@ -19,36 +21,54 @@ void pin_eigen_blocking() { Eigen::setCpuCacheSizes(32 * 1024, 512 * 1024, 2 * 1
 
 Model::Model(const Config& c, int B, ParamStore& ps, Rng& dropout_rng) : B_(B) {
     pin_eigen_blocking();
-    auto add = [&](LayerPtr l) { layers_.push_back(std::move(l)); };
+    const Task& task = find_task(c.task);
+    auto add = [&](LayerPtr l) {
+        layers_.push_back(std::move(l));
+        return layers_.back().get();
+    };
     auto out = [&] { return layers_.back()->output_shape(); };
-    const bool dropout = c.dropout > 0.0;
-    bool flat_view = false;
-    auto recurrent = [&](Shape in, bool seq) -> LayerPtr {
+    auto cell = [&](Shape in, bool seq) -> LayerPtr {
         if (c.gru()) return std::make_unique<GRU>("gru", in, c.units, seq, B, ps);
         return std::make_unique<LSTM>("lstm", in, c.units, seq, B, ps);
     };
+    const bool dropout = c.dropout > 0.0;
+    bool flat_view = false;
+    in_ = task.sequence ? Shape{c.time_steps, c.input_dim} : Shape{0, c.input_dim};
     if (!c.recurrent()) {
-        in_ = Shape{0, c.input_dim};
-        add(std::make_unique<Attention2D>("attention_mul", in_, B, ps));
-        add(std::make_unique<Dense>("dense", out(), c.units, Activation::linear, true, B, ps));
-    } else {
-        in_ = Shape{c.time_steps, c.input_dim};
-        if (c.attention_before()) {
-            add(std::make_unique<Attention3D>("attention_mul", in_, c.single_attention_vector, B, ps));
-            add(recurrent(out(), false));
-        } else {
-            add(recurrent(in_, true));
-            add(std::make_unique<Attention3D>("attention_mul", out(), c.single_attention_vector, B, ps));
-            // The output Dense reads the sequence in Keras's flatten order itself, so Flatten
-            // is a view (no copy), unless Dropout sits between them.
-            flat_view = !dropout;
-            add(std::make_unique<Flatten>("flatten", out(), B, flat_view));
-        }
+        if (c.block()) attention_ = add(std::make_unique<Attention2D>("attention_mul", in_, B, ps));
+        add(std::make_unique<Dense>("dense", layers_.empty() ? in_ : out(), c.units, Activation::linear, true, B, ps));
+    } else if (c.attention_before()) {
+        attention_ = add(std::make_unique<Attention3D>("attention_mul", in_, c.single_attention_vector, B, ps));
+        add(cell(out(), false));
+    } else if (c.block()) {  // after the cell
+        add(cell(in_, true));
+        attention_ = add(std::make_unique<Attention3D>("attention_mul", out(), c.single_attention_vector, B, ps));
+        // The output Dense reads the sequence in Keras's flatten order itself, so Flatten
+        // is a view (no copy), unless Dropout sits between them.
+        flat_view = !dropout;
+        add(std::make_unique<Flatten>("flatten", out(), B, flat_view));
+    } else if (c.attention == "many_to_one") {
+        add(cell(in_, true));
+        const Score score = c.score == "bahdanau" ? Score::bahdanau : Score::luong;
+        attention_ = add(std::make_unique<ManyToOneAttention>("attention", out(), c.attention_units, score, B, ps));
+    } else {  // no attention: the cell's last state
+        add(cell(in_, false));
     }
     if (dropout) add(std::make_unique<Dropout>("dropout", out(), float(c.dropout), B, dropout_rng));
     const Shape head_in = flat_view ? layers_.back()->input_shape() : out();
-    add(std::make_unique<Dense>("output", head_in, 1, Activation::sigmoid, true, B, ps));
+    const Activation head = task.head == Head::sigmoid ? Activation::sigmoid : Activation::linear;
+    add(std::make_unique<Dense>("output", head_in, 1, head, true, B, ps));
     layers_.front()->skip_input_grad();  // nothing reads dL/d(input)
+}
+
+long long Model::floats() const {
+    long long n = 0;
+    for (const auto& l : layers_) n += l->buffer_floats();
+    return n;
+}
+
+void Model::allocate() {
+    for (auto& l : layers_) l->allocate();
 }
 
 void Model::init(ParamStore& ps, Rng& rng) {

@@ -1,10 +1,17 @@
-// The seed's models as a sequence of layers, built from a Config for one batch size. Several
-// Model instances (one per batch size in use) share one ParamStore, so training, the last
-// partial batch and inference each keep their own buffers and none of them reallocates.
+// A model as a sequence of layers, built from a Config for one batch size. The config's task
+// says whether inputs are vectors or sequences and what the head is; its cell, attention and
+// placement say what comes between:
 //
-//   dense        x (D)    -> Attention2D -> Dense(units) -> [Dropout] -> Dense(1, sigmoid)
-//   *_after      x (T, D) -> LSTM|GRU(units, seq) -> Attention3D -> Flatten -> [Dropout] -> Dense(1, sigmoid)
-//   *_before     x (T, D) -> Attention3D -> LSTM|GRU(units) -> [Dropout] -> Dense(1, sigmoid)
+//   cell none      x (D)    -> [Attention2D] -> Dense(units) -> [Dropout] -> head
+//   block, before  x (T, D) -> Attention3D -> LSTM|GRU(units) -> [Dropout] -> head
+//   block, after   x (T, D) -> LSTM|GRU(units, seq) -> Attention3D -> Flatten -> [Dropout] -> head
+//   many_to_one    x (T, D) -> LSTM|GRU(units, seq) -> Attention(attention_units, score) -> [Dropout] -> head
+//   none           x (T, D) -> LSTM|GRU(units) -> [Dropout] -> head
+//   head: Dense(1, sigmoid) or Dense(1, linear), as the task says ("output")
+//
+// Several Model instances (one per batch size in use) share one ParamStore: the first declares
+// the parameters, the others find them. A model is laid out when built and takes its memory in
+// allocate(), so floats() can be checked against a budget first.
 #pragma once
 
 #include <vector>
@@ -18,6 +25,8 @@ class Model {
 public:
     Model(const Config& c, int batch, ParamStore& ps, Rng& dropout_rng);
 
+    long long floats() const;  // what allocate() takes: every layer's buffers
+    void allocate();
     void init(ParamStore& ps, Rng& rng);  // Keras initialisers, layer by layer
     const Mat& forward(const Mat& x, bool training);
     void backward(const Mat& dy);         // accumulates into the store's gradients
@@ -25,6 +34,8 @@ public:
     int batch() const { return B_; }
     Shape input_shape() const { return in_; }
     const std::vector<LayerPtr>& layers() const { return layers_; }
+    // The attention layer, or nullptr for a model without attention.
+    const Layer* attention() const { return attention_; }
     // Output of the layer (or named intermediate, e.g. "attention_vec") of the last forward.
     // Returns nullptr for an unknown name.
     const Mat* activation(const std::string& name, Shape* shape) const;
@@ -34,6 +45,7 @@ private:
     int B_;
     Shape in_;
     std::vector<LayerPtr> layers_;
+    const Layer* attention_ = nullptr;
 };
 
 }  // namespace attn

@@ -1,7 +1,7 @@
 #include "optimizer.hpp"
 
 #include <cmath>
-#include <stdexcept>
+#include "config.hpp"
 
 namespace attn {
 
@@ -12,12 +12,16 @@ namespace {
 float exact_sqrt(float x) { return std::sqrt(x); }
 }  // namespace
 
+const std::vector<std::string>& optimizer_names() {
+    static const std::vector<std::string> names{"adam", "sgd", "rmsprop"};
+    return names;
+}
+
 std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& c, size_t n) {
     if (c.name == "adam") return std::make_unique<Adam>(c.learning_rate, n);
     if (c.name == "sgd") return std::make_unique<SGD>(c.learning_rate, c.momentum, n);
     if (c.name == "rmsprop") return std::make_unique<RMSprop>(c.learning_rate, n);
-    throw std::invalid_argument("optimizer: unknown optimizer '" + c.name +
-                                "' (expected adam, sgd or rmsprop)");
+    throw ConfigError("optimizer", "unknown optimizer " + quoted(c.name) + " (expected adam, sgd or rmsprop)");
 }
 
 Adam::Adam(float lr, size_t n, float beta1, float beta2, float eps)

@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tensor.hpp"
 
@@ -25,7 +26,8 @@ struct OptimizerConfig {
     float momentum = 0.0f;      // sgd only
 };
 
-// Throws std::invalid_argument naming the field for an unknown name.
+// The names the config takes; make_optimizer throws ConfigError("optimizer", ...) for others.
+const std::vector<std::string>& optimizer_names();
 std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& c, size_t n_params);
 
 class Adam : public Optimizer {

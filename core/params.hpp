@@ -23,10 +23,12 @@ struct Param {
 
 class ParamStore {
 public:
-    // Declare a parameter, or find the one already declared under that name (several models,
-    // one per batch size, share one store). New names are accepted only before allocate().
+    // Before seal(): declare a new parameter; a name declared twice is an error (two layers
+    // would silently share it). After seal(): find the parameter of that name and shape,
+    // which is how the models for other batch sizes share the first model's.
     int declare(const std::string& name, int rows, int cols, std::vector<int> keras_shape);
-    void allocate();  // sizes value and grad, both zero
+    void seal() { sealed_ = true; }
+    void allocate();  // seals; sizes value and grad, both zero
 
     MatMap value(int i) { return MatMap(value_.data() + list_[i].offset, list_[i].rows, list_[i].cols); }
     MatMap grad(int i) { return MatMap(grad_.data() + list_[i].offset, list_[i].rows, list_[i].cols); }
@@ -40,6 +42,7 @@ public:
 private:
     std::vector<Param> list_;
     size_t size_ = 0;
+    bool sealed_ = false;
     Vec value_, grad_;
 };
 

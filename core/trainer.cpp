@@ -1,10 +1,16 @@
 #include "trainer.hpp"
 
-#include <chrono>
-#include <cstdio>
-#include <cmath>
 #include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <map>
 #include <numeric>
+
+#include "loss.hpp"
+#include "model.hpp"
+#include "optimizer.hpp"
+#include "task.hpp"
 
 namespace attn {
 
@@ -19,69 +25,210 @@ const char* status_name(Status s) {
 }
 
 namespace {
+
 // A model for one batch size with its input, target and loss-gradient buffers.
 struct Slot {
     std::unique_ptr<Model> model;
-    Mat x;   // (D, steps*B) input batch
-    Mat y;   // (1, B) targets
-    Mat dp;  // (1, B) dL/dp
+    Mat x;    // (D, steps*B) input batch
+    Mat y;    // (1, B) targets
+    Mat dp;   // (1, B) dL/dp
+    Mat pos;  // (P, B) the attention per position, for the attention metrics
 };
+
+Shape input_shape(const Config& c) {
+    return find_task(c.task).sequence ? Shape{c.time_steps, c.input_dim} : Shape{0, c.input_dim};
+}
+// Positions a sample's attention (and ground-truth mask) spans: time steps, or vector entries.
+int positions(Shape in) { return in.is_sequence() ? in.time : in.features; }
+
+std::string shape_str(const std::vector<int>& s) {
+    std::string r = "(";
+    for (size_t i = 0; i < s.size(); ++i) r += (i ? ", " : "") + std::to_string(s[i]);
+    return r + (s.size() == 1 ? ",)" : ")");
+}
+
+std::string bytes_str(long long b) {
+    char s[32];
+    if (b >= 1'000'000'000) std::snprintf(s, sizeof s, "%.1f GB", double(b) / 1e9);
+    else std::snprintf(s, sizeof s, "%.0f MB", std::ceil(double(b) / 1e6));
+    return s;
+}
+
+// The run's models, one per batch size it uses (the full batch, the last partial training
+// and validation batches, the held-out batch), laid out: the first declares the parameters.
+std::map<int, Slot> lay_out(const Config& c, int n_train, int n_val, int n_test, ParamStore& ps, Rng& dropout_rng) {
+    std::vector<int> sizes{c.batch_size, n_test};
+    if (n_train % c.batch_size) sizes.push_back(n_train % c.batch_size);
+    if (n_val % c.batch_size) sizes.push_back(n_val % c.batch_size);
+    std::map<int, Slot> slots;
+    for (int B : sizes) {
+        if (slots.count(B)) continue;
+        slots[B].model = std::make_unique<Model>(c, B, ps, dropout_rng);
+        ps.seal();
+    }
+    return slots;
+}
+
+long long slot_floats(const Model& m) {
+    const Shape in = m.input_shape();
+    const long long B = m.batch();
+    return m.floats() + B * in.size() + 2 * B + B * positions(in);
+}
+
+Footprint footprint_of(const Config& c, int n_data, int n_test, const ParamStore& ps, const std::map<int, Slot>& slots) {
+    Footprint f;
+    const Shape in = input_shape(c);
+    const long long samples = (long long)n_data + n_test;
+    f.data = samples * (4LL * in.size() + 4 + positions(in)) + 4LL * samples;  // x, y, mask; row indices
+    const int states = c.optimizer == "adam" ? 2 : 1;  // m and v; s; u
+    f.parameter_count = (long long)ps.size();
+    f.parameters = 4LL * f.parameter_count * (3 + states);  // values, gradients, backup
+    for (const auto& [B, s] : slots) f.activations += 4 * slot_floats(*s.model);
+    return f;
+}
+
+// Refuses a footprint over the budget, naming the field that weighs most.
+void check_budget(const Config& c, const Footprint& f, const std::map<int, Slot>& slots) {
+    if (f.total() <= kMemoryBudget) return;
+    std::string field = "samples";
+    if (f.parameters >= f.data && f.parameters >= f.activations) field = "units";
+    else if (f.activations >= f.data) {
+        long long test = 0;
+        for (const auto& [B, s] : slots)
+            if (B == c.test_samples) test = 4 * slot_floats(*s.model);
+        field = 2 * test > f.activations ? "test_samples" : "batch_size";
+    } else if (c.test_samples > c.samples) {
+        field = "test_samples";
+    }
+    throw ConfigError(field, "this run needs " + bytes_str(f.total()) + " (data " + bytes_str(f.data) +
+                                 ", parameters " + bytes_str(f.parameters) + ", activations " +
+                                 bytes_str(f.activations) + "), more than the " + bytes_str(kMemoryBudget) +
+                                 " a trainer may use: lower " + field);
+}
+
+// Samples [first, first + n) of d.
+Dataset subset(const Dataset& d, int first, int n) {
+    Dataset s = d;
+    s.n = n;
+    const size_t size = size_t(d.sample_size()), P = size_t(d.positions);
+    s.x.assign(d.x.begin() + first * size, d.x.begin() + (first + n) * size);
+    s.y.assign(d.y.begin() + first, d.y.begin() + first + n);
+    s.mask.assign(d.mask.begin() + first * P, d.mask.begin() + (first + n) * P);
+    return s;
+}
+
+// Running sums of Scores over samples.
+struct Sums {
+    double loss = 0, metric = 0, on_target = 0, hits = 0;
+    long long n = 0, n_attention = 0;  // samples; samples with attention metrics
+    void add(const Scores& s, int B) {
+        loss += double(s.loss) * B;
+        metric += double(s.metric) * B;
+        if (!std::isnan(s.attention_on_target)) {
+            on_target += double(s.attention_on_target) * B;
+            hits += double(s.hit_rate) * B;
+            n_attention += B;
+        }
+        n += B;
+    }
+    Scores mean() const {
+        Scores s;
+        if (n == 0) return s;
+        s.loss = float(loss / double(n));
+        s.metric = float(metric / double(n));
+        if (n_attention) {
+            s.attention_on_target = float(on_target / double(n_attention));
+            s.hit_rate = float(hits / double(n_attention));
+        }
+        return s;
+    }
+};
+
+const Config& checked(const Config& c) {
+    validate(c);
+    return c;
+}
+
 }  // namespace
 
 struct Trainer::State {
     Config cfg;
+    const Task& task;
     Shape in;
     Rng data_rng, init_rng, shuffle_rng, dropout_rng, test_rng;
-    Dataset data, test;
+    std::shared_ptr<const Dataset> data;  // the run's samples: drawn, or the caller's
+    bool user_data;                       // the caller's (set_data): reset keeps them
+    Dataset test;                         // the held-out batch the attention is read on
     ParamStore ps;
     std::map<int, Slot> slots;  // by batch size
     std::unique_ptr<Optimizer> opt;
     Loss loss;
+    Footprint foot;
     Vec backup;                 // parameters before the last update (restored on divergence)
     std::vector<int> order;     // this epoch's shuffled training indices
     std::vector<int> val_rows, test_rows;
     int pos = 0;                // next index into order
-    double epoch_loss = 0, epoch_acc = 0;  // sample-weighted sums over this epoch
-    int epoch_seen = 0;
+    Sums epoch;                 // this epoch's batches
     Metrics m;
     History history;
 
-    explicit State(const Config& c)
-        : cfg(c),
-          in(c.recurrent() ? Shape{c.time_steps, c.input_dim} : Shape{0, c.input_dim}),
-          data_rng(c.seed, Stream::data), init_rng(c.seed, Stream::init),
-          shuffle_rng(c.seed, Stream::shuffle), dropout_rng(c.seed, Stream::dropout),
-          test_rng(c.seed, Stream::test_data), loss(parse_loss(c.loss)) {
-        auto draw = [&](int n, Rng& r) {
-            return c.recurrent() ? get_data_recurrent(n, c.time_steps, c.input_dim, c.attention_column, r)
-                                 : get_data(n, c.input_dim, c.attention_column, r);
-        };
-        data = draw(c.samples, data_rng);
-        test = draw(c.test_samples, test_rng);
-        Slot& first = slot(c.batch_size);  // declares every parameter
+    // user: the caller's samples (set_data), or null to draw them from the task.
+    State(const Config& c, std::shared_ptr<const Dataset> user)
+        : cfg(checked(c)), task(find_task(c.task)), in(input_shape(c)), data_rng(c.seed, Stream::data),
+          init_rng(c.seed, Stream::init), shuffle_rng(c.seed, Stream::shuffle), dropout_rng(c.seed, Stream::dropout),
+          test_rng(c.seed, Stream::test_data), user_data(user != nullptr), loss(parse_loss(c.loss)) {
+        // The caller's samples are held out from the first validation sample on (or, without
+        // validation, from the first sample): their first test_samples are the test batch.
+        const int first_test = user && cfg.validation_samples() ? cfg.train_samples() : 0;
+        const int n_test = user ? std::min(cfg.test_samples, cfg.samples - first_test) : cfg.test_samples;
+        slots = lay_out(cfg, cfg.train_samples(), cfg.validation_samples(), n_test, ps, dropout_rng);
+        foot = footprint_of(cfg, cfg.samples, n_test, ps, slots);
+        check_budget(cfg, foot, slots);
+        if (user) {
+            data = std::move(user);
+            test = subset(*data, first_test, n_test);
+        } else {
+            data = std::make_shared<const Dataset>(task.generate(cfg, cfg.samples, data_rng));
+            test = task.generate(cfg, n_test, test_rng);
+        }
         ps.allocate();
-        first.model->init(ps, init_rng);
-        opt = make_optimizer({c.optimizer, float(c.learning_rate), float(c.momentum)}, ps.size());
+        for (auto& [B, s] : slots) allocate(s);
+        slots.at(cfg.batch_size).model->init(ps, init_rng);
+        opt = make_optimizer({cfg.optimizer, float(cfg.learning_rate), float(cfg.momentum)}, ps.size());
         backup = ps.values();
-        order.resize(size_t(c.train_samples()));
+        order.resize(size_t(cfg.train_samples()));
         std::iota(order.begin(), order.end(), 0);
-        val_rows.resize(size_t(c.validation_samples()));
-        std::iota(val_rows.begin(), val_rows.end(), c.train_samples());
-        test_rows.resize(size_t(c.test_samples));
+        val_rows.resize(size_t(cfg.validation_samples()));
+        std::iota(val_rows.begin(), val_rows.end(), cfg.train_samples());
+        test_rows.resize(size_t(test.n));
         std::iota(test_rows.begin(), test_rows.end(), 0);
-        for (auto* h : {&history.loss, &history.accuracy, &history.val_loss, &history.val_accuracy})
-            h->reserve(size_t(c.epochs));  // no allocation at epoch ends
+        history.train.reserve(size_t(cfg.epochs));  // no allocation at epoch ends
+        history.val.reserve(size_t(cfg.epochs));
     }
 
-    Slot& slot(int B) {
-        auto it = slots.find(B);
-        if (it != slots.end()) return it->second;
-        Slot& s = slots[B];
-        s.model = std::make_unique<Model>(cfg, B, ps, dropout_rng);
+    void allocate(Slot& s) {
+        const int B = s.model->batch();
+        s.model->allocate();
         s.x.resize(in.features, in.steps() * B);
         s.y.resize(1, B);
         s.dp.resize(1, B);
-        return s;
+        s.pos.resize(positions(in), B);
+    }
+
+    // The model for batch size B; a size the run did not lay out (a caller's batch) is laid
+    // out now, checked against the budget, then allocated.
+    Slot& slot(int B, const char* field) {
+        auto it = slots.find(B);
+        if (it != slots.end()) return it->second;
+        Slot s;
+        s.model = std::make_unique<Model>(cfg, B, ps, dropout_rng);
+        const long long more = 4 * slot_floats(*s.model);
+        if (foot.total() + more > kMemoryBudget)
+            throw ConfigError(field, std::to_string(B) + " samples at once need " + bytes_str(more) +
+                                         " more, past the " + bytes_str(kMemoryBudget) + " a trainer may use");
+        allocate(s);
+        foot.activations += more;
+        return slots[B] = std::move(s);
     }
 
     void load(Slot& s, const Dataset& d, const int* rows) {
@@ -90,29 +237,51 @@ struct Trainer::State {
         for (int b = 0; b < B; ++b) s.y(0, b) = d.y[size_t(rows[b])];
     }
 
+    // Loss, metric and attention metrics of the slot's last forward on rows of d.
+    Scores score(Slot& s, const Mat& p, const Dataset& d, const int* rows) {
+        Scores r;
+        r.loss = loss_forward(loss, p, s.y);
+        r.metric = task.metric == Metric::accuracy ? binary_accuracy(p, s.y) : loss_forward(Loss::mae, p, s.y);
+        const Layer* attention = s.model->attention();
+        if (!attention || d.positions == 0) return r;
+        attention->position_attention(s.pos);
+        const int B = s.model->batch(), P = int(s.pos.rows());
+        double on = 0;
+        int hits = 0;
+        for (int b = 0; b < B; ++b) {
+            const uint8_t* mask = d.mask_of(rows[b]);
+            const float* a = s.pos.col(b).data();
+            int peak = 0;
+            float mass = 0.0f;
+            for (int q = 0; q < P; ++q) {
+                if (mask[q]) mass += a[q];
+                if (a[q] > a[peak]) peak = q;
+            }
+            on += mass;
+            hits += mask[peak];
+        }
+        r.attention_on_target = float(on / B);
+        r.hit_rate = float(hits) / float(B);
+        return r;
+    }
+
     void diverge(const std::string& why) {
         m.status = Status::diverged;
         m.message = "diverged: " + why + " at step " + std::to_string(m.step + 1) +
                     "; training stopped (the weights are kept, all finite). Lower the learning rate and start again.";
     }
 
-    // The last kWindow batches' loss and accuracy, and their means in m (a smooth curve).
-    static constexpr int kWindow = 20;
-    float recent_loss[kWindow] = {}, recent_acc[kWindow] = {};
+    // The last kWindow batches' scores, and their means in m.recent (smooth curves).
+    Scores recent[kWindow];
     float first_loss = 0.0f;
-    void remember(float l, float acc) {
-        if (m.step == 0) first_loss = l;
-        recent_loss[m.step % kWindow] = l;
-        recent_acc[m.step % kWindow] = acc;
+    void remember(const Scores& s) {
+        if (m.step == 0) first_loss = s.loss;
+        recent[m.step % kWindow] = s;
         const int n = int(std::min<long long>(m.step + 1, kWindow));
-        float rl = 0.0f, ra = 0.0f;
-        for (int i = 0; i < n; ++i) {
-            rl += recent_loss[i];
-            ra += recent_acc[i];
-        }
-        m.batch_loss = l;
-        m.recent_loss = rl / float(n);
-        m.recent_accuracy = ra / float(n);
+        Sums sums;
+        for (int i = 0; i < n; ++i) sums.add(recent[i], 1);
+        m.batch_loss = s.loss;
+        m.recent = sums.mean();
     }
 
     // A finite loss can still have diverged: with too large a step the sigmoid saturates and
@@ -120,39 +289,27 @@ struct Trainer::State {
     // stops when the mean of the last kWindow batch losses exceeds kFactor times the first.
     static constexpr float kFactor = 4.0f;
     bool exploded() {
-        if (m.step + 1 < kWindow || !(first_loss > 0.0f) || m.recent_loss <= kFactor * first_loss) return false;
+        if (m.step + 1 < kWindow || !(first_loss > 0.0f) || m.recent.loss <= kFactor * first_loss) return false;
         char why[160];
         std::snprintf(why, sizeof why, "the loss rose from %.3g to %.3g (mean of the last %d batches)",
-                      double(first_loss), double(m.recent_loss), kWindow);
+                      double(first_loss), double(m.recent.loss), kWindow);
         diverge(why);
         return true;
     }
 
-    // One optimisation step on the next batch; false when training cannot go on.
-    bool train_batch() {
-        const int n_train = int(order.size());
-        if (pos == 0) {
-            shuffle_rng.shuffle(order);
-            epoch_loss = epoch_acc = 0;
-            epoch_seen = 0;
-        }
-        const int B = std::min(cfg.batch_size, n_train - pos);
-        Slot& s = slot(B);
-        load(s, data, order.data() + pos);
+    // One optimisation step on rows of d; false (with m.status diverged) when it cannot go on.
+    bool fit_batch(Slot& s, const Dataset& d, const int* rows, Scores& out) {
+        load(s, d, rows);
         ps.zero_grad();
         const Mat& p = s.model->forward(s.x, true);
-        const float l = loss_forward(loss, p, s.y);
-        if (!std::isfinite(l)) {  // back to the weights of the last finite loss
+        out = score(s, p, d, rows);
+        if (!std::isfinite(out.loss)) {  // back to the weights of the last finite loss
             ps.values() = backup;
-            diverge("the loss became " + std::string(std::isnan(l) ? "NaN" : "infinite"));
+            diverge("the loss became " + std::string(std::isnan(out.loss) ? "NaN" : "infinite"));
             return false;
         }
-        const float acc = binary_accuracy(p, s.y);
-        remember(l, acc);
+        remember(out);
         if (exploded()) return false;
-        epoch_loss += double(l) * B;
-        epoch_acc += double(acc) * B;
-        epoch_seen += B;
         loss_backward(loss, p, s.y, s.dp);
         s.model->backward(s.dp);
         backup = ps.values();
@@ -162,10 +319,23 @@ struct Trainer::State {
             diverge("a weight became non-finite");
             return false;
         }
-        pos += B;
         ++m.step;
-        m.loss = float(epoch_loss / epoch_seen);
-        m.accuracy = float(epoch_acc / epoch_seen);
+        return true;
+    }
+
+    // One optimisation step on the next batch; false when training cannot go on.
+    bool train_batch() {
+        const int n_train = int(order.size());
+        if (pos == 0) {
+            shuffle_rng.shuffle(order);
+            epoch = Sums{};
+        }
+        const int B = std::min(cfg.batch_size, n_train - pos);
+        Scores scores;
+        if (!fit_batch(slots.at(B), *data, order.data() + pos, scores)) return false;
+        epoch.add(scores, B);
+        pos += B;
+        m.train = epoch.mean();
         if (pos == n_train) end_epoch();
         return m.status == Status::training;
     }
@@ -173,12 +343,10 @@ struct Trainer::State {
     void end_epoch() {
         pos = 0;
         ++m.epoch;
-        history.loss.push_back(m.loss);
-        history.accuracy.push_back(m.accuracy);
+        history.train.push_back(m.train);
         if (!val_rows.empty()) {
-            evaluate(data, val_rows, m.val_loss, m.val_accuracy);
-            history.val_loss.push_back(m.val_loss);
-            history.val_accuracy.push_back(m.val_accuracy);
+            m.val = evaluate(*data, val_rows.data(), int(val_rows.size()), "validation");
+            history.val.push_back(m.val);
         }
         if (m.epoch >= cfg.epochs) {
             m.status = Status::done;
@@ -186,25 +354,22 @@ struct Trainer::State {
         }
     }
 
-    // Loss and accuracy over `rows` in inference mode, in batches of the training size.
-    void evaluate(const Dataset& d, const std::vector<int>& rows, float& out_loss, float& out_acc) {
-        double l = 0, a = 0;
-        const int n = int(rows.size());
+    // Scores over n rows of d in inference mode, in batches of the training size.
+    Scores evaluate(const Dataset& d, const int* rows, int n, const char* field) {
+        Sums sums;
         for (int at = 0; at < n; at += cfg.batch_size) {
             const int B = std::min(cfg.batch_size, n - at);
-            Slot& s = slot(B);
-            load(s, d, rows.data() + at);
+            Slot& s = slot(B, field);
+            load(s, d, rows + at);
             const Mat& p = s.model->forward(s.x, false);
-            l += double(loss_forward(loss, p, s.y)) * B;
-            a += double(binary_accuracy(p, s.y)) * B;
+            sums.add(score(s, p, d, rows + at), B);
         }
-        out_loss = float(l / n);
-        out_acc = float(a / n);
+        return sums.mean();
     }
 
     // Forward the held-out test batch in inference mode.
     Slot& forward_test() {
-        Slot& s = slot(int(test_rows.size()));
+        Slot& s = slots.at(test.n);
         load(s, test, test_rows.data());
         s.model->forward(s.x, false);
         return s;
@@ -230,12 +395,43 @@ struct Trainer::State {
         m.samples_per_second = secs > 0 && m.step > step0 ? double(samples) / secs : 0.0;
         return m;
     }
+
+    // The held-out batch's attention per sample in the API's shape: (n, D) on vectors, (n, T, F)
+    // for the block's per-feature attention, (n, T) for one shared vector or the many-to-one
+    // layer. Throws ConfigError("attention") for a model without attention.
+    Tensor test_attention() {
+        Slot& s = forward_test();
+        const Layer* layer = s.model->attention();
+        if (!layer) throw ConfigError("attention", "this model has no attention (attention none): there is none to read");
+        Shape shape;
+        Tensor t = to_tensor(*s.model->activation(layer->attention_output(), &shape), shape, s.model->batch());
+        if (cfg.recurrent() && cfg.block() && cfg.single_attention_vector) {  // one shared vector: (n, T)
+            const int n = t.shape[0], T = t.shape[1], F = t.shape[2];
+            for (size_t i = 0; i < size_t(n) * T; ++i) t.data[i] = t.data[i * F];
+            t.data.resize(size_t(n) * T);
+            t.shape = {n, T};
+        }
+        return t;
+    }
+
+    // Names activations() accepts, in model order.
+    std::vector<std::string> output_names() const {
+        std::vector<std::string> names{"input"};
+        for (const auto& l : slots.at(cfg.batch_size).model->layers())
+            for (auto& n : l->output_names()) names.push_back(std::move(n));
+        return names;
+    }
 };
 
-Trainer::Trainer(const Config& c) {
+Footprint estimate(const Config& c) {
     validate(c);
-    s_ = std::make_unique<State>(c);
+    ParamStore ps;
+    Rng rng(c.seed, Stream::dropout);
+    const auto slots = lay_out(c, c.train_samples(), c.validation_samples(), c.test_samples, ps, rng);
+    return footprint_of(c, c.samples, c.test_samples, ps, slots);
 }
+
+Trainer::Trainer(const Config& c) : s_(std::make_unique<State>(c, nullptr)) {}
 Trainer::~Trainer() = default;
 Trainer::Trainer(Trainer&&) noexcept = default;
 Trainer& Trainer::operator=(Trainer&&) noexcept = default;
@@ -254,72 +450,102 @@ Metrics Trainer::train(int epochs) {
 const Metrics& Trainer::metrics() const { return s_->m; }
 const History& Trainer::history() const { return s_->history; }
 const Config& Trainer::config() const { return s_->cfg; }
+const Footprint& Trainer::footprint() const { return s_->foot; }
 
-std::vector<SummaryRow> Trainer::summary() const {
-    return s_->slots.at(s_->cfg.batch_size).model->summary();
-}
+std::vector<SummaryRow> Trainer::summary() const { return s_->slots.at(s_->cfg.batch_size).model->summary(); }
 
 long long Trainer::parameter_count() const { return (long long)s_->ps.size(); }
 
 namespace {
-std::string shape_str(const std::vector<int>& s) {
-    std::string r = "(";
-    for (size_t i = 0; i < s.size(); ++i) r += (i ? ", " : "") + std::to_string(s[i]);
-    return r + (s.size() == 1 ? ",)" : ")");
+// Checks a caller's inputs against the model's input shape; returns n.
+int check_inputs(const char* field, const Tensor& t, Shape in) {
+    const std::vector<int> want = in.is_sequence() ? std::vector<int>{-1, in.time, in.features}
+                                                   : std::vector<int>{-1, in.features};
+    bool ok = t.shape.size() == want.size() && t.shape[0] >= 1 && t.shape[0] <= 100000;
+    for (size_t i = 1; ok && i < want.size(); ++i) ok = t.shape[i] == want[i];
+    std::string expected = shape_str(want);
+    expected.replace(1, 2, "n");
+    if (!ok)
+        throw ConfigError(field, "expected shape " + expected + " with 1 <= n <= 100000 (got " + shape_str(t.shape) +
+                                     ")");
+    const int n = t.shape[0];
+    if (t.data.size() != size_t(n) * in.size())
+        throw ConfigError(field, "holds " + std::to_string(t.data.size()) + " values, expected " +
+                                     std::to_string(size_t(n) * in.size()) + " for shape " + shape_str(t.shape));
+    for (size_t i = 0; i < t.data.size(); ++i)
+        if (!std::isfinite(t.data[i]))
+            throw ConfigError(std::string(field) + ".data[" + std::to_string(i) + "]",
+                              "expected a finite number (got " + std::to_string(t.data[i]) + ")");
+    return n;
+}
+
+// x, y and an optional mask -> a Dataset, each checked against the model and the task.
+Dataset dataset_from(const Tensor& x, const Tensor& y, const Tensor* mask, Shape in, const Task& task) {
+    Dataset d;
+    d.n = check_inputs("x", x, in);
+    d.time = in.time;
+    d.dim = in.features;
+    d.x = x.data;
+    const bool column = y.shape == std::vector<int>{d.n} || y.shape == std::vector<int>{d.n, 1};
+    if (!column || y.data.size() != size_t(d.n))
+        throw ConfigError("y", "expected shape (" + std::to_string(d.n) + ",) or (" + std::to_string(d.n) +
+                                   ", 1), one target per sample of x (got " + shape_str(y.shape) + ")");
+    for (size_t i = 0; i < y.data.size(); ++i) {
+        const float v = y.data[i];
+        const std::string at = "y.data[" + std::to_string(i) + "]";
+        if (!std::isfinite(v)) throw ConfigError(at, "expected a finite number (got " + std::to_string(v) + ")");
+        if (task.head == Head::sigmoid && v != 0.0f && v != 1.0f)
+            throw ConfigError(at, "task " + std::string(task.name) + " takes targets 0 or 1 (got " +
+                                      std::to_string(v) + ")");
+    }
+    d.y = y.data;
+    if (mask) {
+        const int P = positions(in);
+        if (mask->shape != std::vector<int>{d.n, P} || mask->data.size() != size_t(d.n) * P)
+            throw ConfigError("mask", "expected shape " + shape_str({d.n, P}) + ", one 0/1 per position of each sample (got " +
+                                          shape_str(mask->shape) + ")");
+        d.positions = P;
+        d.mask.resize(mask->data.size());
+        for (size_t i = 0; i < mask->data.size(); ++i) {
+            const float v = mask->data[i];
+            if (v != 0.0f && v != 1.0f)
+                throw ConfigError("mask.data[" + std::to_string(i) + "]", "expected 0 or 1 (got " + std::to_string(v) + ")");
+            d.mask[i] = uint8_t(v);
+        }
+    }
+    return d;
+}
+
+std::vector<int> all_rows(int n) {
+    std::vector<int> rows(size_t(n), 0);
+    std::iota(rows.begin(), rows.end(), 0);
+    return rows;
 }
 }  // namespace
 
 Tensor Trainer::activations(const std::string& layer, const Tensor* inputs) {
     State& S = *s_;
-    const Model& reference = *S.slots.at(S.cfg.batch_size).model;
-    // Check the name before running anything.
-    std::vector<std::string> names{"input"};
-    bool found = layer == "input";
-    for (const auto& r : reference.summary())
-        if (r.name != "input" && (r.kind != "Lambda" && r.kind != "RepeatVector")) {
-            names.push_back(r.name);
-            found = found || r.name == layer;
-        }
-    if (!found) {
+    const auto names = S.output_names();  // check the name before running anything
+    if (std::find(names.begin(), names.end(), layer) == names.end()) {
         std::string list;
         for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-        throw ConfigError("layer", "unknown layer '" + layer + "' (expected one of " + list + ")");
+        throw ConfigError("layer", "unknown layer " + quoted(layer) + " (expected one of " + list + ")");
     }
     if (!inputs) {
         Slot& s = S.forward_test();
-        Shape shape;
+        Shape shape = S.in;
         const Mat* a = layer == "input" ? &s.x : s.model->activation(layer, &shape);
-        if (layer == "input") shape = S.in;
         if (!a) throw std::logic_error("layer " + layer + " is listed but has no output");
         return to_tensor(*a, shape, s.model->batch());
     }
-    // Custom inputs: validate the shape, then run a model built for their batch size.
-    const std::vector<int> want = S.in.is_sequence() ? std::vector<int>{-1, S.in.time, S.in.features}
-                                                     : std::vector<int>{-1, S.in.features};
-    bool ok = inputs->shape.size() == want.size() && inputs->shape[0] >= 1 && inputs->shape[0] <= 100000;
-    for (size_t i = 1; ok && i < want.size(); ++i) ok = inputs->shape[i] == want[i];
-    std::string expected = shape_str(want);
-    expected.replace(1, 2, "n");
-    if (!ok)
-        throw ConfigError("inputs", "expected shape " + expected + " with 1 <= n <= 100000 (got " +
-                                        shape_str(inputs->shape) + ")");
-    const int n = inputs->shape[0];
-    if (inputs->data.size() != size_t(n) * S.in.size())
-        throw ConfigError("inputs", "holds " + std::to_string(inputs->data.size()) + " values, expected " +
-                                        std::to_string(size_t(n) * S.in.size()) + " for shape " +
-                                        shape_str(inputs->shape));
-    for (size_t i = 0; i < inputs->data.size(); ++i)
-        if (!std::isfinite(inputs->data[i]))
-            throw ConfigError("inputs", "value at index " + std::to_string(i) + " is not finite");
+    const int n = check_inputs("inputs", *inputs, S.in);  // then a model for their batch size
     if (layer == "input") return *inputs;
-    Model model(S.cfg, n, S.ps, S.dropout_rng);
-    std::vector<int> rows(static_cast<size_t>(n));
-    std::iota(rows.begin(), rows.end(), 0);
-    Mat x;
-    gather(inputs->data.data(), rows.data(), n, S.in, x);
-    model.forward(x, false);
+    Slot& s = S.slot(n, "inputs");
+    const auto rows = all_rows(n);
+    gather(inputs->data.data(), rows.data(), n, S.in, s.x);
+    s.model->forward(s.x, false);
     Shape shape;
-    const Mat* a = model.activation(layer, &shape);
+    const Mat* a = s.model->activation(layer, &shape);
     if (!a) throw std::logic_error("layer " + layer + " is listed but has no output");
     return to_tensor(*a, shape, n);
 }
@@ -334,29 +560,65 @@ Tensor Trainer::test_inputs() const {
     return t;
 }
 
+Tensor Trainer::test_targets() const { return Tensor{{s_->test.n, 1}, s_->test.y}; }
+
 Tensor Trainer::attention() {
-    State& S = *s_;
-    Slot& s = S.forward_test();
-    const int n = s.model->batch();
-    const Mat* a = s.model->activation(S.cfg.recurrent() ? "attention_vec" : "attention_probs", nullptr);
-    Tensor t;
-    if (!S.cfg.recurrent()) {                       // a (D, n): mean over samples
-        t.shape = {int(a->rows())};
-        const Vec mean = a->rowwise().mean();
-        t.data.assign(mean.data(), mean.data() + mean.size());
-        return t;
-    }
-    const int T = S.in.time, F = int(a->rows());    // a (F, T*n): mean over samples per step
-    const bool single = S.cfg.single_attention_vector;
-    t.shape = single ? std::vector<int>{T} : std::vector<int>{T, F};
-    t.data.resize(size_t(single ? T : T * F));
-    for (int step = 0; step < T; ++step) {
-        const Vec mean = a->middleCols(step * n, n).rowwise().mean();
-        if (single) t.data[size_t(step)] = mean(0);
-        else
-            for (int f = 0; f < F; ++f) t.data[size_t(step) * F + f] = mean(f);
-    }
+    const Tensor all = s_->test_attention();
+    const int n = all.shape[0];
+    const size_t size = all.data.size() / size_t(n);
+    Tensor t;  // the mean over samples, summed in sample order
+    t.shape.assign(all.shape.begin() + 1, all.shape.end());
+    t.data.assign(size, 0.0f);
+    for (int b = 0; b < n; ++b)
+        for (size_t i = 0; i < size; ++i) t.data[i] += all.data[size_t(b) * size + i];
+    for (float& v : t.data) v /= float(n);
     return t;
+}
+
+AttentionMaps Trainer::attention_maps(int n) {
+    State& S = *s_;
+    if (n < 1 || n > S.test.n)
+        throw ConfigError("n", "must be in [1, " + std::to_string(S.test.n) + "], the held-out samples (got " +
+                                   std::to_string(n) + ")");
+    AttentionMaps maps;
+    maps.attention = S.test_attention();
+    maps.attention.shape[0] = n;
+    maps.attention.data.resize(maps.attention.data.size() / size_t(S.test.n) * size_t(n));
+    if (S.test.positions) {
+        const int P = S.test.positions;
+        maps.mask.shape = {n, P};
+        maps.mask.data.assign(S.test.mask.begin(), S.test.mask.begin() + size_t(n) * P);
+    }
+    return maps;
+}
+
+void Trainer::set_data(const Tensor& x, const Tensor& y, const Tensor* mask) {
+    auto d = std::make_shared<Dataset>(dataset_from(x, y, mask, s_->in, s_->task));
+    Config c = s_->cfg;
+    c.samples = d->n;
+    auto next = std::make_unique<State>(c, std::move(d));  // throws before anything changes
+    next->ps.values() = s_->ps.values();
+    next->backup = s_->ps.values();
+    next->opt = std::move(s_->opt);
+    s_ = std::move(next);
+}
+
+Scores Trainer::train_on_batch(const Tensor& x, const Tensor& y, const Tensor* mask) {
+    State& S = *s_;
+    const Dataset d = dataset_from(x, y, mask, S.in, S.task);
+    if (S.m.status == Status::diverged) throw ConfigError("x", "the run has diverged: reset it first");
+    Slot& s = S.slot(d.n, "x");
+    const auto rows = all_rows(d.n);
+    Scores scores;
+    S.fit_batch(s, d, rows.data(), scores);
+    return scores;
+}
+
+Scores Trainer::evaluate(const Tensor& x, const Tensor& y, const Tensor* mask) {
+    State& S = *s_;
+    const Dataset d = dataset_from(x, y, mask, S.in, S.task);
+    const auto rows = all_rows(d.n);
+    return S.evaluate(d, rows.data(), d.n, "x");
 }
 
 std::vector<Weight> Trainer::weights() const {
@@ -393,12 +655,12 @@ void Trainer::set_weights(const std::vector<Weight>& w) {
     s_->backup = v;
 }
 
-void Trainer::reset() { s_ = std::make_unique<State>(s_->cfg); }
+void Trainer::reset() { s_ = std::make_unique<State>(s_->cfg, s_->user_data ? s_->data : nullptr); }
 
 void Trainer::reset(uint32_t seed) {
     Config c = s_->cfg;
     c.seed = seed;
-    s_ = std::make_unique<State>(c);
+    s_ = std::make_unique<State>(c, s_->user_data ? s_->data : nullptr);
 }
 
 }  // namespace attn

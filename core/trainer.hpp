@@ -1,49 +1,63 @@
 // The training API every front end uses (the CLI natively, Embind in wasm): build from a
 // Config, step batches or run epochs with per-epoch validation, read history, activations,
-// attention, weights and a summary. Everything random comes from the config's one seed.
+// attention, weights and a summary; or train on arrays the caller brings. Everything random
+// comes from the config's one seed.
 //
 // Training follows Keras's fit(): the last validation_split of the samples is held out,
 // the rest is shuffled every epoch, the last batch of an epoch may be smaller, and the
-// reported epoch loss/accuracy is the sample-weighted mean over that epoch's batches.
+// reported epoch values are sample-weighted means over that epoch's batches.
+//
+// Every batch also measures the attention against the task's ground truth (where the answer
+// sits): "attention on target", the mean attention mass on the ground-truth positions, and
+// "hit rate", the share of samples whose attention peaks on one of them. Both are NaN for a
+// model without attention or data without ground truth.
+//
+// Memory: a config's footprint (data, parameters and optimizer state, every batch size's
+// buffers) is computed before anything is allocated; above kMemoryBudget it is refused.
 #pragma once
 
 #include <cstdint>
 #include <limits>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "config.hpp"
 #include "data.hpp"
-#include "loss.hpp"
-#include "model.hpp"
-#include "optimizer.hpp"
+#include "layer.hpp"
 
 namespace attn {
 
 enum class Status { ready, training, done, diverged };
 const char* status_name(Status s);
 
+constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+
+// Loss, the task's metric and the attention metrics, over some batches or a data set.
+struct Scores {
+    float loss = kNaN;
+    float metric = kNaN;               // the task's: binary accuracy, or mean absolute error
+    float attention_on_target = kNaN;  // mean attention mass on the ground-truth positions
+    float hit_rate = kNaN;             // share of samples whose attention peaks on one
+};
+
 struct Metrics {
     int epoch = 0;             // completed epochs
     long long step = 0;        // batches trained in total
-    float batch_loss = std::numeric_limits<float>::quiet_NaN();  // loss of the last batch
-    float recent_loss = std::numeric_limits<float>::quiet_NaN();     // mean over the last 20
-    float recent_accuracy = std::numeric_limits<float>::quiet_NaN(); //   batches (fewer at first)
-    float loss = std::numeric_limits<float>::quiet_NaN();      // mean over the current epoch so far
-    float accuracy = std::numeric_limits<float>::quiet_NaN();  //   (or the last one, at its end)
-    float val_loss = std::numeric_limits<float>::quiet_NaN();  // last validation; NaN if none yet
-    float val_accuracy = std::numeric_limits<float>::quiet_NaN();
+    float batch_loss = kNaN;   // loss of the last batch
+    Scores recent;             // means over the last kWindow batches (fewer at first): smooth curves
+    Scores train;              // means over the current epoch so far (or the last one, at its end)
+    Scores val;                // the last validation; NaN if none yet
     double samples_per_second = 0.0;  // over the last step()/train() call
     Status status = Status::ready;
     std::string message;              // why training stopped, when it did
     // Diverged: the loss or a weight became non-finite (the weights of the last finite loss
-    // are restored), or the mean loss of the last 20 batches rose above 4x the first's.
+    // are restored), or the mean loss of the last kWindow batches rose above 4x the first's.
 };
+constexpr int kWindow = 20;  // batches in Metrics::recent
 
 struct History {  // one entry per completed epoch
-    std::vector<float> loss, accuracy, val_loss, val_accuracy;
+    std::vector<Scores> train, val;
 };
 
 struct Weight {
@@ -51,6 +65,25 @@ struct Weight {
     std::vector<int> shape;  // Keras's shape
     std::vector<float> data; // Keras's row-major order
 };
+
+// Per-sample attention of held-out samples beside where it should be.
+struct AttentionMaps {
+    Tensor attention;  // (n, P), or (n, T, F) for the block's per-feature attention (as attention())
+    Tensor mask;       // (n, P): 1 at the ground-truth positions (empty without ground truth)
+};
+
+// What a config needs, in bytes, before anything is allocated.
+struct Footprint {
+    long long data = 0;         // samples and held-out samples, targets and masks
+    long long parameters = 0;   // values, gradients, a backup and the optimizer's state
+    long long activations = 0;  // every batch size's layer buffers and batch copies
+    long long total() const { return data + parameters + activations; }
+    long long parameter_count = 0;
+};
+constexpr long long kMemoryBudget = 1'000'000'000;  // 1 GB per trainer
+// Validates c (throws ConfigError) and lays its models out, allocating nothing large: what a
+// trainer for c would need. Over kMemoryBudget, the Trainer refuses c; this only reports.
+Footprint estimate(const Config& c);
 
 class Trainer {
 public:
@@ -67,16 +100,30 @@ public:
     // Output of a named layer (see summary()) in inference mode, for `inputs` of shape
     // (n, D) or (n, T, D), or for the held-out test batch when inputs is null.
     Tensor activations(const std::string& layer, const Tensor* inputs = nullptr);
-    // Attention averaged over the held-out test batch, inference mode: dense (D); recurrent
-    // (T, F) per dimension, or (T) with single_attention_vector.
+    // Attention averaged over the held-out test batch, inference mode: the attention layer's
+    // per-sample shape: (D) on vectors; (T, F) per feature or (T) with one shared vector for
+    // the block; (T) for the many-to-one layer. Throws ConfigError("attention") without one.
     Tensor attention();
-    Tensor predict(const Tensor& inputs);  // sigmoid outputs (n, 1)
+    // The first n held-out samples' attention and ground truth, inference mode.
+    AttentionMaps attention_maps(int n);
+    Tensor predict(const Tensor& inputs);  // the head's outputs (n, 1)
     Tensor test_inputs() const;            // the held-out batch, (n, D) or (n, T, D)
+    Tensor test_targets() const;           // its targets (n, 1)
+
+    // Bring your own data (Keras's fit / train_on_batch / evaluate). x (n, D) or (n, T, D),
+    // y (n) or (n, 1), mask (n, P) of 0/1 or null: each validated (shape, finiteness, target
+    // range) and refused naming the argument and the index. set_data replaces the samples the
+    // run trains and validates on (the config's validation_split applies) and starts its epochs
+    // again, keeping the weights and the optimizer's state.
+    void set_data(const Tensor& x, const Tensor& y, const Tensor* mask = nullptr);
+    Scores train_on_batch(const Tensor& x, const Tensor& y, const Tensor* mask = nullptr);
+    Scores evaluate(const Tensor& x, const Tensor& y, const Tensor* mask = nullptr);
 
     std::vector<Weight> weights() const;
     void set_weights(const std::vector<Weight>& w);  // throws ConfigError("weights", ...)
     std::vector<SummaryRow> summary() const;
     long long parameter_count() const;
+    const Footprint& footprint() const;
 
     void reset();               // the same run again from the start, exactly
     void reset(uint32_t seed);  // a new run with another seed

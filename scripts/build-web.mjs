@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Assemble the static site in dist/: the page (web/), the wasm module (build/wasm/attention.mjs
-// + attention.wasm) and the front-end packages in dist/vendor/ with their licenses. Every path
+// Assemble the static site in dist/: the page (web/), the wasm module (build/wasm/attention.mjs,
+// which wraps attention_core.mjs + .wasm) and the front-end packages in dist/vendor/ with their licenses. Every path
 // in the output is relative, so the folder works copied to any static host.
 //
 // Usage: node scripts/build-web.mjs [--out dist] [--web web] [--wasm build/wasm]
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 // Module files beside the page, and the vendor files the page loads with classic <script> tags.
-const MODULE_FILES = ['attention.mjs', 'attention.wasm'];
+const MODULE_FILES = ['attention.mjs', 'attention_core.mjs', 'attention_core.wasm'];
 const VENDOR = [
   // [package, file in the package, name in dist/vendor/, optional]
   ['chart.js', 'dist/chart.umd.js', 'chart.umd.js'],

@@ -1,45 +1,71 @@
 // Types for attention.mjs, the WebAssembly build of the training core.
 //
 //   import createAttentionModule from './attention.mjs';
-//   const M = await createAttentionModule();          // Node: pass { wasmBinary }
-//   const t = new M.Trainer({ preset: 'dense', epochs: 5, seed: 7 });
-//   const m = t.train(5);                             // { epoch, loss, val_accuracy, ... }
-//   const { data, shape } = t.getAttention();         // Float32Array, [32]
+//   const M = await createAttentionModule();          // Node: pass { wasmBinary } (attention_core.wasm)
+//   const t = new M.Trainer({ preset: 'find_max', samples: 20000, epochs: 5, seed: 7 });
+//   const m = t.train(5);                             // { epoch, loss, val_metric, val_hit_rate, ... }
+//   const { data, shape } = t.getAttention();         // Float32Array, [10]
 //   t.delete();                                       // free the C++ object (no GC)
 //
 // Every array returned is a fresh copy owned by JS: it stays valid after later calls and
-// memory growth. Every method throws a JS Error whose message starts with the offending
-// field ("learning_rate: must be a finite number > 0 (got NaN)"); the module and the
-// trainer stay usable after an error.
+// memory growth. Every argument is read and checked before the call reaches WebAssembly (a
+// getter or valueOf in an argument runs before, never during, the call). Every method throws
+// a JS Error whose message starts with the offending field or argument, and whose `field`
+// property names it ("learning_rate: must be a finite number > 0 (got nan)",
+// "inputs.data[17]: expected a finite number (got null)"); the module and the trainer stay
+// usable after an error.
 
-export type Preset = 'dense' | 'lstm_after' | 'lstm_before' | 'gru_after' | 'gru_before';
+/** A named bundle of defaults from the core's table: see presets(). */
+export type PresetName = 'dense' | 'lstm_after' | 'lstm_before' | 'gru_after' | 'gru_before' | 'find_max'
+  | 'add_two_numbers' | 'attention_example' | (string & {});
 
-/** A run's whole configuration. Omitted fields take the preset's (the seed's) defaults. */
+export type TaskName = 'answer_in_vector' | 'answer_in_sequence' | 'find_max' | 'add_two_numbers' | 'noise';
+
+/**
+ * A run's whole configuration. Omitted fields take the preset's defaults; `configFields()`
+ * gives each field's label, help, type and limits, and `applicableFields(config)` which ones
+ * a config uses (the others are checked but unused).
+ */
 export interface Config {
-  preset: Preset;
-  /** N samples drawn from the data generator (dense 10000, recurrent 300000). */
+  preset: PresetName;
+  /** The data, the model's head (sigmoid or linear), loss and metric: see tasks(). */
+  task: TaskName;
+  /** The recurrent layer; none for vector tasks. */
+  cell: 'lstm' | 'gru' | 'none';
+  /** block: the 2017 attention block; many_to_one: the Luong/Bahdanau Attention layer; none: a baseline. */
+  attention: 'block' | 'many_to_one' | 'none';
+  /** The block before or after the recurrent layer. */
+  placement: 'before' | 'after';
+  /** The block on sequences: one attention vector shared by all features. */
+  single_attention_vector: boolean;
+  /** many_to_one: luong (multiplicative) or bahdanau (additive). */
+  score: 'luong' | 'bahdanau';
+  /** many_to_one: units of its output. */
+  attention_units: number;
+  /** N samples drawn from the task's generator (1 .. 10,000,000). */
   samples: number;
+  /** 1 .. 100,000. */
   epochs: number;
+  /** 1 .. 4096, at most the training samples. */
   batch_size: number;
   learning_rate: number;
   optimizer: 'adam' | 'sgd' | 'rmsprop';
-  /** SGD only. */
+  /** SGD only, in [0, 1). */
   momentum: number;
   loss: 'binary_crossentropy' | 'mse' | 'mae';
-  /** The last fraction of the samples is held out for validation, as Keras does. */
+  /** The last fraction of the samples is held out for validation, as Keras does. In [0, 1). */
   validation_split: number;
+  /** Features per sample or time step (1 .. 4096). */
   input_dim: number;
-  /** Recurrent presets only. */
+  /** Sequence tasks only (1 .. 1000). */
   time_steps: number;
-  /** The input position (dense) or time step (recurrent) that carries the target. */
+  /** The 2017 tasks: the input position (vector) or time step (sequence) that carries the answer. */
   attention_column: number;
-  /** Dense(units) for dense; LSTM/GRU units otherwise. */
+  /** The recurrent layer's units, or without one the hidden Dense layer's (1 .. 4096). */
   units: number;
-  /** Recurrent presets: one attention vector shared by all dimensions. */
-  single_attention_vector: boolean;
-  /** Rate of a Dropout before the output layer (0: none). */
+  /** Rate of a Dropout before the output layer (0: none), in [0, 1). */
   dropout: number;
-  /** Held-out samples the attention is averaged over. */
+  /** Held-out samples the attention is read on (1 .. 100,000). */
   test_samples: number;
   /** Fixes data, initial weights, shuffling and dropout. 0 .. 2^32-1. */
   seed: number;
@@ -47,22 +73,37 @@ export interface Config {
 
 export type Status = 'ready' | 'training' | 'done' | 'diverged';
 
-export interface Metrics {
+/**
+ * Loss, the task's metric (binary accuracy for 0/1 tasks, mean absolute error for value tasks)
+ * and the attention metrics: attention_on_target, the mean attention mass on the ground-truth
+ * positions, and hit_rate, the share of samples whose attention peaks on one of them (NaN for a
+ * model without attention or data without ground truth).
+ */
+export interface Scores {
+  loss: number;
+  metric: number;
+  attention_on_target: number;
+  hit_rate: number;
+}
+
+/** loss, metric, attention_on_target, hit_rate: means over the current epoch so far (or the last one, at its end). */
+export interface Metrics extends Scores {
   /** Completed epochs. */
   epoch: number;
   /** Batches trained in total. */
   step: number;
   /** Loss of the last batch trained. */
   batch_loss: number;
-  /** Mean loss and accuracy over the last 20 batches (fewer at the start): a smooth curve. */
+  /** Means over the last 20 batches (fewer at the start): smooth curves. */
   recent_loss: number;
-  recent_accuracy: number;
-  /** Mean over the current epoch so far (or the last one, at its end). */
-  loss: number;
-  accuracy: number;
-  /** Last validation result; NaN before the first epoch ends or without validation. */
+  recent_metric: number;
+  recent_attention_on_target: number;
+  recent_hit_rate: number;
+  /** The last validation; NaN before the first epoch ends or without validation. */
   val_loss: number;
-  val_accuracy: number;
+  val_metric: number;
+  val_attention_on_target: number;
+  val_hit_rate: number;
   /** Training throughput over the last step()/train() call. */
   samples_per_second: number;
   status: Status;
@@ -76,16 +117,40 @@ export interface Tensor {
   shape: number[];
 }
 
+/** An array argument: every value a finite number. */
 export interface TensorInput {
   data: Float32Array | Float64Array | number[];
   shape: number[];
 }
 
+/** One entry per completed epoch. */
 export interface History {
   loss: Float32Array;
-  accuracy: Float32Array;
+  metric: Float32Array;
+  attention_on_target: Float32Array;
+  hit_rate: Float32Array;
   val_loss: Float32Array;
-  val_accuracy: Float32Array;
+  val_metric: Float32Array;
+  val_attention_on_target: Float32Array;
+  val_hit_rate: Float32Array;
+}
+
+export interface AttentionMaps {
+  /** [n, positions], or [n, time_steps, features] for the block's per-feature attention. */
+  attention: Tensor;
+  /** [n, positions]: 1 at the ground-truth positions; null for data without ground truth. */
+  mask: Tensor | null;
+}
+
+/** Bytes a config needs, computed before anything is allocated. */
+export interface Footprint {
+  data: number;
+  parameters: number;
+  activations: number;
+  total: number;
+  /** A trainer is refused above this (1 GB). */
+  limit: number;
+  parameter_count: number;
 }
 
 export interface SummaryRow {
@@ -103,7 +168,7 @@ export interface Weight {
 }
 
 export declare class Trainer {
-  /** Validates the config, draws the data and initialises the weights. */
+  /** Validates the config, checks its memory (see estimate()), draws the data and initialises the weights. */
   constructor(config?: Partial<Config>);
   /** Train this many batches (stops at the end of the last configured epoch). */
   step(batches: number): Metrics;
@@ -111,18 +176,35 @@ export declare class Trainer {
   train(epochs: number): Metrics;
   metrics(): Metrics;
   /**
-   * The attention averaged over the held-out test batch, in inference mode:
-   * dense [input_dim]; recurrent [time_steps, features], or [time_steps] with
-   * single_attention_vector.
+   * The attention averaged over the held-out test batch, in inference mode: [input_dim] on
+   * vectors; [time_steps, features], or [time_steps] with single_attention_vector, for the
+   * block; [time_steps] for many_to_one. Throws (field "attention") for a model without attention.
    */
   getAttention(): Tensor;
-  /** Output of a named layer (see summary()) for the held-out batch or for `inputs`. */
+  /** The first n held-out samples' attention beside their ground truth, in inference mode. */
+  getAttentionMaps(n: number): AttentionMaps;
+  /** Output of a named layer (see summary(); also attention_weight and context_vector) for the held-out batch or `inputs`. */
   getActivations(layer: string, inputs?: TensorInput): Tensor;
-  /** Sigmoid outputs [n, 1]. */
+  /** The head's outputs [n, 1]: sigmoid for 0/1 tasks, linear for value tasks. */
   predict(inputs: TensorInput): Tensor;
   /** The held-out test batch, [n, input_dim] or [n, time_steps, input_dim]. */
   testInputs(): Tensor;
-  /** One entry per completed epoch. */
+  /** Its targets, [n, 1]. */
+  testTargets(): Tensor;
+  /**
+   * Your own data: x [n, input_dim] or [n, time_steps, input_dim], y [n] or [n, 1] (0 or 1 for
+   * 0/1 tasks), mask [n, positions] of 0/1 (where the attention should be; optional). The run
+   * trains and validates on them from now on (the config's validation_split applies; the
+   * first held-out samples become the test batch); its epochs start again, the weights and
+   * the optimizer's state are kept.
+   */
+  setData(x: TensorInput, y: TensorInput, mask?: TensorInput | null): void;
+  /** Keras's fit: setData, then `epochs` epochs (default: the config's). Returns the history. */
+  fit(x: TensorInput, y: TensorInput, options?: { epochs?: number; mask?: TensorInput | null }): History;
+  /** One optimizer step on exactly these samples; returns their scores before the step. */
+  trainOnBatch(x: TensorInput, y: TensorInput, mask?: TensorInput | null): Scores;
+  /** Scores on these samples, in inference mode. */
+  evaluate(x: TensorInput, y: TensorInput, mask?: TensorInput | null): Scores;
   getHistory(): History;
   summary(): SummaryRow[];
   /** All weights in Keras's order and shapes. */
@@ -133,18 +215,69 @@ export declare class Trainer {
   reset(seed?: number): void;
   /** The full effective configuration. */
   config(): Config;
+  /** The bytes this trainer was checked for. */
+  footprint(): Footprint;
   parameterCount(): number;
+  /** Whether delete() has been called (every other method then throws). */
+  isDeleted(): boolean;
   /** Free the C++ object. Required: there is no garbage collection for it. */
   delete(): void;
 }
 
+export interface Preset {
+  name: PresetName;
+  label: string;
+  description: string;
+  /** What its attention is: the named output, its shape and axes. */
+  attention: string;
+  config: Config;
+}
+
+export interface Task {
+  name: TaskName;
+  label: string;
+  description: string;
+  /** What its target is, in words. */
+  answer: string;
+  /** Inputs are sequences [time_steps, input_dim], else vectors [input_dim]. */
+  sequence: boolean;
+  head: 'sigmoid' | 'linear';
+  /** The default loss. */
+  loss: string;
+  metric: 'accuracy' | 'mae';
+  /** Whether its data says where the attention should be. */
+  ground_truth: boolean;
+}
+
+export interface ConfigField {
+  name: keyof Config;
+  /** What people read: "Learning rate". */
+  label: string;
+  help: string;
+  type: 'integer' | 'number' | 'string' | 'boolean' | 'seed';
+  /** Numbers: the accepted range; an exclusive end is open. */
+  min?: number;
+  max?: number;
+  min_exclusive?: boolean;
+  max_exclusive?: boolean;
+  /** Strings with a fixed set of values. */
+  choices?: string[];
+}
+
 export interface AttentionModule {
   Trainer: typeof Trainer;
-  /** The seed's defaults for a preset. */
-  defaults(preset: Preset): Config;
+  /** A preset's defaults. */
+  defaults(preset: PresetName): Config;
+  /** The core's preset table. */
   presets(): Preset[];
-  /** Every config field with its type and a help line. */
-  configFields(): { name: keyof Config; type: 'integer' | 'number' | 'string' | 'boolean' | 'seed'; help: string }[];
+  /** The core's task table. */
+  tasks(): Task[];
+  /** Every config field with its label, type, limits and a help line. */
+  configFields(): ConfigField[];
+  /** The names of the fields a config uses (the others are checked but unused). */
+  applicableFields(config: Partial<Config>): (keyof Config)[];
+  /** What a trainer for this config would need, before building it (throws for an invalid config). */
+  estimate(config: Partial<Config>): Footprint;
   /** Bytes currently allocated on the wasm heap (for leak checks). */
   heapInUse(): number;
 }

@@ -1,14 +1,22 @@
 // The JavaScript face of the training core: type translation and error translation only.
 // Configs come in as plain objects and are read through core's config_fields() table;
 // arrays go out as fresh Float32Array copies (never views into the wasm heap, which memory
-// growth would detach); every C++ exception becomes a JS Error carrying its message.
+// growth would detach); every C++ exception becomes a JS Error carrying its message (and, for
+// bad input, the field it names as error.field).
+//
+// wasm/attention.mjs wraps this module for users: it copies and checks every argument into
+// plain values before calling in, so no user code (a getter, a valueOf) runs while C++ state
+// is in use. The checks here stay as the second line.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 #include <malloc.h>
 
 #include <cmath>
+#include <new>
 #include <string>
 
+#include "preset.hpp"
+#include "task.hpp"
 #include "trainer.hpp"
 
 using emscripten::val;
@@ -24,6 +32,12 @@ auto guarded(F&& f) -> decltype(f()) {
     val error = val::undefined();
     try {
         return f();
+    } catch (const ConfigError& e) {
+        error = val::global("Error").new_(std::string(e.what()));
+        error.set("field", e.field);
+    } catch (const std::bad_alloc&) {
+        error = val::global("Error").new_(std::string(
+            "memory: the WebAssembly heap is full (delete trainers you no longer use, or lower the sizes)"));
     } catch (const std::exception& e) {
         error = val::global("Error").new_(std::string(e.what()));
     }
@@ -31,29 +45,52 @@ auto guarded(F&& f) -> decltype(f()) {
     __builtin_unreachable();
 }
 
+std::string type_of(const val& v) { return v.typeOf().as<std::string>(); }
+
 std::string describe(const val& v) {
-    const std::string type = v.typeOf().as<std::string>();
-    if (type == "string") return "'" + v.as<std::string>() + "'";
+    const std::string type = type_of(v);
+    if (type == "string") return quoted(v.as<std::string>());
     if (type == "number" || type == "boolean") return val::global("String")(v).as<std::string>();
     return type == "object" && v.isNull() ? "null" : type;
 }
 
-double number_field(const char* name, const val& v) {
-    if (v.typeOf().as<std::string>() != "number") throw ConfigError(name, "expected a number (got " + describe(v) + ")");
+double number_field(const std::string& name, const val& v) {
+    if (type_of(v) != "number") throw ConfigError(name, "expected a number (got " + describe(v) + ")");
     return v.as<double>();
 }
 
-double integer_field(const char* name, const val& v, double lo, double hi) {
+double integer_field(const std::string& name, const val& v, double lo, double hi) {
     const double d = number_field(name, v);
-    if (!std::isfinite(d) || std::floor(d) != d || d < lo || d > hi)
-        throw ConfigError(name, "expected an integer (got " + describe(v) + ")");
+    if (!std::isfinite(d) || std::floor(d) != d) throw ConfigError(name, "expected an integer (got " + describe(v) + ")");
+    if (d < lo || d > hi) {
+        char range[96];
+        std::snprintf(range, sizeof range, "expected an integer in [%.0f, %.0f]", lo, hi);
+        throw ConfigError(name, std::string(range) + " (got " + describe(v) + ")");
+    }
     return d;
+}
+
+// One config field from JS, by the field's kind (its range is validate()'s).
+void set_field(Config& c, const ConfigField& f, const val& v) {
+    switch (f.kind) {
+        case ConfigField::integer: c.*f.i = int(integer_field(f.name, v, -2147483648.0, 2147483647.0)); break;
+        case ConfigField::number: c.*f.d = number_field(f.name, v); break;
+        case ConfigField::seed: c.*f.u = uint32_t(integer_field(f.name, v, 0, 4294967295.0)); break;
+        case ConfigField::boolean:
+            if (type_of(v) != "boolean") throw ConfigError(f.name, "expected true or false (got " + describe(v) + ")");
+            c.*f.b = v.as<bool>();
+            break;
+        case ConfigField::text:
+            if (!v.isString()) throw ConfigError(f.name, "expected a string (got " + describe(v) + ")");
+            c.*f.s = v.as<std::string>();
+            break;
+    }
 }
 
 // A plain JS object -> Config: the preset's defaults, then every given field.
 Config config_from(const val& js) {
     if (js.isUndefined() || js.isNull()) return defaults_for("dense");
-    if (js.typeOf().as<std::string>() != "object" || js.isArray())
+    if (type_of(js) != "object" || js.isArray())
         throw ConfigError("config", "expected an object (got " + describe(js) + ")");
     std::string preset = "dense";
     if (js.hasOwnProperty("preset")) {
@@ -65,26 +102,14 @@ Config config_from(const val& js) {
     const int n = keys["length"].as<int>();
     for (int k = 0; k < n; ++k) {
         const std::string key = keys[k].as<std::string>();
-        const ConfigField* field = nullptr;
-        for (const auto& f : config_fields())
-            if (key == f.name) field = &f;
+        const ConfigField* field = find_field(key);
         if (!field) {
             std::string names;
             for (const auto& f : config_fields()) names += (names.empty() ? "" : ", ") + std::string(f.name);
-            throw ConfigError(key, "unknown config field (expected one of " + names + ")");
+            const std::string shown = quoted(key);
+            throw ConfigError(shown.substr(1, shown.size() - 2), "unknown config field (expected one of " + names + ")");
         }
-        const val v = js[key];
-        if (field->integer) c.*field->integer = int(integer_field(field->name, v, -2147483648.0, 2147483647.0));
-        else if (field->number) c.*field->number = number_field(field->name, v);
-        else if (field->seed) c.*field->seed = uint32_t(integer_field(field->name, v, 0, 4294967295.0));
-        else if (field->boolean) {
-            if (v.typeOf().as<std::string>() != "boolean")
-                throw ConfigError(field->name, "expected true or false (got " + describe(v) + ")");
-            c.*field->boolean = v.as<bool>();
-        } else if (field->text != &Config::preset) {
-            if (!v.isString()) throw ConfigError(field->name, "expected a string (got " + describe(v) + ")");
-            c.*field->text = v.as<std::string>();
-        }
+        if (field->s != &Config::preset) set_field(c, *field, js[key]);
     }
     return c;
 }
@@ -92,11 +117,13 @@ Config config_from(const val& js) {
 val config_to(const Config& c) {
     val o = val::object();
     for (const auto& f : config_fields()) {
-        if (f.integer) o.set(f.name, c.*f.integer);
-        else if (f.number) o.set(f.name, c.*f.number);
-        else if (f.text) o.set(f.name, c.*f.text);
-        else if (f.boolean) o.set(f.name, c.*f.boolean);
-        else o.set(f.name, double(c.*f.seed));
+        switch (f.kind) {
+            case ConfigField::integer: o.set(f.name, c.*f.i); break;
+            case ConfigField::number: o.set(f.name, c.*f.d); break;
+            case ConfigField::text: o.set(f.name, c.*f.s); break;
+            case ConfigField::boolean: o.set(f.name, c.*f.b); break;
+            case ConfigField::seed: o.set(f.name, double(c.*f.u)); break;
+        }
     }
     return o;
 }
@@ -111,6 +138,13 @@ val int_array(const std::vector<int>& v) {
     return a;
 }
 
+template <class T>
+val string_array(const std::vector<T>& v) {
+    val a = val::array();
+    for (size_t i = 0; i < v.size(); ++i) a.set(i, std::string(v[i]));
+    return a;
+}
+
 val tensor_to(const Tensor& t) {
     val o = val::object();
     o.set("data", float32_copy(t.data.data(), t.data.size()));
@@ -119,45 +153,61 @@ val tensor_to(const Tensor& t) {
 }
 
 // {data: Float32Array | number[], shape: number[]} -> Tensor (shape checks happen in core).
-Tensor tensor_from(const char* field, const val& js) {
-    if (js.typeOf().as<std::string>() != "object" || js.isNull() || !js.hasOwnProperty("data") ||
-        !js.hasOwnProperty("shape") || !js["shape"].isArray())
+Tensor tensor_from(const std::string& field, const val& js) {
+    if (type_of(js) != "object" || js.isNull() || !js.hasOwnProperty("data") || !js.hasOwnProperty("shape") ||
+        !js["shape"].isArray())
         throw ConfigError(field, "expected {data, shape} (got " + describe(js) + ")");
     Tensor t;
     const val shape = js["shape"];
     for (int i = 0, n = shape["length"].as<int>(); i < n; ++i)
-        t.shape.push_back(int(integer_field(field, shape[i], 0, 2147483647.0)));
+        t.shape.push_back(int(integer_field(field + ".shape[" + std::to_string(i) + "]", shape[i], 0, 2147483647.0)));
     const val data = js["data"];
-    if (!data.isArray() && !data.instanceof(val::global("Float32Array")) && !data.instanceof(val::global("Float64Array")))
-        throw ConfigError(field, "data must be an Array or Float32Array (got " + describe(data) + ")");
+    if (!data.instanceof(val::global("Float32Array")))
+        throw ConfigError(field + ".data", "expected a Float32Array (got " + describe(data) + ")");
     t.data = emscripten::convertJSArrayToNumberVector<float>(data);
     return t;
 }
+
+val scores_to(const Scores& s, const std::string& prefix = "") {
+    val o = val::object();
+    o.set(prefix + "loss", s.loss);
+    o.set(prefix + "metric", s.metric);
+    o.set(prefix + "attention_on_target", s.attention_on_target);
+    o.set(prefix + "hit_rate", s.hit_rate);
+    return o;
+}
+
+void assign(val& to, const val& from) { val::global("Object").call<void>("assign", to, from); }
 
 val metrics_to(const Metrics& m) {
     val o = val::object();
     o.set("epoch", m.epoch);
     o.set("step", double(m.step));
     o.set("batch_loss", m.batch_loss);
-    o.set("recent_loss", m.recent_loss);
-    o.set("recent_accuracy", m.recent_accuracy);
-    o.set("loss", m.loss);
-    o.set("accuracy", m.accuracy);
-    o.set("val_loss", m.val_loss);
-    o.set("val_accuracy", m.val_accuracy);
+    assign(o, scores_to(m.train));
+    assign(o, scores_to(m.val, "val_"));
+    assign(o, scores_to(m.recent, "recent_"));
     o.set("samples_per_second", m.samples_per_second);
     o.set("status", std::string(status_name(m.status)));
     o.set("message", m.message);
     return o;
 }
 
-val floats(const std::vector<float>& v) { return float32_copy(v.data(), v.size()); }
-
-int count_arg(const char* name, const val& v) {
-    return int(integer_field(name, v, 0, 2147483647.0));
+val footprint_to(const Footprint& f) {
+    val o = val::object();
+    o.set("data", double(f.data));
+    o.set("parameters", double(f.parameters));
+    o.set("activations", double(f.activations));
+    o.set("total", double(f.total()));
+    o.set("limit", double(kMemoryBudget));
+    o.set("parameter_count", double(f.parameter_count));
+    return o;
 }
 
-// The bound class: one Trainer, methods converting types around core's API.
+int count_arg(const char* name, const val& v) { return int(integer_field(name, v, 0, 2147483647.0)); }
+
+// The bound class: one Trainer, methods converting types around core's API. Tensor
+// arguments given as undefined/null are absent (the optional mask).
 class JsTrainer {
 public:
     explicit JsTrainer(const Config& c) : t_(c) {}
@@ -170,6 +220,15 @@ public:
     }
     val metrics() { return metrics_to(t_.metrics()); }
     val attention() { return guarded([&] { return tensor_to(t_.attention()); }); }
+    val attention_maps(val n) {
+        return guarded([&] {
+            const AttentionMaps maps = t_.attention_maps(count_arg("n", n));
+            val o = val::object();
+            o.set("attention", tensor_to(maps.attention));
+            o.set("mask", maps.mask.shape.empty() ? val::null() : tensor_to(maps.mask));
+            return o;
+        });
+    }
     val activations(val layer) {
         return guarded([&] { return tensor_to(t_.activations(layer_name(layer))); });
     }
@@ -187,13 +246,39 @@ public:
         });
     }
     val test_inputs() { return tensor_to(t_.test_inputs()); }
+    val test_targets() { return tensor_to(t_.test_targets()); }
+    void set_data(val x, val y, val mask) {
+        guarded([&] {
+            const Data d(x, y, mask);
+            t_.set_data(d.x, d.y, d.mask_ptr());
+        });
+    }
+    val train_on_batch(val x, val y, val mask) {
+        return guarded([&] {
+            const Data d(x, y, mask);
+            return scores_to(t_.train_on_batch(d.x, d.y, d.mask_ptr()));
+        });
+    }
+    val evaluate(val x, val y, val mask) {
+        return guarded([&] {
+            const Data d(x, y, mask);
+            return scores_to(t_.evaluate(d.x, d.y, d.mask_ptr()));
+        });
+    }
     val history() {
         const History& h = t_.history();
         val o = val::object();
-        o.set("loss", floats(h.loss));
-        o.set("accuracy", floats(h.accuracy));
-        o.set("val_loss", floats(h.val_loss));
-        o.set("val_accuracy", floats(h.val_accuracy));
+        auto column = [&](const std::string& key, const std::vector<Scores>& rows, float Scores::*f) {
+            std::vector<float> v;
+            for (const auto& r : rows) v.push_back(r.*f);
+            o.set(key, float32_copy(v.data(), v.size()));
+        };
+        for (const auto& [prefix, rows] : {std::pair{std::string(), &h.train}, std::pair{std::string("val_"), &h.val}}) {
+            column(prefix + "loss", *rows, &Scores::loss);
+            column(prefix + "metric", *rows, &Scores::metric);
+            column(prefix + "attention_on_target", *rows, &Scores::attention_on_target);
+            column(prefix + "hit_rate", *rows, &Scores::hit_rate);
+        }
         return o;
     }
     val summary() {
@@ -216,7 +301,7 @@ public:
             val o = val::object();
             o.set("name", w.name);
             o.set("shape", int_array(w.shape));
-            o.set("data", floats(w.data));
+            o.set("data", float32_copy(w.data.data(), w.data.size()));
             list.set(i++, o);
         }
         return list;
@@ -226,8 +311,7 @@ public:
             if (!list.isArray()) throw ConfigError("weights", "expected an array (got " + describe(list) + ")");
             std::vector<Weight> ws;
             for (int i = 0, n = list["length"].as<int>(); i < n; ++i) {
-                const std::string field = "weights[" + std::to_string(i) + "]";
-                const Tensor t = tensor_from(field.c_str(), list[i]);
+                const Tensor t = tensor_from("weights[" + std::to_string(i) + "]", list[i]);
                 ws.push_back({"", t.shape, t.data});
             }
             t_.set_weights(ws);
@@ -238,9 +322,20 @@ public:
         guarded([&] { t_.reset(uint32_t(integer_field("seed", seed, 0, 4294967295.0))); });
     }
     val config() { return config_to(t_.config()); }
+    val footprint() { return footprint_to(t_.footprint()); }
     double parameter_count() { return double(t_.parameter_count()); }
 
 private:
+    // x, y and an optional mask from JS.
+    struct Data {
+        Tensor x, y, mask;
+        bool has_mask;
+        Data(const val& jx, const val& jy, const val& jmask)
+            : x(tensor_from("x", jx)), y(tensor_from("y", jy)), has_mask(!jmask.isUndefined() && !jmask.isNull()) {
+            if (has_mask) mask = tensor_from("mask", jmask);
+        }
+        const Tensor* mask_ptr() const { return has_mask ? &mask : nullptr; }
+    };
     static std::string layer_name(const val& v) {
         if (!v.isString()) throw ConfigError("layer", "expected a layer name (got " + describe(v) + ")");
         return v.as<std::string>();
@@ -259,21 +354,70 @@ val defaults(val preset) {
     });
 }
 
-val presets() {
+val estimate_js(val config) { return guarded([&] { return footprint_to(estimate(config_from(config))); }); }
+
+// The names of the fields that apply to a config (the others are validated but unused).
+val applicable_fields(val config) {
+    return guarded([&] {
+        const Config c = config_from(config);
+        std::vector<const char*> names;
+        for (const auto& f : config_fields())
+            if (f.applies_to(c)) names.push_back(f.name);
+        return string_array(names);
+    });
+}
+
+val presets_js() {
     val a = val::array();
     int i = 0;
-    for (const auto& p : preset_names()) a.set(i++, p);
+    for (const auto& p : presets()) {
+        val o = val::object();
+        o.set("name", std::string(p.name));
+        o.set("label", std::string(p.label));
+        o.set("description", std::string(p.description));
+        o.set("attention", std::string(p.attention));
+        o.set("config", config_to(p.config));
+        a.set(i++, o);
+    }
+    return a;
+}
+
+val tasks_js() {
+    val a = val::array();
+    int i = 0;
+    for (const auto& t : tasks()) {
+        val o = val::object();
+        o.set("name", std::string(t.name));
+        o.set("label", std::string(t.label));
+        o.set("description", std::string(t.description));
+        o.set("answer", std::string(t.answer));
+        o.set("sequence", t.sequence);
+        o.set("head", std::string(head_name(t.head)));
+        o.set("loss", std::string(t.loss));
+        o.set("metric", std::string(metric_name(t.metric)));
+        o.set("ground_truth", t.generate != nullptr && std::string(t.name) != "noise");
+        a.set(i++, o);
+    }
     return a;
 }
 
 val config_fields_js() {
+    static const char* const kinds[] = {"integer", "number", "string", "boolean", "seed"};
     val a = val::array();
     int i = 0;
     for (const auto& f : config_fields()) {
         val o = val::object();
         o.set("name", std::string(f.name));
+        o.set("label", std::string(f.label));
         o.set("help", std::string(f.help));
-        o.set("type", std::string(f.integer ? "integer" : f.number ? "number" : f.text ? "string" : f.boolean ? "boolean" : "seed"));
+        o.set("type", std::string(kinds[f.kind]));
+        if (f.kind == ConfigField::integer || f.kind == ConfigField::number || f.kind == ConfigField::seed) {
+            o.set("min", f.min);
+            o.set("max", f.max);
+            o.set("min_exclusive", f.min_open);
+            o.set("max_exclusive", f.max_open);
+        }
+        if (!f.choices.empty()) o.set("choices", string_array(f.choices));
         a.set(i++, o);
     }
     return a;
@@ -292,10 +436,15 @@ EMSCRIPTEN_BINDINGS(attention) {
         .function("train", &JsTrainer::train)
         .function("metrics", &JsTrainer::metrics)
         .function("getAttention", &JsTrainer::attention)
+        .function("getAttentionMaps", &JsTrainer::attention_maps)
         .function("getActivations", &JsTrainer::activations)
         .function("getActivations", &JsTrainer::activations_for)
         .function("predict", &JsTrainer::predict)
         .function("testInputs", &JsTrainer::test_inputs)
+        .function("testTargets", &JsTrainer::test_targets)
+        .function("setData", &JsTrainer::set_data)
+        .function("trainOnBatch", &JsTrainer::train_on_batch)
+        .function("evaluate", &JsTrainer::evaluate)
         .function("getHistory", &JsTrainer::history)
         .function("summary", &JsTrainer::summary)
         .function("getWeights", &JsTrainer::weights)
@@ -303,9 +452,13 @@ EMSCRIPTEN_BINDINGS(attention) {
         .function("reset", select_overload<void()>(&JsTrainer::reset))
         .function("reset", &JsTrainer::reset_seed)
         .function("config", &JsTrainer::config)
+        .function("footprint", &JsTrainer::footprint)
         .function("parameterCount", &JsTrainer::parameter_count);
     function("defaults", &defaults);
-    function("presets", &presets);
+    function("estimate", &estimate_js);
+    function("applicableFields", &applicable_fields);
+    function("presets", &presets_js);
+    function("tasks", &tasks_js);
     function("configFields", &config_fields_js);
     function("heapInUse", &heap_in_use);
 }

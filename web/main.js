@@ -410,9 +410,9 @@ function drawProgress() {
     step: String(m.step),
     samples_per_second: state.rate ? Math.round(state.rate).toLocaleString('en') : '–',
     loss: fmt(m.loss),
-    accuracy: fmt(m.accuracy),
+    accuracy: fmt(m.metric),
     val_loss: fmt(m.val_loss),
-    val_accuracy: fmt(m.val_accuracy),
+    val_accuracy: fmt(m.val_metric),
   };
   for (const [key, text] of Object.entries(shown)) document.querySelector(`#progress [data-metric="${key}"]`).textContent = text;
   $('epochs-total').textContent = String(epochs);

@@ -9,7 +9,7 @@ export const MSG = Object.freeze({
   RESET: 'reset',         // { seed? }: the same run again from the start (or a new seed)
 
   // worker -> page
-  READY: 'ready',         // { presets, defaults }: the module is loaded
+  READY: 'ready',         // { presets }: the module is loaded (presets: the core's table)
   CONFIGURED: 'configured', // { config, summary, samples, stepsPerEpoch, totalSteps }
   PROGRESS: 'progress',   // { metrics, attention, history, snapshots, points }
   ERROR: 'error',         // { field, message }: field is the config field named, if any

@@ -61,7 +61,7 @@ function report() {
   const attention = trainer.getAttention();
   const epoch = metrics.step / run.stepsPerEpoch;
   if (metrics.step > 0 && Number.isFinite(metrics.recent_loss))
-    run.points.push({ step: metrics.step, epoch, loss: metrics.recent_loss, accuracy: metrics.recent_accuracy });
+    run.points.push({ step: metrics.step, epoch, loss: metrics.recent_loss, accuracy: metrics.recent_metric });
   const finished = metrics.status === 'done' || metrics.status === 'diverged';
   if (metrics.step >= run.nextSnapshot || finished) {
     run.snapshots.push({ step: metrics.step, epoch, values: perPosition(attention) }); // own copy
@@ -73,7 +73,7 @@ function report() {
     metrics,
     attention,
     positions: perPosition(attention),
-    history: { val_loss: history.val_loss, val_accuracy: history.val_accuracy },
+    history: { val_loss: history.val_loss, val_accuracy: history.val_metric },
     points: run.points,
     snapshots: run.snapshots,
   };

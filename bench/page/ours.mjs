@@ -70,7 +70,7 @@ export function fullRun(M, preset, { chunk = 0 } = {}) {
       preset, samples: c.samples, epochs: c.epochs, train_samples: trainSamples, chunk,
       build_seconds: build, train_seconds: train, seconds: build + train,
       samples_per_second: trainSamples * c.epochs / train,
-      status: m.status, val_accuracy: m.val_accuracy,
+      status: m.status, val_metric: m.val_metric,
     };
   } finally {
     t.delete();

@@ -1,7 +1,9 @@
-// attention: train one of the seed's models from the command line and print the attention
-// it learned, as numbers and as a text bar chart (the seed's scripts print and plot it).
+// attention: train one model from the command line and print the attention it learned, as
+// numbers, as a text bar chart (the seed's scripts print and plot it), and per sample next to
+// the ground truth.
 //   attention --preset dense
 //   attention --preset lstm_before --samples 20000 --single-attention-vector true
+//   attention --preset find_max --score=bahdanau --samples 20000 --epochs 5
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -10,40 +12,46 @@
 #include <algorithm>
 #include <string>
 
+#include "preset.hpp"
+#include "task.hpp"
 #include "trainer.hpp"
 
 using namespace attn;
 
 namespace {
 
-int to_int(const std::string& field, const std::string& v) {
+constexpr int kMaxTrace = 10'000'000;
+constexpr int kMapSamples = 8;  // held-out samples printed beside their ground truth
+
+long long to_integer(const std::string& field, const std::string& v, long long lo, long long hi) {
     char* end = nullptr;
     errno = 0;
-    const long r = std::strtol(v.c_str(), &end, 10);
-    if (v.empty() || *end || errno || r < -2147483647L || r > 2147483647L)
-        throw ConfigError(field, "expected an integer (got '" + v + "')");
-    return int(r);
+    const long long r = std::strtoll(v.c_str(), &end, 10);
+    if (v.empty() || *end || std::isspace(static_cast<unsigned char>(v[0])))
+        throw ConfigError(field, "expected an integer (got " + quoted(v) + ")");
+    if (errno == ERANGE || r > hi) throw ConfigError(field, "must be at most " + std::to_string(hi) + " (got " + quoted(v) + ")");
+    if (r < lo) throw ConfigError(field, "must be at least " + std::to_string(lo) + " (got " + quoted(v) + ")");
+    return r;
 }
 
-// Set one field of c from its command-line text, by the field's type.
+// Set one field of c from its command-line text, by the field's kind.
 void set_flag(Config& c, const ConfigField& f, const std::string& v) {
-    if (f.integer) c.*f.integer = to_int(f.name, v);
-    else if (f.text) c.*f.text = v;
-    else if (f.number) {
-        char* end = nullptr;
-        const double r = std::strtod(v.c_str(), &end);
-        if (v.empty() || *end) throw ConfigError(f.name, "expected a number (got '" + v + "')");
-        c.*f.number = r;
-    } else if (f.boolean) {
-        if (v != "true" && v != "false") throw ConfigError(f.name, "expected true or false (got '" + v + "')");
-        c.*f.boolean = v == "true";
-    } else {
-        char* end = nullptr;
-        errno = 0;
-        const unsigned long long r = std::strtoull(v.c_str(), &end, 10);
-        if (v.empty() || *end || errno || v[0] == '-' || r > 4294967295ULL)
-            throw ConfigError(f.name, "expected an integer in [0, 4294967295] (got '" + v + "')");
-        c.*f.seed = uint32_t(r);
+    switch (f.kind) {
+        case ConfigField::integer: c.*f.i = int(to_integer(f.name, v, -2147483648LL, 2147483647LL)); break;
+        case ConfigField::seed: c.*f.u = uint32_t(to_integer(f.name, v, 0, 4294967295LL)); break;
+        case ConfigField::text: c.*f.s = v; break;
+        case ConfigField::number: {
+            char* end = nullptr;
+            const double r = std::strtod(v.c_str(), &end);
+            if (v.empty() || *end || std::isspace(static_cast<unsigned char>(v[0])))
+                throw ConfigError(f.name, "expected a number (got " + quoted(v) + ")");
+            c.*f.d = r;
+            break;
+        }
+        case ConfigField::boolean:
+            if (v != "true" && v != "false") throw ConfigError(f.name, "expected true or false (got " + quoted(v) + ")");
+            c.*f.b = v == "true";
+            break;
     }
 }
 
@@ -59,30 +67,68 @@ const ConfigField* find_flag(const std::string& flag) {
     return nullptr;
 }
 
-void usage(FILE* out) {
-    std::fprintf(out,
-                 "Usage: attention [--preset NAME] [--flag value ...]\n\n"
-                 "Trains one of the Keras attention examples and prints the attention it learned.\n\n");
-    for (const auto& f : config_fields())
-        std::fprintf(out, "  --%-26s %s\n", (flag_name(f.name) + " V").c_str(), f.help);
-    std::fprintf(out, "  --quiet                      print only the final attention\n"
-                      "  --trace N                    train N single steps; print each batch loss and the\n"
-                      "                               final attention as JSON with exact float values\n"
-                      "  --help                       this text\n\n"
-                      "Defaults are the seed's: dense N=10000, 20 epochs, validation 0.5, input_dim 32,\n"
-                      "attention column 1, Dense(64); recurrent N=300000, 1 epoch, validation 0.1,\n"
-                      "input_dim 2, 20 time steps, attention column 10, 32 units. Batch 64, Adam lr 0.001,\n"
-                      "seed 1. Sizes are capped at %d; samples x time_steps x input_dim at %lld.\n",
-                 kMaxSize, kMaxDataFloats);
+std::string limits(const ConfigField& f) {
+    char s[64] = "";
+    if (f.kind == ConfigField::integer) std::snprintf(s, sizeof s, " [%.0f, %.0f]", f.min, f.max);
+    return s;
 }
 
-void bar_chart(const std::vector<float>& v, const char* label, int mark) {
+void usage(FILE* out) {
+    std::fprintf(out,
+                 "Usage: attention [--preset NAME] [--flag value | --flag=value ...]\n\n"
+                 "Trains one of the Keras attention examples and prints the attention it learned.\n"
+                 "A preset sets every field's default; any field given after it overrides that.\n\n");
+    for (const auto& f : config_fields())
+        std::fprintf(out, "  --%-26s %s%s\n", (flag_name(f.name) + " V").c_str(), f.help, limits(f).c_str());
+    std::fprintf(out,
+                 "  --quiet                      print only the final attention\n"
+                 "  --trace N                    train N single steps [1, %d]; print each batch loss\n"
+                 "                               and the final attention as JSON with exact float values\n"
+                 "  --help                       this text\n\nPresets:\n",
+                 kMaxTrace);
+    for (const auto& p : presets()) std::fprintf(out, "  %-20s %s\n", p.name, p.description);
+    std::fprintf(out, "\nTasks:\n");
+    for (const auto& t : tasks()) std::fprintf(out, "  %-20s %s\n", t.name, t.description);
+    std::fprintf(out,
+                 "\nA run may use at most %lld MB (data, parameters and optimizer state, activations);\n"
+                 "a config that needs more is refused before anything is allocated.\n",
+                 kMemoryBudget >> 20);
+}
+
+void bar_chart(const std::vector<float>& v, const char* label, const std::vector<int>& marks) {
     float top = 0;
     for (float x : v) top = std::max(top, x);
     for (size_t i = 0; i < v.size(); ++i) {
         const int width = top > 0 ? int(std::lround(40.0 * v[i] / top)) : 0;
+        const bool mark = std::find(marks.begin(), marks.end(), int(i)) != marks.end();
         std::printf("%s %3zu %.4f |%s%s|%s\n", label, i, v[i], std::string(size_t(width), '#').c_str(),
-                    std::string(size_t(40 - width), ' ').c_str(), int(i) == mark ? " <- target" : "");
+                    std::string(size_t(40 - width), ' ').c_str(), mark ? " <- target" : "");
+    }
+}
+
+// Each held-out sample's attention in percent per position, the ground truth in brackets.
+void print_maps(Trainer& t, int n) {
+    const AttentionMaps maps = t.attention_maps(n);
+    const auto& shape = maps.attention.shape;
+    const int P = shape[1], F = shape.size() > 2 ? shape[2] : 1;
+    std::printf("\nAttention of %d held-out samples, %% per position%s; [x] is the ground truth:\n", n,
+                F > 1 ? " (mean over the features)" : "");
+    const Tensor targets = t.test_targets();
+    for (int s = 0; s < n; ++s) {
+        std::printf("sample %2d ", s);
+        int peak = 0;
+        std::vector<float> row(static_cast<size_t>(P));
+        for (int p = 0; p < P; ++p) {
+            float sum = 0;
+            for (int f = 0; f < F; ++f) sum += maps.attention.data[(size_t(s) * P + p) * F + f];
+            row[size_t(p)] = sum / float(F);
+            if (row[size_t(p)] > row[size_t(peak)]) peak = p;
+        }
+        for (int p = 0; p < P; ++p) {
+            const bool truth = !maps.mask.data.empty() && maps.mask.data[size_t(s) * P + p] != 0.0f;
+            std::printf(truth ? "[%2.0f]" : " %2.0f ", double(100.0f * row[size_t(p)]));
+        }
+        std::printf("  peak %d, target %.4g\n", peak, double(targets.data[size_t(s)]));
     }
 }
 
@@ -94,20 +140,33 @@ void print_floats(const char* name, const float* v, size_t n) {
 }
 
 int trace(Trainer& t, int steps) {
-    if (steps < 1) throw ConfigError("trace", "must be a positive number of steps (got " + std::to_string(steps) + ")");
     std::vector<float> losses;
     for (int i = 0; i < steps; ++i) {
         const Metrics m = t.step(1);
         if (m.status == Status::done || m.status == Status::diverged) break;
         losses.push_back(m.batch_loss);
     }
-    const Tensor a = t.attention();
     std::printf("{");
     print_floats("batch_loss", losses.data(), losses.size());
-    std::printf(", ");
-    print_floats("attention", a.data.data(), a.data.size());
+    if (t.config().attention != "none") {
+        const Tensor a = t.attention();
+        std::printf(", ");
+        print_floats("attention", a.data.data(), a.data.size());
+    }
     std::printf("}\n");
     return 0;
+}
+
+std::string scores_text(const char* prefix, const Scores& s, const char* metric) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf, " - %sloss: %.4f - %s%s: %.4f", prefix, double(s.loss), prefix, metric, double(s.metric));
+    std::string r = buf;
+    if (!std::isnan(s.attention_on_target)) {
+        std::snprintf(buf, sizeof buf, " - %son_target: %.3f - %shit_rate: %.3f", prefix, double(s.attention_on_target),
+                      prefix, double(s.hit_rate));
+        r += buf;
+    }
+    return r;
 }
 
 }  // namespace
@@ -116,67 +175,83 @@ int main(int argc, char** argv) {
     std::string preset = "dense";
     std::vector<std::pair<const ConfigField*, std::string>> given;
     bool quiet = false;
-    std::string trace_steps;  // --trace N: print per-step losses and the attention as JSON
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        if (a == "--help" || a == "-h") {
-            usage(stdout);
-            return 0;
-        }
-        if (a == "--quiet") {
-            quiet = true;
-            continue;
-        }
-        if (a == "--trace") {
-            if (i + 1 >= argc) {
-                std::fprintf(stderr, "attention: --trace needs a number of steps (see --help)\n");
+    int trace_steps = 0;  // --trace N: print per-step losses and the attention as JSON
+    try {
+        for (int i = 1; i < argc; ++i) {
+            std::string a = argv[i];
+            if (a == "--help" || a == "-h") {
+                usage(stdout);
+                return 0;
+            }
+            if (a == "--quiet") {
+                quiet = true;
+                continue;
+            }
+            if (a.rfind("--", 0) != 0) {
+                std::fprintf(stderr, "attention: unexpected argument %s (see --help)\n", quoted(a).c_str());
                 return 2;
             }
-            trace_steps = argv[++i];
-            continue;
+            // --flag=value or --flag value
+            std::string value;
+            bool inline_value = false;
+            if (const size_t eq = a.find('='); eq != std::string::npos) {
+                value = a.substr(eq + 1);
+                a = a.substr(0, eq);
+                inline_value = true;
+            }
+            const bool is_trace = a == "--trace";
+            const ConfigField* f = is_trace ? nullptr : find_flag(a.substr(2));
+            if (!is_trace && !f) {
+                std::fprintf(stderr, "attention: unknown flag %s (see --help)\n", quoted(a).c_str());
+                return 2;
+            }
+            if (!inline_value) {
+                if (i + 1 >= argc) {
+                    std::fprintf(stderr, "attention: %s needs a value (see --help)\n", a.c_str());
+                    return 2;
+                }
+                value = argv[++i];
+            }
+            if (is_trace) trace_steps = int(to_integer("trace", value, 1, kMaxTrace));
+            else if (f->s == &Config::preset) preset = value;
+            else given.emplace_back(f, value);
         }
-        if (a.rfind("--", 0) != 0) {
-            std::fprintf(stderr, "attention: unexpected argument '%s' (see --help)\n", a.c_str());
-            return 2;
-        }
-        const ConfigField* f = find_flag(a.substr(2));
-        if (!f) {
-            std::fprintf(stderr, "attention: unknown flag %s (see --help)\n", a.c_str());
-            return 2;
-        }
-        if (i + 1 >= argc) {
-            std::fprintf(stderr, "attention: %s needs a value (see --help)\n", a.c_str());
-            return 2;
-        }
-        if (f->text == &Config::preset) preset = argv[++i];
-        else given.emplace_back(f, argv[++i]);
-    }
-    try {
         Config c = defaults_for(preset);
         for (const auto& [f, value] : given) set_flag(c, *f, value);
         Trainer trainer(c);
-        if (!trace_steps.empty()) return trace(trainer, to_int("trace", trace_steps));
+        if (trace_steps) return trace(trainer, trace_steps);
+        const Task& task = find_task(c.task);
+        const char* metric = metric_name(task.metric);
         if (!quiet) {
             std::printf("%-18s %-12s %-16s %10s\n", "Layer", "Type", "Output shape", "Params");
             for (const auto& r : trainer.summary())
                 std::printf("%-18s %-12s %-16s %10lld\n", r.name.c_str(), r.kind.c_str(), r.output_shape.c_str(), r.params);
-            std::printf("Total params: %lld\n\nTrain on %d samples, validate on %d samples\n",
-                        trainer.parameter_count(), c.train_samples(), c.validation_samples());
+            std::printf("Total params: %lld\n\nTask %s: %s\nTrain on %d samples, validate on %d samples\n",
+                        trainer.parameter_count(), task.name, task.description, c.train_samples(),
+                        c.validation_samples());
         }
         Metrics m;
         do {
             m = trainer.train(1);
-            if (!quiet && m.status != Status::diverged)
-                std::printf("Epoch %d/%d - loss: %.4f - acc: %.4f - val_loss: %.4f - val_acc: %.4f - %.0f samples/s\n",
-                            m.epoch, c.epochs, m.loss, m.accuracy, m.val_loss, m.val_accuracy, m.samples_per_second);
+            if (!quiet && m.status != Status::diverged) {
+                std::string line = "Epoch " + std::to_string(m.epoch) + "/" + std::to_string(c.epochs) +
+                                   scores_text("", m.train, metric);
+                if (c.validation_samples()) line += scores_text("val_", m.val, metric);
+                std::printf("%s - %.0f samples/s\n", line.c_str(), m.samples_per_second);
+            }
             std::fflush(stdout);
         } while (m.status == Status::training);
         if (m.status == Status::diverged) {
             std::fprintf(stderr, "attention: %s\n", m.message.c_str());
             return 1;
         }
+        if (c.attention == "none") {
+            std::printf("\nNo attention in this model (attention none); final val_%s %.4f\n", metric,
+                        double(m.val.metric));
+            return 0;
+        }
         const Tensor a = trainer.attention();
-        std::vector<float> per_pos;  // averaged over dimensions for the chart, as the seed plots it
+        std::vector<float> per_pos;  // averaged over features for the chart, as the seed plots it
         const int positions = a.shape[0], dims = a.shape.size() > 1 ? a.shape[1] : 1;
         for (int p = 0; p < positions; ++p) {
             double s = 0;
@@ -185,12 +260,21 @@ int main(int argc, char** argv) {
         }
         std::printf("\nAttention (shape [%d%s], averaged over %d held-out samples%s):\n", positions,
                     dims > 1 ? (", " + std::to_string(dims)).c_str() : "", c.test_samples,
-                    dims > 1 ? " and the dimensions" : "");
-        bar_chart(per_pos, c.recurrent() ? "t" : "x", c.attention_column);
+                    dims > 1 ? " and the features" : "");
+        std::vector<int> marks;
+        if (task.answer_position) marks.push_back(c.attention_column);
+        bar_chart(per_pos, c.recurrent() ? "t" : "x", marks);
+        print_maps(trainer, std::min(kMapSamples, trainer.test_inputs().shape[0]));
         int argmax = 0;
         for (int p = 1; p < positions; ++p)
             if (per_pos[size_t(p)] > per_pos[size_t(argmax)]) argmax = p;
-        std::printf("argmax %d (target %d), final val_acc %.4f\n", argmax, c.attention_column, m.val_accuracy);
+        std::printf("argmax %d", argmax);
+        if (task.answer_position) std::printf(" (target %d)", c.attention_column);
+        std::printf(", final val_%s %.4f", metric, double(m.val.metric));
+        if (!std::isnan(m.val.attention_on_target))
+            std::printf(", val attention on target %.3f, hit rate %.3f", double(m.val.attention_on_target),
+                        double(m.val.hit_rate));
+        std::printf("\n");
         return 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "attention: %s\n", e.what());

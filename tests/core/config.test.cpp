@@ -8,6 +8,7 @@
 #include <string>
 
 #include "config.hpp"
+#include "preset.hpp"
 #include "trainer.hpp"
 
 using attn::Config;
@@ -58,13 +59,14 @@ constexpr float kInf = std::numeric_limits<float>::infinity();
 }  // namespace
 
 TEST_CASE("config: the seed's defaults validate for every preset", "[config]") {
-    for (const auto& p : attn::preset_names()) {
-        INFO("preset " << p);
-        Config c = defaults_for(p);
-        CHECK(c.preset == p);
+    for (const auto& p : attn::presets()) {
+        INFO("preset " << p.name);
+        Config c = defaults_for(p.name);
+        CHECK(c.preset == p.name);
         CHECK_NOTHROW(validate(c));
+        CHECK_NOTHROW(attn::estimate(c));  // and fit the memory budget
     }
-    CHECK(attn::preset_names().size() == 5);
+    CHECK(attn::presets().size() >= 8);
 }
 
 TEST_CASE("config: defaults_for(dense) is the dense example", "[config]") {
@@ -294,21 +296,58 @@ TEST_CASE("config: dropout and momentum must be at least 0 and below 1", "[confi
     CHECK_NOTHROW(validate(c));
 }
 
-TEST_CASE("config: data larger than kMaxDataFloats is rejected before it is drawn", "[config]") {
-    // Recurrent: samples * time_steps * input_dim = 300000 * 20 * 11 = 66e6 > 60e6.
-    Config c = lstm();
-    c.input_dim = 11;
-    REQUIRE(300000LL * 20 * 11 > attn::kMaxDataFloats);
-    expect_rejected(c, "samples", {"300000"});
-    c.input_dim = 10;  // 60e6: exactly at the limit
-    REQUIRE(300000LL * 20 * 10 == attn::kMaxDataFloats);
-    CHECK_NOTHROW(validate(c));
+// The trainer (and estimate()) refuses a run whose data, parameters and activations would
+// not fit kMemoryBudget, naming the field that weighs most, before anything is allocated.
+void expect_over_budget(const Config& c, const std::string& field) {
+    CHECK_NOTHROW(validate(c));  // every field is fine on its own
+    CHECK(attn::estimate(c).total() > attn::kMemoryBudget);  // estimate() reports it
+    bool threw = false;
+    try {
+        attn::Trainer t(c);
+    } catch (const ConfigError& e) {
+        threw = true;
+        INFO("what(): " << e.what());
+        CHECK(e.field == field);
+        CHECK_THAT(e.what(), Catch::Matchers::Contains("this run needs") && Catch::Matchers::Contains("lower " + field));
+    }
+    INFO("the Trainer should refuse the config for " << field);
+    CHECK(threw);
+}
 
-    // Dense: samples * input_dim (no time axis) = 2000001 * 32 > 64e6. The message must show
-    // the value as given, not rounded to 6 significant digits ("2e+06").
-    c = dense();
-    c.samples = 2'000'001;
-    expect_rejected(c, "samples", {"2000001"});
-    c.samples = 1'875'000;  // 1875000 * 32 = 60e6
-    CHECK_NOTHROW(validate(c));
+TEST_CASE("config: a run over the memory budget is refused before anything is allocated", "[config][memory]") {
+    // Data: 3,000,000 samples x 20 steps x 100 features x 4 bytes = 24 GB.
+    Config c = lstm();
+    c.samples = 3'000'000;
+    c.input_dim = 100;
+    expect_over_budget(c, "samples");
+    // Parameters: an LSTM of 4096 units has 4 * 4096 * (4096 + 2 + 1) floats = 268 MB, kept six
+    // times (values, gradients, a backup, Adam's two moments).
+    c = lstm();
+    c.units = attn::kMaxSize;
+    c.test_samples = 8;
+    c.batch_size = 8;
+    expect_over_budget(c, "units");
+    // Activations: the held-out batch of 100,000 sequences of 1000 steps through 512 units.
+    c = lstm();
+    c.samples = 2000;
+    c.time_steps = 1000;
+    c.units = 512;
+    c.test_samples = 100'000;
+    expect_over_budget(c, "test_samples");
+    // Within the budget: estimate() adds up the parts.
+    const attn::Footprint f = attn::estimate(lstm());
+    CHECK(f.data >= 300000LL * 20 * 2 * 4);
+    CHECK(f.parameter_count == 4LL * 32 * (2 + 32 + 1) + 20 * 20 + 20 + 32 * 20 + 1);
+    CHECK(f.total() < attn::kMemoryBudget);
+}
+
+TEST_CASE("config: size products that overflow 32 bits are refused, not wrapped", "[config][memory]") {
+    // test_samples x time_steps x input_dim = 65536 x 256 x 256 = 2^32: wraps to 0 in 32 bits.
+    Config c = defaults_for("lstm_before");
+    c.time_steps = 256;
+    c.input_dim = 256;
+    c.samples = 900;
+    c.test_samples = 65536;
+    CHECK(attn::estimate(c).data > 65536LL * 256 * 256 * 4);
+    CHECK_THROWS_AS(attn::Trainer(c), ConfigError);
 }

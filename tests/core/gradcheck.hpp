@@ -47,7 +47,8 @@ inline Mat random_mat(int rows, int cols, Rng& rng, float scale = 1.0f) {
 inline void check_layer_gradients(Layer& layer, ParamStore& ps, Mat x, float tol = 1e-2f, float h = 1e-2f,
                                   uint64_t seed = 7) {
     Rng rng(seed, Stream::data);
-    const Mat G = random_mat(int(layer.forward(x, false).rows()), int(layer.output().cols()), rng);
+    const Mat& y0 = layer.forward(x, false);
+    const Mat G = random_mat(int(y0.rows()), int(y0.cols()), rng);
     auto loss = [&] {
         const Mat& y = layer.forward(x, false);
         return (y.cast<double>().array() * G.cast<double>().array()).sum();

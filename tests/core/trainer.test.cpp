@@ -81,7 +81,7 @@ std::vector<float> loss_sequence(Trainer& t, int steps) {
     std::vector<float> out;
     for (int i = 0; i < steps; ++i) {
         t.step(1);
-        out.push_back(t.metrics().loss);
+        out.push_back(t.metrics().train.loss);
     }
     return out;
 }
@@ -138,7 +138,7 @@ TEST_CASE("trainer: same config and seed give bit-identical weights", "[trainer]
             b.step(30);
             REQUIRE(a.metrics().step == 30);
             CHECK(same_weights(a.weights(), b.weights()));
-            CHECK(std::memcmp(&a.metrics().loss, &b.metrics().loss, sizeof(float)) == 0);
+            CHECK(std::memcmp(&a.metrics().train.loss, &b.metrics().train.loss, sizeof(float)) == 0);
             // Training actually moved the weights.
             CHECK_FALSE(same_weights(a.weights(), Trainer(c).weights()));
         }
@@ -192,7 +192,7 @@ TEST_CASE("trainer: reset() replays exactly the same run", "[trainer][determinis
         CHECK(t.metrics().step == 0);
         CHECK(t.metrics().epoch == 0);
         CHECK(t.metrics().status == Status::ready);
-        CHECK(t.history().loss.empty());
+        CHECK(t.history().train.empty());
         CHECK(same_weights(t.weights(), initial));
         const auto second = loss_sequence(t, 20);
         CHECK(bit_equal(first, second));
@@ -231,9 +231,9 @@ TEST_CASE("trainer: step(k) trains k batches", "[trainer][loop]") {
     CHECK(m.step == 3);
     CHECK(t.metrics().step == 3);
     CHECK(t.metrics().status == Status::training);
-    CHECK(std::isfinite(t.metrics().loss));
-    CHECK(t.metrics().accuracy >= 0.0f);
-    CHECK(t.metrics().accuracy <= 1.0f);
+    CHECK(std::isfinite(t.metrics().train.loss));
+    CHECK(t.metrics().train.metric >= 0.0f);
+    CHECK(t.metrics().train.metric <= 1.0f);
     t.step(1);
     CHECK(t.metrics().step == 4);
     t.step(0);
@@ -249,31 +249,29 @@ TEST_CASE("trainer: an epoch is ceil(train_samples / batch) steps, then history 
     Trainer t(c);
     t.step(7);
     CHECK(t.metrics().epoch == 0);
-    CHECK(t.history().loss.empty());
-    CHECK(t.history().val_loss.empty());
-    CHECK(std::isnan(t.metrics().val_loss));
+    CHECK(t.history().train.empty());
+    CHECK(t.history().val.empty());
+    CHECK(std::isnan(t.metrics().val.loss));
     t.step(1);  // the partial batch ends the epoch
     CHECK(t.metrics().step == 8);
     CHECK(t.metrics().epoch == 1);
     const auto& h = t.history();
-    REQUIRE(h.loss.size() == 1);
-    REQUIRE(h.accuracy.size() == 1);
-    REQUIRE(h.val_loss.size() == 1);
-    REQUIRE(h.val_accuracy.size() == 1);
-    CHECK(h.loss[0] == t.metrics().loss);
-    CHECK(h.accuracy[0] == t.metrics().accuracy);
-    CHECK(h.val_loss[0] == t.metrics().val_loss);
-    CHECK(h.val_accuracy[0] == t.metrics().val_accuracy);
-    CHECK(std::isfinite(h.val_loss[0]));
-    CHECK(h.val_accuracy[0] >= 0.0f);
-    CHECK(h.val_accuracy[0] <= 1.0f);
+    REQUIRE(h.train.size() == 1);
+    REQUIRE(h.val.size() == 1);
+    CHECK(h.train[0].loss == t.metrics().train.loss);
+    CHECK(h.train[0].metric == t.metrics().train.metric);
+    CHECK(h.val[0].loss == t.metrics().val.loss);
+    CHECK(h.val[0].metric == t.metrics().val.metric);
+    CHECK(std::isfinite(h.val[0].loss));
+    CHECK(h.val[0].metric >= 0.0f);
+    CHECK(h.val[0].metric <= 1.0f);
     // The next epoch is 8 steps again.
     t.step(7);
     CHECK(t.metrics().epoch == 1);
     t.step(1);
     CHECK(t.metrics().epoch == 2);
-    CHECK(t.history().loss.size() == 2);
-    CHECK(t.history().val_loss.size() == 2);
+    CHECK(t.history().train.size() == 2);
+    CHECK(t.history().val.size() == 2);
 }
 
 TEST_CASE("trainer: recurrent epoch with a partial last batch", "[trainer][loop]") {
@@ -285,8 +283,8 @@ TEST_CASE("trainer: recurrent epoch with a partial last batch", "[trainer][loop]
     CHECK(t.metrics().epoch == 0);
     t.step(1);
     CHECK(t.metrics().epoch == 1);
-    CHECK(t.history().loss.size() == 1);
-    CHECK(t.history().val_loss.size() == 1);
+    CHECK(t.history().train.size() == 1);
+    CHECK(t.history().val.size() == 1);
 }
 
 TEST_CASE("trainer: no validation entries when validation_split is 0", "[trainer][loop]") {
@@ -297,11 +295,9 @@ TEST_CASE("trainer: no validation entries when validation_split is 0", "[trainer
     t.train(2);
     CHECK(t.metrics().epoch == 2);
     CHECK(t.metrics().step == 16);
-    CHECK(t.history().loss.size() == 2);
-    CHECK(t.history().accuracy.size() == 2);
-    CHECK(t.history().val_loss.empty());
-    CHECK(t.history().val_accuracy.empty());
-    CHECK(std::isnan(t.metrics().val_loss));
+    CHECK(t.history().train.size() == 2);
+    CHECK(t.history().val.empty());
+    CHECK(std::isnan(t.metrics().val.loss));
 }
 
 TEST_CASE("trainer: done after the configured epochs, then further steps do nothing", "[trainer][loop]") {
@@ -320,7 +316,7 @@ TEST_CASE("trainer: done after the configured epochs, then further steps do noth
     m = t.train(1);
     CHECK(m.step == 16);
     CHECK(m.epoch == 2);
-    CHECK(t.history().loss.size() == 2);
+    CHECK(t.history().train.size() == 2);
     CHECK(same_weights(t.weights(), w));
 }
 
@@ -329,7 +325,7 @@ TEST_CASE("trainer: train(1) ends exactly one epoch", "[trainer][loop]") {
     auto m = t.train(1);
     CHECK(m.epoch == 1);
     CHECK(m.step == 8);
-    CHECK(t.history().loss.size() == 1);
+    CHECK(t.history().train.size() == 1);
     // From the middle of an epoch, train(1) finishes that epoch.
     t.step(3);
     m = t.train(1);
@@ -559,7 +555,8 @@ TEST_CASE("trainer: activations() rejects custom inputs of the wrong shape", "[t
         Tensor z{{5, 32}, std::vector<float>(5 * 32, 0.0f)};
         z.data[7] = std::numeric_limits<float>::quiet_NaN();
         e = catch_config_error([&] { t.predict(z); });
-        CHECK(e.field == "inputs");
+        CHECK(e.field == "inputs.data[7]");  // names the index
+        CHECK_THAT(e.what(), Catch::Matchers::StartsWith("inputs.data[7]: expected a finite number"));
     }
     {
         Trainer t(small_rec("lstm_after"));

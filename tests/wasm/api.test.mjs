@@ -17,8 +17,14 @@ test('config(): the preset defaults filled in, given fields kept', () => {
     assert.equal(c.seed, 9);
     assert.deepEqual(Object.keys(c).sort(), M.configFields().map((f) => f.name).sort());
   });
-  assert.deepEqual(M.presets(), ['dense', 'lstm_after', 'lstm_before', 'gru_after', 'gru_before']);
+  const names = M.presets().map((p) => p.name);
+  for (const name of ['dense', 'lstm_after', 'lstm_before', 'gru_after', 'gru_before', 'find_max', 'add_two_numbers', 'attention_example'])
+    assert.ok(names.includes(name), `presets() lists ${name}`);
   assert.equal(M.defaults('dense').samples, 10000);
+  for (const p of M.presets()) {
+    assert.deepEqual(p.config, M.defaults(p.name), `${p.name}: the table's config is its defaults`);
+    assert.ok(p.label && p.description && p.attention, `${p.name}: label, description, attention`);
+  }
 });
 
 test('step, train, metrics and history', () => {
@@ -29,14 +35,19 @@ test('step, train, metrics and history', () => {
     assert.equal(m.status, 'training');
     assert.ok(Number.isFinite(m.loss) && Number.isFinite(m.batch_loss));
     assert.ok(Number.isNaN(m.val_loss), 'no validation before an epoch ends');
+    for (const key of ['metric', 'attention_on_target', 'hit_rate', 'recent_loss', 'recent_metric',
+      'recent_attention_on_target', 'recent_hit_rate'])
+      assert.ok(Number.isFinite(m[key]), `${key} is a number (${m[key]})`);
     const e = t.train(1);
     assert.equal(e.epoch, 1);
     assert.ok(e.samples_per_second > 0);
     const h = t.getHistory();
-    assert.ok(h.loss instanceof Float32Array);
-    assert.equal(h.loss.length, 1);
-    assert.equal(h.val_accuracy.length, 1);
-    assert.equal(h.val_loss[0], e.val_loss === e.val_loss ? Math.fround(e.val_loss) : NaN);
+    for (const key of ['loss', 'metric', 'attention_on_target', 'hit_rate', 'val_loss', 'val_metric',
+      'val_attention_on_target', 'val_hit_rate']) {
+      assert.ok(h[key] instanceof Float32Array, key);
+      assert.equal(h[key].length, 1, key);
+      assert.equal(h[key][0], Math.fround(e[key]), key);
+    }
   });
 });
 

@@ -47,7 +47,7 @@ test('methods reject bad arguments and the trainer keeps working', () => {
     rejects(() => t.getActivations('nope'), /^layer: unknown layer 'nope' \(expected one of input, attention_probs/);
     rejects(() => t.getActivations('output', { data: [1, 2], shape: [1, 2] }), /^inputs: expected shape \(n, 32\)/);
     rejects(() => t.step(-1), /^batches: /);
-    rejects(() => t.train(1.5), /^epochs: expected an integer/);
+    rejects(() => t.train(1.5), /^epochs: expected a non-negative integer \(got 1\.5\)/);
     rejects(() => t.reset(-3), /^seed: /);
     const w = t.getWeights();
     rejects(() => t.setWeights(w.slice(1)), /^weights: expected 6 arrays \(got 5\)/);
@@ -56,7 +56,7 @@ test('methods reject bad arguments and the trainer keeps working', () => {
     rejects(() => t.setWeights(wrong), /^weights\[2\] \(dense\/kernel\): expected shape \(32, 64\) \(got \(31, 64\)\)/);
     const nan = w.map((x) => ({ data: x.data, shape: x.shape }));
     nan[1] = { data: new Float32Array(32).fill(NaN), shape: [32] };
-    rejects(() => t.setWeights(nan), /^weights\[1\] \(attention_probs\/bias\): value at index 0 is not finite/);
+    rejects(() => t.setWeights(nan), /^weights\[1\]\.data\[0\]: expected a finite number \(got NaN\)/);
     assert.deepEqual(Array.from(t.getWeights()[2].data), Array.from(w[2].data), 'weights unchanged');
     assert.equal(t.step(2).step, 2, 'still trains');
   });

@@ -9,7 +9,7 @@ const dir = path.join(root, 'build/wasm');
 let loaded;
 export function loadModule() {
   loaded ??= import(path.join(dir, 'attention.mjs')).then(({ default: create }) =>
-    create({ wasmBinary: fs.readFileSync(path.join(dir, 'attention.wasm')) }));
+    create({ wasmBinary: fs.readFileSync(path.join(dir, 'attention_core.wasm')) }));
   return loaded;
 }
 

@@ -1,0 +1,120 @@
+#include "preset.hpp"
+
+namespace attn {
+
+namespace {
+// The 2017 recurrent examples: INPUT_DIM 2, TIME_STEPS 20, 32 units, attention at step 10,
+// 300000 samples, 1 epoch, validation split 0.1, 300 test samples.
+Config recurrent_2017(const char* name, const char* cell, const char* placement) {
+    Config c;
+    c.preset = name;
+    c.task = "answer_in_sequence";
+    c.cell = cell;
+    c.placement = placement;
+    c.samples = 300000;
+    c.epochs = 1;
+    c.validation_split = 0.1;
+    c.input_dim = 2;
+    c.time_steps = 20;
+    c.attention_column = 10;
+    c.units = 32;
+    c.test_samples = 300;
+    return c;
+}
+
+// The later examples: an LSTM returning sequences, then the many-to-one Attention layer and
+// a linear Dense(1) head trained on MAE (SPEC, "The tasks and their models").
+Config later(const char* name, const char* task, int units, const char* score, int attention_units) {
+    Config c;
+    c.preset = name;
+    c.task = task;
+    c.cell = "lstm";
+    c.attention = "many_to_one";
+    c.score = score;
+    c.attention_units = attention_units;
+    c.units = units;
+    c.input_dim = 1;
+    c.loss = "mae";
+    c.test_samples = 300;
+    return c;
+}
+
+Config find_max_example() {  // LSTM(128) -> Attention(128, luong); RMSprop, batch 32, 100 epochs
+    Config c = later("find_max", "find_max", 128, "luong", 128);
+    c.time_steps = 10;
+    c.samples = 100000;
+    c.validation_split = 0.2;
+    c.epochs = 100;
+    c.batch_size = 32;
+    c.optimizer = "rmsprop";
+    return c;
+}
+
+Config add_two_numbers_example() {  // LSTM(100) -> Attention(128, bahdanau) -> Dropout(0.2)
+    Config c = later("add_two_numbers", "add_two_numbers", 100, "bahdanau", 128);
+    c.time_steps = 20;
+    c.samples = 24000;             // 20,000 training and 4,000 validation samples:
+    c.validation_split = 1.0 / 6;  // floor(24000 * (1 - 1/6)) = 20000
+    c.epochs = 150;
+    c.batch_size = 64;
+    c.dropout = 0.2;
+    return c;
+}
+
+Config attention_example() {  // the layer's own example: LSTM(64) -> Attention(32) -> Dense(1)
+    Config c = later("attention_example", "noise", 64, "luong", 32);
+    c.time_steps = 10;
+    c.samples = 100;
+    c.validation_split = 0.0;
+    c.epochs = 30;
+    c.batch_size = 32;  // Keras's default
+    c.test_samples = 10;
+    return c;
+}
+}  // namespace
+
+const std::vector<Preset>& presets() {
+    static const std::vector<Preset> table{
+        {"dense", "Dense", "The 2017 dense example: attention over the 32 entries of a vector, then Dense(64).",
+         "attention_probs: one weight per input entry (softmax over the entries); the answer sits at one entry.",
+         Config{}},
+        {"lstm_after", "LSTM, attention after it",
+         "The 2017 recurrent example: LSTM(32) over 20 steps, the attention block on its outputs.",
+         "attention_vec: (time steps, LSTM units) per sample, a softmax over the time steps for each unit.",
+         recurrent_2017("lstm_after", "lstm", "after")},
+        {"lstm_before", "LSTM, attention before it",
+         "The 2017 recurrent example: the attention block on the inputs, then LSTM(32).",
+         "attention_vec: (time steps, input features) per sample, a softmax over the time steps for each feature.",
+         recurrent_2017("lstm_before", "lstm", "before")},
+        {"gru_after", "GRU, attention after it", "As lstm_after, with a GRU(32).",
+         "attention_vec: (time steps, GRU units) per sample, a softmax over the time steps for each unit.",
+         recurrent_2017("gru_after", "gru", "after")},
+        {"gru_before", "GRU, attention before it", "As lstm_before, with a GRU(32).",
+         "attention_vec: (time steps, input features) per sample, a softmax over the time steps for each feature.",
+         recurrent_2017("gru_before", "gru", "before")},
+        {"find_max", "Find the max",
+         "LSTM(128) then Luong attention: which of 10 Beta(1/10, 1) values is the largest.",
+         "attention_weight: one weight per time step (softmax over the steps); the truth is the step of the max.",
+         find_max_example()},
+        {"add_two_numbers", "Add two numbers",
+         "LSTM(100) then Bahdanau attention: the sum of the two values after the delimiters.",
+         "attention_weight: one weight per time step (softmax over the steps); the truth is the two summands.",
+         add_two_numbers_example()},
+        {"attention_example", "The Attention layer's example",
+         "LSTM(64) then Attention(32) on random data: nothing to learn (the layer's own test).",
+         "attention_weight: one weight per time step (softmax over the steps); there is no ground truth.",
+         attention_example()},
+    };
+    return table;
+}
+
+const Preset& find_preset(const std::string& name) {
+    std::string list;
+    for (const auto& p : presets()) {
+        if (name == p.name) return p;
+        list += (list.empty() ? "" : ", ") + std::string(p.name);
+    }
+    throw ConfigError("preset", "unknown preset " + quoted(name) + " (expected one of " + list + ")");
+}
+
+}  // namespace attn
