@@ -110,3 +110,65 @@ TEST_CASE("gru_after: attention lands on step 10 or the step right after it", "[
         check_rows_sum_to_one(t);
     }
 }
+
+// The later tasks at sizes the tests can afford (the presets' models, smaller: LSTM(32) and
+// Attention(32)). Measured over seeds 1-8 (native, the numbers below); two seeds run here.
+
+TEST_CASE("find_max: the attention peaks on the largest value far more often than chance", "[slow][seed]") {
+    // 8000 samples, 8 epochs, T = 10. Over 8 seeds: hit rate 0.58-0.76 (chance 0.1); attention
+    // on target 0.12-0.19 (uniform 0.1); val MAE 0.041-0.061. The peak finds the max, but the
+    // mass stays spread: the LSTM carries the running max in its own state (the same model
+    // without attention reaches the same MAE, 0.042-0.055 over seeds 1-3), so the loss never
+    // asks the attention to concentrate.
+    for (uint32_t seed : {1u, 2u}) {
+        Config c = defaults_for("find_max");
+        c.samples = 8000;
+        c.epochs = 8;
+        c.units = 32;
+        c.attention_units = 32;
+        c.seed = seed;
+        INFO("seed " << seed);
+        Trainer t(c);
+        const Metrics m = t.train(c.epochs);
+        REQUIRE(m.status == Status::done);
+        INFO("val: mae " << m.val.metric << ", on target " << m.val.attention_on_target << ", hit rate "
+                         << m.val.hit_rate);
+        CHECK(m.val.hit_rate > 0.45f);
+        CHECK(m.val.attention_on_target > 0.11f);
+        CHECK(m.val.metric < 0.08f);  // predicting the mean would give 0.25
+        CHECK(t.history().val.back().hit_rate > 3 * t.history().val.front().hit_rate / 2);
+    }
+}
+
+TEST_CASE("add_two_numbers: the attention lands on the two summands", "[slow][seed]") {
+    // 20000 samples, 6 epochs, T = 10, learning rate 0.003 (the seed's 0.001 needs more epochs:
+    // its full run, 20000 samples and LSTM(100), reaches on-target 0.83 at epoch 4). Over 8
+    // seeds: attention on target 0.942-0.949 (uniform 0.2), hit rate 0.991-0.999, val MAE
+    // 0.048-0.064. Without attention the same LSTM reaches only MAE 0.20 (seeds 1-2).
+    for (uint32_t seed : {1u, 2u}) {
+        Config c = defaults_for("add_two_numbers");
+        c.samples = 20000;
+        c.epochs = 6;
+        c.time_steps = 10;
+        c.units = 32;
+        c.attention_units = 32;
+        c.learning_rate = 0.003;
+        c.seed = seed;
+        INFO("seed " << seed);
+        Trainer t(c);
+        const Metrics m = t.train(c.epochs);
+        REQUIRE(m.status == Status::done);
+        INFO("val: mae " << m.val.metric << ", on target " << m.val.attention_on_target << ", hit rate "
+                         << m.val.hit_rate);
+        CHECK(m.val.attention_on_target > 0.85f);
+        CHECK(m.val.hit_rate > 0.95f);
+        CHECK(m.val.metric < 0.1f);
+        // Every held-out map puts its peak on a summand.
+        const AttentionMaps maps = t.attention_maps(12);
+        for (int b = 0; b < 12; ++b) {
+            const float* a = maps.attention.data.data() + size_t(b) * 10;
+            const int peak = int(std::max_element(a, a + 10) - a);
+            CHECK(maps.mask.data[size_t(b) * 10 + peak] == 1.0f);
+        }
+    }
+}
