@@ -15,10 +15,13 @@ suite_core_wasm()   { ctest --test-dir build/wasm --no-tests=error --output-on-f
 # The wasm module's JS API under Node's test runner (needs both builds: it compares them).
 suite_wasm_api()    { node --test tests/wasm/; }
 
+# The native command-line tool.
+suite_cli()         { node --test tests/cli/; }
+
 # The page in headless Chromium (Debian's /usr/bin/chromium via playwright-core), served from dist/.
 suite_browser()     { node scripts/build-web.mjs && node --test tests/browser/; }
 
-SUITES=(core_native core_wasm wasm_api browser)
+SUITES=(core_native core_wasm wasm_api cli browser)
 
 # ---- runner ---------------------------------------------------------------------------------
 declare -A RESULT

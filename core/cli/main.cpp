@@ -37,7 +37,7 @@ long long to_integer(const std::string& field, const std::string& v, long long l
 // Set one field of c from its command-line text, by the field's kind.
 void set_flag(Config& c, const ConfigField& f, const std::string& v) {
     switch (f.kind) {
-        case ConfigField::integer: c.*f.i = int(to_integer(f.name, v, -2147483648LL, 2147483647LL)); break;
+        case ConfigField::integer: c.*f.i = int(to_integer(f.name, v, -2147483648LL, (long long)f.max)); break;
         case ConfigField::seed: c.*f.u = uint32_t(to_integer(f.name, v, 0, 4294967295LL)); break;
         case ConfigField::text: c.*f.s = v; break;
         case ConfigField::number: {
@@ -92,7 +92,7 @@ void usage(FILE* out) {
     std::fprintf(out,
                  "\nA run may use at most %lld MB (data, parameters and optimizer state, activations);\n"
                  "a config that needs more is refused before anything is allocated.\n",
-                 kMemoryBudget >> 20);
+                 kMemoryBudget / 1000000);
 }
 
 void bar_chart(const std::vector<float>& v, const char* label, const std::vector<int>& marks) {
