@@ -267,12 +267,11 @@ void validate(const Config& c) {
         throw ConfigError("loss", "binary_crossentropy needs 0/1 targets, but task " + c.task +
                                       " predicts values: choose mae or mse");
     if (task.answer_position) {
+        const char* axis = task.sequence ? "time_steps" : "input_dim";
         const int range = task.sequence ? c.time_steps : c.input_dim;
         if (c.attention_column >= range)
-            throw ConfigError("attention_column", std::string("must be in [0, ") +
-                                                      (task.sequence ? "time_steps" : "input_dim") + " - 1] = [0, " +
-                                                      std::to_string(range - 1) + "] (got " +
-                                                      std::to_string(c.attention_column) + ")");
+            throw ConfigError("attention_column", std::string("must be below ") + axis + " (" + std::to_string(range) +
+                                                      ") (got " + std::to_string(c.attention_column) + ")");
     }
     if (c.train_samples() < 1)
         throw ConfigError("validation_split", "leaves no training samples (got " + num(c.validation_split) + " of " +

@@ -448,6 +448,12 @@ Metrics Trainer::train(int epochs) {
 }
 
 const Metrics& Trainer::metrics() const { return s_->m; }
+
+Scores Trainer::validate() {
+    State& S = *s_;
+    if (S.val_rows.empty()) return Scores{};
+    return S.evaluate(*S.data, S.val_rows.data(), int(S.val_rows.size()), "validation");
+}
 const History& Trainer::history() const { return s_->history; }
 const Config& Trainer::config() const { return s_->cfg; }
 const Footprint& Trainer::footprint() const { return s_->foot; }

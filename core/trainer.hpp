@@ -96,6 +96,9 @@ public:
     Metrics train(int epochs);  // train until this many more epochs have ended
     const Metrics& metrics() const;
     const History& history() const;
+    // Scores on the validation samples now, in inference mode (NaN without validation). It
+    // changes nothing: a caller can validate more often than once per epoch.
+    Scores validate();
 
     // Output of a named layer (see summary()) in inference mode, for `inputs` of shape
     // (n, D) or (n, T, D), or for the held-out test batch when inputs is null.

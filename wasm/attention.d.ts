@@ -175,6 +175,8 @@ export declare class Trainer {
   /** Train until this many more epochs have ended. */
   train(epochs: number): Metrics;
   metrics(): Metrics;
+  /** Scores on the validation samples now (NaN without validation); changes nothing, so it can run more often than once per epoch. */
+  validate(): Scores;
   /**
    * The attention averaged over the held-out test batch, in inference mode: [input_dim] on
    * vectors; [time_steps, features], or [time_steps] with single_attention_vector, for the

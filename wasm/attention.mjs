@@ -109,6 +109,10 @@ function wrap(core) {
       arity('metrics()', arguments, 0);
       return this.#live('metrics').metrics();
     }
+    validate() {
+      arity('validate()', arguments, 0);
+      return this.#live('validate').validate();
+    }
     getAttention() {
       arity('getAttention()', arguments, 0);
       return this.#live('getAttention').getAttention();

@@ -219,6 +219,7 @@ public:
         return guarded([&] { return metrics_to(t_.train(count_arg("epochs", epochs))); });
     }
     val metrics() { return metrics_to(t_.metrics()); }
+    val validate() { return guarded([&] { return scores_to(t_.validate()); }); }
     val attention() { return guarded([&] { return tensor_to(t_.attention()); }); }
     val attention_maps(val n) {
         return guarded([&] {
@@ -435,6 +436,7 @@ EMSCRIPTEN_BINDINGS(attention) {
         .function("step", &JsTrainer::step)
         .function("train", &JsTrainer::train)
         .function("metrics", &JsTrainer::metrics)
+        .function("validate", &JsTrainer::validate)
         .function("getAttention", &JsTrainer::attention)
         .function("getAttentionMaps", &JsTrainer::attention_maps)
         .function("getActivations", &JsTrainer::activations)
