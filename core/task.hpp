@@ -30,6 +30,7 @@ struct Task {
     const char* loss;         // the default loss
     Metric metric;
     bool answer_position;     // uses Config::attention_column (the 2017 tasks)
+    bool ground_truth;        // its data says where the attention should be
     int fixed_input_dim;      // > 0: the task's features per step (input_dim must equal it)
     int min_time_steps;       // the shortest sequence the generator can fill
     Dataset (*generate)(const Config& c, int n, Rng& rng);

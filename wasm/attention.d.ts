@@ -249,6 +249,8 @@ export interface Task {
   metric: 'accuracy' | 'mae';
   /** Whether its data says where the attention should be. */
   ground_truth: boolean;
+  /** Whether the answer sits at the fixed position attention_column (the 2017 tasks). */
+  answer_position: boolean;
 }
 
 export interface ConfigField {
@@ -280,6 +282,8 @@ export interface AttentionModule {
   applicableFields(config: Partial<Config>): (keyof Config)[];
   /** What a trainer for this config would need, before building it (throws for an invalid config). */
   estimate(config: Partial<Config>): Footprint;
+  /** Facts the core owns: the batches the recent_ metrics average over, the memory limit in bytes. */
+  constants(): { recent_window: number; memory_limit: number };
   /** Bytes currently allocated on the wasm heap (for leak checks). */
   heapInUse(): number;
 }

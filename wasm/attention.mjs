@@ -236,6 +236,7 @@ function wrap(core) {
     presets: () => core.presets(),
     tasks: () => core.tasks(),
     configFields: () => core.configFields(),
+    constants: () => core.constants(),
     heapInUse: () => core.heapInUse(),
   });
 }

@@ -396,7 +396,8 @@ val tasks_js() {
         o.set("head", std::string(head_name(t.head)));
         o.set("loss", std::string(t.loss));
         o.set("metric", std::string(metric_name(t.metric)));
-        o.set("ground_truth", t.generate != nullptr && std::string(t.name) != "noise");
+        o.set("answer_position", t.answer_position);
+        o.set("ground_truth", t.ground_truth);
         a.set(i++, o);
     }
     return a;
@@ -422,6 +423,14 @@ val config_fields_js() {
         a.set(i++, o);
     }
     return a;
+}
+
+// Facts the core owns that front ends show: the recent window, the memory limit.
+val constants() {
+    val o = val::object();
+    o.set("recent_window", kWindow);
+    o.set("memory_limit", double(kMemoryBudget));
+    return o;
 }
 
 // Bytes malloc has handed out and not taken back: what the memory tests watch.
@@ -462,5 +471,6 @@ EMSCRIPTEN_BINDINGS(attention) {
     function("presets", &presets_js);
     function("tasks", &tasks_js);
     function("configFields", &config_fields_js);
+    function("constants", &constants);
     function("heapInUse", &heap_in_use);
 }

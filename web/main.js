@@ -1,147 +1,194 @@
-// The page: builds the controls from the settings table, talks to the worker that owns the
-// model, and draws the latest state at most once per animation frame. Training is paced by
-// the frames: while playing, each frame asks the worker for `speed` batches (one request in
-// flight at a time), so the page never falls behind and Pause stops at once.
+// The page: builds its controls from the module's tables (presets, fields) and the page's own
+// (web/settings.js), talks to the worker that owns the model, and draws the views of the
+// registry (web/views/) at most once per animation frame. Training is paced by the frames:
+// while playing, each frame asks the worker for `speed` batches (one request in flight at a
+// time), so the page never falls behind and Pause stops at once.
 import { MSG } from './protocol.js';
-import { SETTINGS, SPEED, VIEWS, defaultFor, parse, toConfig, isRecurrent, fromURL, toURL } from './settings.js';
-import { CurveChart } from './charts/line.js';
-import { BarChart } from './charts/bars.js';
-import { Heatmap, RasterHeatmap } from './charts/heatmap.js';
-import { viridisGradient } from './charts/colors.js';
+import { CHOICE_LABELS, PAGE_DEFAULTS, PAGE_FIELDS, SPEED, fromURL, inPageWords, parse, presetValues, shown, toURL } from './settings.js';
+import { EMBED_VIEWS, VIEWS, VIEW_NAMES } from './views/index.js';
+import { el, fmt } from './views/dom.js';
 
 const $ = (id) => document.getElementById(id);
 // embed.html is this page with <body data-mode="embed">: compact, configured by its URL.
 const EMBED = document.body.dataset.mode === 'embed';
 const EMBED_OPTIONS = ['views', 'autoplay', 'controls', 'text']; // kept in an embed's URL
-const fmt = (v, digits = 4) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
+const SNAPSHOTS = 100; // rows of the attention-over-training view per run
 
 // ---- state ---------------------------------------------------------------------------------
 const state = {
-  values: {},        // setting key -> parsed value
-  errors: {},        // setting key -> message shown beside it
-  speed: SPEED.default.dense,
+  tables: null,      // { presets, tasks, fields, constants } from the module
+  constants: { recent_window: 20 },
+  preset: null,      // the chosen preset (its table row)
+  values: {},        // field -> value, every field of the config
+  applicable: new Set(), // the fields the current values use
+  pageErrors: {},    // field -> message of the page's own checks (not a number, ...)
+  coreError: null,   // { field, message } of the core, for the config last sent
+  speed: SPEED.default,
   playing: false,
+  untilStep: null,   // Epoch: train to this step, then stop (cancellable)
   inFlight: false,   // a request is with the worker
-  ready: false,      // a trainer exists for the current settings
-  run: null,         // { config, stepsPerEpoch, totalSteps }
+  building: false,   // a CONFIGURE is with the worker
+  ready: false,      // a trainer exists for the current values
+  failed: null,      // why the page cannot run at all
+  run: null,         // { config, task, summary, stepsPerEpoch, totalSteps, ... }
   metrics: null,
   attention: null,   // { data, shape }: the attention as the core returns it
-  positions: null,   // Float32Array: the attention averaged over dimensions, per position
-  points: [],        // every recorded { step, epoch, loss, accuracy } (means of the last 20 batches)
-  validation: { val_loss: [], val_accuracy: [] },
-  snapshots: [],     // { step, epoch, values }
-  scrub: null,       // chosen snapshot index, or null to follow the latest
+  positions: null,   // Float32Array: the attention averaged over features, per position
+  points: [],        // { step, epoch, loss, metric, attention_on_target, hit_rate }: recent means
+  validations: [],   // the same on the validation samples
+  frames: [],        // the attention maps recorded through training
+  snapshots: [],     // { step, epoch, values }: the averaged attention through training
+  nextSnapshot: 0,
   rate: 0,           // samples per second, smoothed
   options: {},       // page options from the URL (views, autoplay, controls, text, speed)
   autoplay: false,   // start playing once the first model is built
   offscreen: false,  // embed: paused because scrolled out of view (resume when back)
-  dirty: new Set(),  // what to redraw on the next frame
-  newPoints: [],     // points not yet drawn
+  dirty: new Set(),  // views to redraw
 };
 
-const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+let worker;
 const send = (type, fields = {}) => worker.postMessage({ type, ...fields });
 
-// ---- charts --------------------------------------------------------------------------------
-const charts = {
-  attention: new BarChart($('chart-attention'), { xTitle: 'position', yTitle: 'attention weight', yMin: 0 }),
-  heatmap: new Heatmap($('chart-heatmap'), { xTitle: 'dimension', yTitle: 'time step' }),
-  loss: new CurveChart($('chart-loss'), { label: 'loss' }),
-  accuracy: new CurveChart($('chart-accuracy'), { label: 'accuracy', yMax: 1 }),
-  history: new RasterHeatmap($('chart-history'), {
-    xTitle: 'position', yTitle: 'epoch',
-    yLabel: (row) => (state.snapshots[row] ? state.snapshots[row].epoch.toFixed(2) : ''),
-  }),
-  historyAt: new BarChart($('chart-history-at'), { xTitle: 'position', yTitle: 'weight', yMin: 0 }),
-  samples: [0, 1].map((i) => new BarChart($(`chart-sample-${i}`), { xTitle: 'position', yTitle: 'value' })),
+// ---- views from the registry -----------------------------------------------------------------
+const views = []; // { spec, figure, instance, last, onscreen }
+const app = {
+  state,
+  request(kind, fields) {
+    if (kind === 'samples' && state.ready) send(MSG.SAMPLES, fields);
+  },
 };
-for (const ramp of document.querySelectorAll('.legend .ramp')) ramp.style.background = viridisGradient;
 
-// ---- controls from the settings table ------------------------------------------------------
+// A view off the screen is not drawn (it stays dirty) until it scrolls into view.
+const onscreen = new IntersectionObserver((entries) => {
+  for (const e of entries) {
+    const v = views.find((x) => x.figure === e.target);
+    v.onscreen = e.isIntersecting;
+    if (v.onscreen && state.dirty.has(v)) requestFrame();
+  }
+});
+
+function buildViews() {
+  const container = $('views');
+  for (const spec of VIEWS) {
+    const figure = el('figure', { className: 'panel wide', dataset: { view: spec.name }, ariaLabelledby: `${spec.name}-title` });
+    figure.append(el('h2', { id: `${spec.name}-title`, textContent: spec.title }));
+    container.append(figure);
+    views.push({ spec, figure, instance: spec.create(figure, app), last: 0, lastText: 0, textDirty: false, onscreen: false });
+    onscreen.observe(figure);
+  }
+}
+
+// Which views show: those the URL asks for (an embed: a few), of those that apply to the run.
+function applyViews() {
+  const run = state.run;
+  const asked = state.options.views ?? (EMBED ? (run?.task.answer_position ? ['attention', 'loss'] : EMBED_VIEWS.filter((v) => v !== 'attention')) : VIEW_NAMES);
+  for (const v of views) {
+    const on = asked.includes(v.spec.name) && (!run || v.spec.applies(run));
+    v.figure.toggleAttribute('data-off', !on);
+  }
+}
+const visible = (v) => !v.figure.hasAttribute('data-off');
+
+// ---- controls from the module's tables ---------------------------------------------------------
+const fieldOf = (name) => state.tables.fields.find((f) => f.name === name);
+const control = (name) => $(`field-${name}`);
+
+function makeControl(field) {
+  const id = `field-${field.name}`;
+  let c;
+  if (field.choices) {
+    c = el('select', { id, name: field.name });
+    const labels = field.name === 'preset'
+      ? Object.fromEntries(state.tables.presets.map((p) => [p.name, p.label]))
+      : field.name === 'task' ? Object.fromEntries(state.tables.tasks.map((t) => [t.name, t.label])) : CHOICE_LABELS[field.name] ?? {};
+    for (const v of field.choices) c.append(new Option(labels[v] ?? v, v));
+  } else if (field.type === 'boolean') {
+    c = el('input', { id, name: field.name, type: 'checkbox' });
+  } else {
+    c = el('input', { id, name: field.name, type: 'text', inputMode: field.type === 'number' ? 'decimal' : 'numeric', autocomplete: 'off', spellcheck: false });
+  }
+  c.addEventListener('change', () => onFieldChange(field));
+  return c;
+}
+
+function fieldRow(field) {
+  const row = el('div', { className: 'field', dataset: { key: field.name } });
+  const c = makeControl(field);
+  const error = el('p', { id: `error-${field.name}`, className: 'error' });
+  const help = el('p', { id: `help-${field.name}`, className: 'help', textContent: field.help });
+  c.setAttribute('aria-describedby', `error-${field.name} help-${field.name}`);
+  row.append(el('label', { htmlFor: c.id, textContent: field.label }), c, error, help);
+  return row;
+}
+
 function buildControls() {
-  const form = $('settings');
-  for (const s of SETTINGS) {
-    const row = document.createElement('div');
-    row.className = 'field';
-    row.dataset.key = s.key;
-    const id = `field-${s.key}`;
-    const label = Object.assign(document.createElement('label'), { htmlFor: id, textContent: s.label });
-    let control;
-    if (s.kind === 'choice') {
-      control = document.createElement('select');
-      for (const [value, text] of s.options) control.append(new Option(text, value));
-    } else {
-      control = Object.assign(document.createElement('input'), { type: 'text', inputMode: s.kind === 'integer' ? 'numeric' : 'decimal' });
-      control.autocomplete = 'off';
-      control.spellcheck = false;
-    }
-    control.id = id;
-    control.name = s.key;
-    const error = Object.assign(document.createElement('p'), { id: `error-${s.key}`, className: 'error' });
-    error.setAttribute('aria-live', 'polite');
-    control.setAttribute('aria-describedby', `error-${s.key}` + (s.help ? ` help-${s.key}` : ''));
-    row.append(label, control, error);
-    if (s.help) row.append(Object.assign(document.createElement('p'), { id: `help-${s.key}`, className: 'help', textContent: s.help }));
-    control.addEventListener('change', () => onFieldChange(s));
-    form.append(row);
+  const stage = $('stage-fields'), form = $('settings');
+  for (const field of state.tables.fields) {
+    const where = PAGE_FIELDS[field.name]?.where;
+    (where === 'stage' ? stage : form).append(fieldRow(field));
   }
   form.addEventListener('submit', (e) => e.preventDefault());
 }
 
-function control(key) {
-  return $(`field-${key}`);
-}
-
-// On a model change: the new model's defaults for the settings whose default depends on it.
-function applyDefaults(model) {
-  for (const s of SETTINGS) {
-    if (s.group === 'model' || typeof s.default !== 'object') continue;
-    const v = defaultFor(s, model);
-    state.values[s.key] = v;
-    control(s.key).value = String(v);
-    setError(s.key, null);
+function showValues() {
+  for (const [name, v] of Object.entries(state.values)) {
+    const c = control(name);
+    if (!c) continue;
+    if (c.type === 'checkbox') c.checked = Boolean(v);
+    else c.value = String(v);
   }
-  state.speed = defaultSpeed({ model });
-  $('speed').value = String(state.speed);
-  $('speed-value').textContent = String(state.speed);
+  control('preset').value = state.preset.name;
+  // The preset's words, and where the page starts smaller than the seed (the same result, faster).
+  const smaller = Object.entries(PAGE_DEFAULTS[state.preset.name] ?? {})
+    .map(([k, v]) => `${fieldOf(k)?.label.toLowerCase() ?? k} ${v}`);
+  $('preset-description').textContent = state.preset.description +
+    (smaller.length ? ` This page starts it smaller (${smaller.join(', ')}): the same result, in seconds.` : '');
 }
 
-function setError(key, message) {
-  const c = control(key);
-  if (message) {
-    state.errors[key] = message;
-    $(`error-${key}`).textContent = message;
-    c.setAttribute('aria-invalid', 'true');
-  } else {
-    delete state.errors[key];
-    $(`error-${key}`).textContent = '';
-    c.removeAttribute('aria-invalid');
+function showApplicable() {
+  for (const field of state.tables.fields) {
+    const row = control(field.name)?.closest('.field');
+    if (row) row.hidden = !state.applicable.has(field.name) && field.name !== 'preset';
   }
 }
 
-function syncDisabled() {
-  const recurrent = isRecurrent(state.values);
-  for (const s of SETTINGS) {
-    if (!s.recurrentOnly) continue;
-    control(s.key).disabled = !recurrent;
-    control(s.key).closest('.field').classList.toggle('disabled', !recurrent);
-  }
+function setError(name, message) {
+  const c = control(name);
+  if (!c) return;
+  $(`error-${name}`).textContent = message ?? '';
+  if (message) c.setAttribute('aria-invalid', 'true');
+  else c.removeAttribute('aria-invalid');
 }
 
-function onFieldChange(s) {
-  const result = parse(s, control(s.key).value);
+function showErrors() {
+  for (const field of state.tables.fields)
+    setError(field.name, state.pageErrors[field.name] ?? (state.coreError?.field === field.name ? state.coreError.text : null));
+  // An error in the collapsed settings opens them, so it is seen beside its control.
+  const where = Object.keys(state.pageErrors)[0] ?? state.coreError?.field;
+  if (where && $('settings').contains(control(where)) && !state.failed) $('settings-group').open = true;
+}
+
+const readControl = (field) => (field.type === 'boolean' ? control(field.name).checked : control(field.name).value);
+
+function onFieldChange(field) {
+  const result = parse(field, readControl(field));
+  stop();
   if (result.error) {
-    setError(s.key, `${s.label}: ${result.error}.`);
-    stop();
+    state.pageErrors[field.name] = `${field.label}: ${result.error}.`;
     state.ready = false;
-    syncButtons();
-    return;
+    showErrors();
+    return update();
   }
-  setError(s.key, null);
-  state.values[s.key] = result.value;
-  if (s.key === 'model') {
-    applyDefaults(result.value);
-    syncDisabled();
+  delete state.pageErrors[field.name];
+  if (field.name === 'preset') {
+    state.preset = state.tables.presets.find((p) => p.name === result.value);
+    state.values = presetValues(state.preset);
+    state.pageErrors = {};
+    state.speed = SPEED.default;
+    showValues();
+    syncSpeed();
+  } else {
+    state.values[field.name] = result.value;
   }
   configure();
 }
@@ -150,183 +197,183 @@ function onFieldChange(s) {
 function configure() {
   stop();
   state.ready = false;
-  syncButtons();
-  if (Object.keys(state.errors).length) return;
-  setStatus('Building the model…');
-  send(MSG.CONFIGURE, { config: toConfig(state.values) });
-  writeURL();
-}
-
-// ---- the URL: the whole state, so a shared link reproduces the run -----------------------
-const defaultSpeed = (values) => SPEED.default[isRecurrent(values) ? 'recurrent' : 'dense'];
-// { speed } when it differs from the model's default: for the URL and the embed code.
-const speedOption = () => (state.speed !== defaultSpeed(state.values) ? { speed: state.speed } : {});
-
-function pageOptions() {
-  const keep = EMBED ? EMBED_OPTIONS : [];
-  return { ...Object.fromEntries(Object.entries(state.options).filter(([k]) => keep.includes(k))), ...speedOption() };
-}
-
-function writeURL() {
-  const query = toURL(state.values, pageOptions()).toString();
-  history.replaceState(null, '', query ? `?${query}` : location.pathname);
-  const settings = toURL(state.values, speedOption());
-  $('full-page').href = `index.html${settings.size ? `?${settings}` : ''}`;
-  updateEmbedCode();
-}
-
-function readURL() {
-  const { values, options, notes } = fromURL(new URLSearchParams(location.search));
-  state.values = values;
-  state.options = options;
-  for (const s of SETTINGS) control(s.key).value = String(values[s.key]);
-  state.speed = options.speed ?? defaultSpeed(values);
-  $('speed').value = String(state.speed);
-  $('speed-value').textContent = String(state.speed);
-  if (notes.length) {
-    const note = $('url-note');
-    note.hidden = false;
-    note.textContent = `From the link: ${notes.join('; ')}.`; // text only: never parsed as HTML
+  document.body.dataset.ready = 'false';
+  state.coreError = null;
+  const config = { ...state.values, preset: state.preset.name };
+  send(MSG.APPLICABLE, { config });
+  if (Object.keys(state.pageErrors).length) {
+    showErrors();
+    return update();
   }
+  state.building = true;
+  send(MSG.CONFIGURE, { config });
+  writeURL();
+  showErrors();
+  update();
 }
 
-// Embed mode: which views, which controls, the lesson text, autoplay.
-function applyPageOptions() {
-  const views = state.options.views ?? (EMBED ? ['attention', 'loss'] : VIEWS);
-  for (const fig of document.querySelectorAll('[data-view]'))
-    fig.toggleAttribute('data-off', !views.includes(fig.dataset.view));
-  document.body.dataset.controls = state.options.controls ?? (EMBED ? 'basic' : 'full');
-  if (state.options.text) document.body.dataset.text = state.options.text;
-  const reduced = matchMedia('(prefers-reduced-motion: reduce)').matches;
-  state.autoplay = state.options.autoplay === 'always' || (state.options.autoplay === '1' && !reduced);
-}
+// ---- buttons, status -------------------------------------------------------------------------
+const finished = () => ['done', 'diverged'].includes(state.metrics?.status);
+const hasErrors = () => Object.keys(state.pageErrors).length > 0 || state.coreError !== null;
 
-// ---- buttons -------------------------------------------------------------------------------
-function syncButtons() {
-  const ok = state.ready && Object.keys(state.errors).length === 0;
-  const finished = ['done', 'diverged'].includes(state.metrics?.status);
-  $('play').disabled = !ok || finished;
-  $('step').disabled = !ok || finished || state.playing;
-  $('epoch').disabled = !ok || finished || state.playing;
-  $('reset').disabled = !ok && !finished;
-  $('new-seed').disabled = Object.keys(state.errors).some((k) => k !== 'seed') || !state.run;
+// The status line and the buttons follow from the state, in one place.
+function update() {
+  const ok = state.ready && !hasErrors() && !state.failed;
+  $('play').disabled = !ok || finished();
+  $('step').disabled = !ok || finished() || state.playing || state.untilStep !== null;
+  $('epoch').disabled = !ok || finished() || state.playing;
+  $('reset').disabled = !state.run || state.building || Boolean(state.failed);
+  $('new-seed').disabled = Object.keys(state.pageErrors).some((k) => k !== 'seed') || !state.run || Boolean(state.failed);
   $('play').textContent = state.playing ? 'Pause' : 'Play';
   $('play').setAttribute('aria-pressed', String(state.playing));
+  $('epoch').textContent = state.untilStep !== null ? 'Stop' : 'Epoch';
+  $('epoch').setAttribute('aria-pressed', String(state.untilStep !== null));
+  setStatus(...statusNow());
+}
+
+function statusNow() {
+  if (state.failed) return [state.failed, 'bad'];
+  if (!state.tables) return ['Loading the model…'];
+  if (Object.keys(state.pageErrors).length) {
+    const [name] = Object.keys(state.pageErrors);
+    return [`Fix the highlighted setting to train: ${state.pageErrors[name]}`, 'bad'];
+  }
+  if (state.coreError) {
+    const f = control(state.coreError.field) && !control(state.coreError.field).closest('[hidden]') ? fieldOf(state.coreError.field) : null;
+    return [f ? `Fix the highlighted setting to train: ${state.coreError.text}` : `This run cannot start: ${state.coreError.text}`, 'bad'];
+  }
+  if (state.building) return ['Building the model…'];
+  if (!state.ready) return ['Loading the model…'];
+  const m = state.metrics;
+  if (m?.status === 'done') return [`Training done: ${m.message}.`, 'good'];
+  if (m?.status === 'diverged') return [`Training ${m.message}`, 'bad'];
+  if (state.untilStep !== null) return [`Training to the end of epoch ${Math.ceil(state.untilStep / state.run.stepsPerEpoch)}… (Stop to cancel)`];
+  if (state.playing) return ['Training…'];
+  if (m?.step) return ['Paused.'];
+  return ['Ready: press Play.'];
+}
+
+let lastStatus = '';
+function setStatus(text, tone = '') {
+  if (text === lastStatus) return; // the live region speaks only when the words change
+  lastStatus = text;
+  const s = $('status');
+  s.textContent = text;
+  s.className = `status ${tone}`;
 }
 
 function play() {
   if ($('play').disabled) return;
   state.playing = true;
-  syncButtons();
-  setStatus('Training…');
+  state.untilStep = null;
+  update();
   requestFrame();
 }
 
 function stop() {
-  if (!state.playing) return;
+  if (!state.playing && state.untilStep === null) return;
   state.playing = false;
-  syncButtons();
-  if (state.metrics?.status === 'training') setStatus('Paused.');
+  state.untilStep = null;
+  update();
 }
 
-function request(type, fields) {
-  if (state.inFlight || !state.ready) return;
-  state.inFlight = true;
-  send(type, fields);
+// Epoch: train to the end of the current epoch in ticks, so it shows progress and Stop cancels it.
+function epoch() {
+  if (state.untilStep !== null) return stop();
+  if ($('epoch').disabled) return;
+  const per = state.run.stepsPerEpoch, step = state.metrics?.step ?? 0;
+  state.untilStep = (Math.floor(step / per) + 1) * per;
+  update();
+  requestFrame();
 }
 
 $('play').addEventListener('click', () => (state.playing ? stop() : play()));
-$('step').addEventListener('click', () => request(MSG.STEP));
-$('epoch').addEventListener('click', () => {
-  setStatus('Training to the end of the epoch…');
-  request(MSG.EPOCH);
+$('step').addEventListener('click', () => {
+  if (state.inFlight || !state.ready) return;
+  state.inFlight = true;
+  send(MSG.TICK, { batches: 1 });
 });
+$('epoch').addEventListener('click', epoch);
 $('reset').addEventListener('click', () => {
   stop();
-  if (state.ready || state.run) {
-    state.inFlight = true;
-    send(MSG.RESET);
-  }
+  if (!state.run) return;
+  state.building = true;
+  state.ready = false;
+  document.body.dataset.ready = 'false';
+  update();
+  send(MSG.RESET);
 });
 $('new-seed').addEventListener('click', () => {
   const seed = crypto.getRandomValues(new Uint32Array(1))[0];
   control('seed').value = String(seed);
-  onFieldChange(SETTINGS.find((s) => s.key === 'seed'));
+  onFieldChange(fieldOf('seed'));
 });
+
+function syncSpeed() {
+  $('speed').value = String(state.speed);
+  $('speed-value').textContent = String(state.speed);
+}
 $('speed').addEventListener('input', () => {
   state.speed = Number($('speed').value);
   $('speed-value').textContent = String(state.speed);
 });
 $('speed').addEventListener('change', () => writeURL());
 
-// Keyboard shortcuts, only when the focus is not in a field or on a control.
+// Keyboard shortcuts: Space play/pause, s step, e epoch, r reset; not while typing in a field.
+// On a focused button Space means play/pause too (its own click is cancelled on keyup).
+const SHORTCUTS = { ' ': () => $('play').click(), s: () => $('step').click(), e: () => $('epoch').click(), r: () => $('reset').click() };
 document.addEventListener('keydown', (e) => {
-  if (e.ctrlKey || e.metaKey || e.altKey || e.target.closest?.('input, select, textarea, button, summary')) return;
-  const actions = { ' ': () => $('play').click(), s: () => $('step').click(), e: () => $('epoch').click(), r: () => $('reset').click() };
-  const action = actions[e.key];
-  if (action) {
-    e.preventDefault();
-    action();
-  }
+  if (e.ctrlKey || e.metaKey || e.altKey || e.target.closest?.('input, select, textarea, summary, [contenteditable]')) return;
+  const action = SHORTCUTS[e.key];
+  if (!action) return;
+  e.preventDefault();
+  if (!e.repeat) action();
+});
+document.addEventListener('keyup', (e) => {
+  if (e.key === ' ' && e.target.closest?.('button')) e.preventDefault();
 });
 
 // ---- messages from the worker --------------------------------------------------------------
-const FIELD_OF_CONFIG = { preset: 'model', single_attention_vector: 'vector' };
+function onReady(tables) {
+  state.tables = tables;
+  document.body.dataset.started = 'true';
+  state.constants = tables.constants;
+  buildControls();
+  readURL();
+  applyPageOptions();
+  showValues();
+  syncSpeed();
+  configure();
+}
 
-worker.onmessage = ({ data }) => {
-  switch (data.type) {
-    case MSG.READY:
-      configure();
-      break;
-    case MSG.CONFIGURED:
-      onConfigured(data);
-      break;
-    case MSG.PROGRESS:
-      onProgress(data);
-      break;
-    case MSG.ERROR: {
-      state.inFlight = false;
-      stop();
-      const key = FIELD_OF_CONFIG[data.field] ?? data.field;
-      if (key && control(key)) {
-        state.ready = false;
-        setError(key, data.message);
-        setStatus('Fix the highlighted setting to train.', 'bad');
-      } else {
-        setStatus(`Error: ${data.message}`, 'bad');
-      }
-      syncButtons();
-      break;
-    }
-  }
-};
-worker.onerror = (e) => setStatus(`The training worker failed: ${e.message}`, 'bad');
-
-function onConfigured({ config, summary, samples, stepsPerEpoch, totalSteps }) {
+function onConfigured(data) {
+  state.building = false;
   state.inFlight = false;
   state.ready = true;
-  state.run = { config, stepsPerEpoch, totalSteps };
+  state.coreError = null;
+  state.run = data;
+  state.applicable = new Set(data.applicable);
+  state.metrics = null;
+  state.attention = state.positions = null;
   state.points = [];
-  state.newPoints = [];
+  state.validations = [];
+  state.frames = [];
   state.snapshots = [];
-  state.scrub = null;
+  state.nextSnapshot = 0;
   state.rate = 0;
-  state.validation = { val_loss: [], val_accuracy: [] };
-  charts.loss.reset(config.epochs);
-  charts.accuracy.reset(config.epochs);
-  $('loss-data').querySelector('tbody').replaceChildren();
-  renderSummary(summary);
-  renderSamples(samples, config);
+  showApplicable();
+  showErrors();
+  applyViews();
+  for (const v of views) if (v.spec.applies(state.run)) v.instance.reset(state.run);
   document.body.dataset.ready = 'true';
-  setStatus('Ready: press Play.');
-  syncButtons();
+  update();
   if (state.autoplay) {
     state.autoplay = false; // only the first model starts by itself
     play();
   }
 }
 
-function onProgress({ metrics, attention, positions, history, points, snapshots }) {
+function onProgress({ metrics, attention, positions, points, validations, frames }) {
   state.inFlight = false;
   state.metrics = metrics;
   state.attention = attention;
@@ -334,23 +381,59 @@ function onProgress({ metrics, attention, positions, history, points, snapshots 
   // samples/s of one request is noisy: show a moving average.
   if (metrics.samples_per_second > 0)
     state.rate = state.rate ? 0.8 * state.rate + 0.2 * metrics.samples_per_second : metrics.samples_per_second;
-  state.validation = history;
   state.points.push(...points);
-  state.newPoints.push(...points);
-  if (snapshots.length) {
-    state.snapshots.push(...snapshots);
-    state.dirty.add('history');
+  state.validations.push(...validations);
+  state.frames.push(...frames);
+  const done = metrics.status === 'done' || metrics.status === 'diverged';
+  if (positions && (metrics.step >= state.nextSnapshot || done)) {
+    state.snapshots.push({ step: metrics.step, epoch: metrics.step / state.run.stepsPerEpoch, values: positions });
+    state.nextSnapshot = metrics.step + Math.max(1, Math.round(state.run.totalSteps / SNAPSHOTS));
   }
-  state.dirty.add('progress').add('attention').add('curves').add('heatmap');
-  if (metrics.status === 'done' || metrics.status === 'diverged') {
+  if (done) {
     state.playing = false;
-    if (metrics.status === 'done') setStatus(`Training done: ${metrics.message}.`, 'good');
-    else setStatus(`Training ${metrics.message}`, 'bad'); // "diverged: the loss rose ..." 
-  } else if (!state.playing) {
-    setStatus(metrics.step ? 'Paused.' : 'Ready: press Play.');
+    state.untilStep = null;
+  } else if (state.untilStep !== null && metrics.step >= state.untilStep) {
+    state.untilStep = null;
   }
-  syncButtons();
+  for (const v of views)
+    if (visible(v)) {
+      state.dirty.add(v);
+      v.textDirty = Boolean(v.instance.text);
+    }
+  drawProgress();
+  update();
   requestFrame();
+}
+
+function onError({ field, message }) {
+  state.inFlight = false;
+  state.building = false;
+  state.ready = false;
+  stop();
+  const text = inPageWords(message, field, state.tables.fields);
+  state.coreError = { field: field && control(field) ? field : null, message, text };
+  showErrors();
+  update();
+}
+
+function onMessage({ data }) {
+  switch (data.type) {
+    case MSG.READY: return onReady(data);
+    case MSG.FIELDS:
+      state.applicable = new Set(data.applicable);
+      return showApplicable();
+    case MSG.CONFIGURED: return onConfigured(data);
+    case MSG.PROGRESS: return onProgress(data);
+    case MSG.SAMPLE_DATA: {
+      const v = views.find((x) => x.spec.name === 'explorer');
+      if (!v || !visible(v)) return;
+      v.instance.samples(data.samples, state.run); // kept; drawn on a frame
+      state.dirty.add(v);
+      return requestFrame();
+    }
+    case MSG.ERROR: return onError(data);
+    case MSG.FAILED: return cannotRun(`The training engine could not start in this browser: ${data.message}`);
+  }
 }
 
 // ---- drawing, once per frame -------------------------------------------------------------
@@ -361,199 +444,121 @@ function requestFrame() {
   requestAnimationFrame(frame);
 }
 
-// The cheap views redraw every frame. The costly ones (5 to 30 ms each on a slow machine)
-// redraw at most one per frame, in turn, and each at most every `every` ms: they change
-// slowly, and a frame's work must stay well below 50 ms.
-const HEAVY = {
-  curves: { draw: () => drawCurves(), every: 100, last: 0 },
-  heatmap: { draw: () => drawHeatmap(), every: 250, last: 0 },
-  history: { draw: () => drawHistory(), every: 500, last: 0 },
-};
-const HEAVY_ORDER = Object.keys(HEAVY);
-let heavyTurn = 0;
-
+// Each view redraws at most every `every` ms (they change slowly), only while on the
+// screen, and at most one per frame, in turn, so a frame's work stays well below 50 ms.
+let turn = 0;
 function frame(now) {
   frameRequested = false;
-  if (state.dirty.delete('progress')) drawProgress();
-  if (state.dirty.delete('attention')) drawAttention();
-  const finished = !state.playing; // when training stops, catch up without waiting
-  for (let k = 0; k < HEAVY_ORDER.length; k++) {
-    const name = HEAVY_ORDER[(heavyTurn + k) % HEAVY_ORDER.length];
-    const view = HEAVY[name];
-    if (state.dirty.has(name) && (finished || now - view.last >= view.every)) {
-      state.dirty.delete(name);
-      view.draw();
-      view.last = now;
-      heavyTurn = (heavyTurn + k + 1) % HEAVY_ORDER.length;
-      break;
+  const idle = !state.playing && state.untilStep === null; // when training stops, catch up at once
+  let pending = false;
+  // Off the screen a view keeps its words current (captions, text alternatives), not its chart.
+  for (const v of views) {
+    if (v.onscreen || !v.textDirty) continue;
+    if (!idle && now - v.lastText < 500) {
+      pending = true;
+      continue;
     }
+    v.instance.text(state);
+    v.lastText = now;
+    v.textDirty = false;
   }
-  if (state.dirty.size) requestFrame(); // the rest on the next frames
-  if (state.playing && !state.inFlight && state.ready) {
+  for (let k = 0; k < views.length; k++) {
+    const v = views[(turn + k) % views.length];
+    if (!state.dirty.has(v) || !v.onscreen) continue;
+    if (!idle && now - v.last < v.spec.every) {
+      pending = true;
+      continue;
+    }
+    state.dirty.delete(v);
+    v.instance.update(state);
+    v.last = now;
+    v.textDirty = false;
+    turn = (turn + k + 1) % views.length;
+    pending = true;
+    break;
+  }
+  if (pending) requestFrame();
+  if ((state.playing || state.untilStep !== null) && !state.inFlight && state.ready) {
     state.inFlight = true;
-    send(MSG.TICK, { batches: state.speed });
+    const batches = state.untilStep !== null ? Math.min(state.speed, state.untilStep - (state.metrics?.step ?? 0)) : state.speed;
+    send(MSG.TICK, { batches: Math.max(1, batches) });
   }
 }
 
-function setStatus(text, tone = '') {
-  const el = $('status');
-  el.textContent = text;
-  el.className = `status ${tone}`;
-}
-
+// One training number, explained: the stats show the mean of the last batches (the curves'
+// line), as their labels and tooltips say.
 function drawProgress() {
   const m = state.metrics;
-  const total = state.run.totalSteps;
-  const epochs = state.run.config.epochs;
+  const accuracy = state.run.task.metric === 'accuracy';
   const shown = {
     epoch: String(m.epoch),
     step: String(m.step),
     samples_per_second: state.rate ? Math.round(state.rate).toLocaleString('en') : '–',
-    loss: fmt(m.loss),
-    accuracy: fmt(m.metric),
+    loss: fmt(m.recent_loss),
+    metric: fmt(m.recent_metric),
+    on_target: fmt(m.recent_attention_on_target, 3),
     val_loss: fmt(m.val_loss),
-    val_accuracy: fmt(m.val_metric),
+    val_metric: fmt(m.val_metric),
   };
   for (const [key, text] of Object.entries(shown)) document.querySelector(`#progress [data-metric="${key}"]`).textContent = text;
-  $('epochs-total').textContent = String(epochs);
-  $('progress-bar').value = total ? m.step / total : 0;
+  $('metric-label').textContent = accuracy ? 'Accuracy' : 'MAE';
+  $('val-metric-label').textContent = accuracy ? 'Val. accuracy' : 'Val. MAE';
+  $('epochs-total').textContent = String(state.run.config.epochs);
+  $('progress-bar').value = state.run.totalSteps ? m.step / state.run.totalSteps : 0;
+  $('progress-bar').setAttribute('aria-valuetext', `step ${m.step} of ${state.run.totalSteps}`);
 }
 
-const argmax = (v) => v.reduce((best, x, i) => (x > v[best] ? i : best), 0);
-
-function drawAttention() {
-  const { config } = state.run;
-  const values = Array.from(state.positions);
-  const expected = config.attention_column;
-  charts.attention.update(values, expected);
-  const peak = argmax(values);
-  $('attention-peak').textContent = String(peak);
-  $('attention-expected').textContent = String(expected);
-  const where = config.preset === 'dense' ? 'input positions' : 'time steps';
-  $('attention-detail').textContent = `Its weight there is ${values[peak].toFixed(3)}; spread evenly over the ${values.length} ${where} it would be ${(1 / values.length).toFixed(3)}. Averaged over ${config.test_samples} held-out examples${state.attention.shape.length > 1 ? ' and the dimensions' : ''}.`;
-  const table = $('attention-data');
-  if (table.open) fillTable(table, values.map((v, i) => [i === expected ? `${i} ★` : String(i), v.toFixed(4)]));
+// ---- the URL: the whole state, so a shared link reproduces the run -----------------------
+function pageOptions() {
+  const keep = EMBED ? EMBED_OPTIONS : [];
+  const options = Object.fromEntries(Object.entries(state.options).filter(([k]) => keep.includes(k)));
+  if (state.speed !== SPEED.default) options.speed = state.speed;
+  return options;
 }
 
-function drawHeatmap() {
-  const { config } = state.run;
-  const expected = config.attention_column;
-  const perDimension = config.preset !== 'dense' && !config.single_attention_vector;
-  $('heatmap-figure').hidden = !perDimension;
-  if (perDimension) {
-    const [T, F] = state.attention.shape;
-    const rows = Array.from({ length: T }, (_, t) => Array.from(state.attention.data.subarray(t * F, (t + 1) * F)));
-    charts.heatmap.update(rows);
-    const max = Math.max(...state.attention.data);
-    $('heatmap-max').textContent = max.toFixed(3);
-    const source = config.preset.endsWith('before') ? 'input dimension' : 'unit of the recurrent layer';
-    $('heatmap-caption').textContent = `Each column is one ${source} (${F} in all), each row a time step; brighter is more attention. The brightest row is step ${argmax(rows.map((r) => Math.max(...r)))}; the answer is at step ${expected}.`;
+function writeURL() {
+  const query = toURL(state.preset, state.values, pageOptions()).toString();
+  history.replaceState(null, '', query ? `?${query}` : location.pathname);
+  const settings = toURL(state.preset, state.values, state.speed !== SPEED.default ? { speed: state.speed } : {});
+  $('full-page').href = `index.html?${settings}`;
+  updateEmbedCode();
+}
+
+function readURL() {
+  const { preset, values, options, notes } = fromURL(new URLSearchParams(location.search), { ...state.tables, views: VIEW_NAMES });
+  state.preset = preset;
+  state.values = { ...presetValues(preset), ...values };
+  state.options = options;
+  state.speed = options.speed ?? SPEED.default;
+  if (notes.length) {
+    const note = $('url-note');
+    note.hidden = false;
+    note.textContent = `From the link: ${notes.join('; ')}.`; // text only: never parsed as HTML
   }
 }
 
-function drawCurves() {
-  const pts = state.newPoints;
-  state.newPoints = [];
-  charts.loss.update(pts.map((p) => ({ x: p.epoch, y: p.loss })), state.validation.val_loss);
-  charts.accuracy.update(pts.map((p) => ({ x: p.epoch, y: p.accuracy })), state.validation.val_accuracy);
-  // The table is kept current even while closed (a few rows per redraw), so it is complete
-  // the moment it is opened.
-  const table = $('loss-data');
-  const shown = table.querySelector('tbody').rows.length; // rows already in the table
-  appendRows(table, state.points.slice(shown).map(pointRow));
-  const first = state.points[0];
-  const last = state.points.at(-1);
-  if (first && last)
-    $('loss-caption').textContent = `Binary cross-entropy: ${first.loss.toFixed(3)} after the first recorded step, ${last.loss.toFixed(3)} now (mean of the last 20 batches, line); validation at each epoch's end (diamonds)${state.validation.val_loss.length ? `: last ${state.validation.val_loss.at(-1).toFixed(3)}` : ''}.`;
-  if (last)
-    $('accuracy-caption').textContent = `The share of answers right (0.5 is guessing): ${last.accuracy.toFixed(3)} in training now${state.validation.val_accuracy.length ? `, ${state.validation.val_accuracy.at(-1).toFixed(3)} on validation` : ''}.`;
-}
-
-const pointRow = (p) => [String(p.step), p.epoch.toFixed(3), p.loss.toFixed(4), p.accuracy.toFixed(4)];
-
-function drawHistory() {
-  const snaps = state.snapshots;
-  if (!snaps.length) return;
-  charts.history.update(snaps.map((s) => Array.from(s.values)));
-  $('history-max').textContent = Math.max(...snaps.map((s) => Math.max(...s.values))).toFixed(3);
-  const scrub = $('history-scrub');
-  scrub.max = String(snaps.length - 1);
-  if (state.scrub === null) scrub.value = String(snaps.length - 1);
-  drawHistoryAt();
-}
-
-function drawHistoryAt() {
-  const snaps = state.snapshots;
-  const i = Math.min(Number($('history-scrub').value), snaps.length - 1);
-  const s = snaps[i];
-  if (!s) return;
-  const expected = state.run.config.attention_column;
-  charts.historyAt.update(s.values, expected);
-  const peak = argmax(Array.from(s.values));
-  const when = s.step === 0 ? 'the start' : `epoch ${s.epoch.toFixed(2)} (step ${s.step})`;
-  $('history-when').textContent = when;
-  $('history-scrub').setAttribute('aria-valuetext', `${when}: peak at position ${peak}`);
-}
-
-$('history-scrub').addEventListener('input', () => {
-  const i = Number($('history-scrub').value);
-  state.scrub = i === state.snapshots.length - 1 ? null : i;
-  drawHistoryAt();
-});
-
-// ---- tables and the static views ---------------------------------------------------------
-function fillTable(details, rows) {
-  details.querySelector('tbody').replaceChildren(...rows.map(makeRow));
-}
-
-function appendRows(details, rows) {
-  details.querySelector('tbody').append(...rows.map(makeRow));
-}
-
-function makeRow(cells) {
-  const tr = document.createElement('tr');
-  for (const text of cells) tr.append(Object.assign(document.createElement('td'), { textContent: text }));
-  return tr;
-}
-
-$('attention-data').addEventListener('toggle', () => {
-  if ($('attention-data').open && state.attention) drawAttention();
-});
-
-function renderSummary(rows) {
-  $('summary').querySelector('tbody').replaceChildren(
-    ...rows.map((r) => makeRow([r.name, r.kind, r.output_shape, r.params.toLocaleString('en')])));
-  const total = rows.reduce((s, r) => s + r.params, 0);
-  $('summary-caption').textContent = `${rows.length} layers, ${total.toLocaleString('en')} trainable parameters. Shapes as Keras prints them: None is the batch.`;
-}
-
-function renderSamples(samples, config) {
-  const recurrent = config.preset !== 'dense';
-  samples.forEach((s, i) => {
-    // Dense: the input vector. Recurrent: dimension 0 of the sequence over time.
-    const dims = recurrent ? s.shape[1] : 1;
-    const values = Array.from({ length: s.shape[0] }, (_, p) => s.data[p * dims]);
-    charts.samples[i].update(values, config.attention_column);
-  });
-  const answers = samples.map((s) => (recurrent ? s.data[config.attention_column * s.shape[1]] : s.data[config.attention_column]));
-  $('samples-caption').textContent = `${recurrent ? 'Dimension 0 of two sequences, over time' : 'Two input vectors'}. Everything is random noise except position ${config.attention_column} (★), which holds the answer: ${answers.map((a) => a.toFixed(0)).join(' and ')} here.`;
+// Embed mode: which controls, the lesson text, autoplay.
+function applyPageOptions() {
+  document.body.dataset.controls = state.options.controls ?? (EMBED ? 'basic' : 'full');
+  if (state.options.text) document.body.dataset.text = state.options.text;
+  const reduced = matchMedia('(prefers-reduced-motion: reduce)').matches;
+  state.autoplay = state.options.autoplay === 'always' || (state.options.autoplay === '1' && !reduced);
+  applyViews();
 }
 
 // ---- embedding: the code to copy; in an iframe, a good guest -----------------------------
 function updateEmbedCode() {
-  const params = toURL(state.values, { views: ['attention', 'loss'], ...speedOption() });
+  const params = toURL(state.preset, state.values, state.speed !== SPEED.default ? { speed: state.speed } : {});
   const base = new URL('.', location.href);
   const src = new URL(`embed.html?${params}`, base).href;
-  const model = isRecurrent(state.values)
-    ? `${state.values.model.toUpperCase()}, attention ${state.values.placement} it`
-    : 'Dense';
   // allow-scripts: the demo runs; allow-same-origin: its worker and .wasm load from its own
-  // origin; allow-popups: the "Open the full page" link. Nothing else.
-  const esc = (t) => t.replaceAll('&', '&amp;').replaceAll('"', '&quot;');
+  // origin; allow-popups: the "Open the full page" link. Nothing else. The style attribute is
+  // the host page's markup, not ours.
+  const esc = (t) => t.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
   $('embed-code').value =
-    `<iframe src="${esc(src)}" title="Attention demo (${esc(model)})" loading="lazy" ` +
-    `sandbox="allow-scripts allow-same-origin allow-popups" ` +
-    `style="width:100%;max-width:700px;aspect-ratio:4/3;border:0"></iframe>\n` +
+    `<iframe src="${esc(src)}" title="Attention demo (${esc(state.preset.label)})" loading="lazy" ` +
+    'sandbox="allow-scripts allow-same-origin allow-popups" ' +
+    'style="width:100%;max-width:700px;aspect-ratio:4/3;border:0"></iframe>\n' +
     `<script src="${esc(new URL('embed-host.js', base).href)}" async></script>`;
 }
 
@@ -599,8 +604,30 @@ if (EMBED) {
 }
 
 // ---- start ---------------------------------------------------------------------------------
-buildControls();
-readURL();
-applyPageOptions();
-syncDisabled();
-syncButtons();
+// When something the page needs is missing, it says so in words, with what to do.
+function cannotRun(message) {
+  state.failed = message;
+  $('notice').hidden = false;
+  $('notice').textContent = message;
+  update();
+}
+
+function start() {
+  buildViews();
+  update();
+  if (location.protocol === 'file:')
+    return cannotRun('This page was opened from a file. Browsers run its training engine (a Web Worker and WebAssembly) only from a web server: run `npm start` and open http://127.0.0.1:8080, or put the dist/ folder on any static host.');
+  if (typeof WebAssembly !== 'object' || typeof Worker !== 'function')
+    return cannotRun('This browser has no WebAssembly or no Web Workers, which the training engine needs. Try a current Firefox, Chrome, Edge or Safari.');
+  if (self.origin === 'null')
+    return cannotRun(`This demo is in a frame whose sandbox lacks allow-same-origin, so it cannot load its training engine. ${EMBED ? 'Open the full page instead (link above), or ask the site to add allow-same-origin.' : ''}`);
+  try {
+    worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  } catch (e) {
+    return cannotRun(`The training worker could not start (${shown(e.message)}). A Content-Security-Policy without worker-src 'self' blocks it.`);
+  }
+  worker.onmessage = onMessage;
+  worker.onerror = (e) => cannotRun(`The training worker failed: ${e.message || 'it could not load (a Content-Security-Policy may block it)'}.`);
+}
+
+start();

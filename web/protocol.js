@@ -3,14 +3,17 @@
 export const MSG = Object.freeze({
   // page -> worker
   CONFIGURE: 'configure', // { config }: build a new trainer (stops training)
+  APPLICABLE: 'applicable', // { config }: which fields this config uses (answered by FIELDS)
   TICK: 'tick',           // { batches }: train up to this many batches, then report
-  STEP: 'step',           // one batch
-  EPOCH: 'epoch',         // to the end of the current epoch
   RESET: 'reset',         // { seed? }: the same run again from the start (or a new seed)
+  SAMPLES: 'samples',     // { indices }: held-out samples with their attention and prediction
 
   // worker -> page
-  READY: 'ready',         // { presets }: the module is loaded (presets: the core's table)
-  CONFIGURED: 'configured', // { config, summary, samples, stepsPerEpoch, totalSteps }
-  PROGRESS: 'progress',   // { metrics, attention, history, snapshots, points }
-  ERROR: 'error',         // { field, message }: field is the config field named, if any
+  READY: 'ready',         // { presets, tasks, fields, constants }: the module's tables
+  FIELDS: 'fields',       // { applicable }: the names of the fields a config uses
+  CONFIGURED: 'configured', // { config, applicable, summary, task, stepsPerEpoch, totalSteps, footprint }
+  PROGRESS: 'progress',   // { metrics, attention, positions, history, points, validations, frames }
+  SAMPLE_DATA: 'sample-data', // { samples: [{ index, input, shape, attention, mask, target, prediction }] }
+  ERROR: 'error',         // { field, message }: field is the config field the error names, if any
+  FAILED: 'failed',       // { message }: the module could not start (no WebAssembly, no worker module)
 });

@@ -1,85 +1,195 @@
 // The worker owns the wasm module and the one trainer; the page only draws. It trains only
 // when asked (one TICK in flight at a time, paced by the page's animation frames), so the
-// page always shows the latest state and Pause takes effect at once.
-import createAttentionModule from './attention.mjs';
+// page always shows the latest state and Pause takes effect at once. What the page records
+// over a run is gathered here: curve points, validation points (more often than once per
+// epoch for long epochs), and frames of the per-sample attention maps for the animation.
 import { MSG } from './protocol.js';
 
-const M = await createAttentionModule();
-
+let M = null;
 let trainer = null;
 let run = null; // bookkeeping of the current run: what the page has not seen yet
 
-// "learning_rate: must be ..." -> field learning_rate; "weights[2] (...)" -> weights.
-const fieldOf = (message) => /^([a-z_]+)(?:\[\d+\])?[ :]/.exec(message)?.[1] ?? null;
+const MAP_SAMPLES = 12;   // held-out samples in each map frame (the seed shows 10-12)
+const FRAMES = 150;       // map frames per run, about (plus one at every epoch's end)
+const VALIDATIONS = 10;   // validation points per epoch for epochs of at least VALIDATE_FROM steps
+const VALIDATE_FROM = 50;
 
 function fail(error) {
   const message = error instanceof Error ? error.message : String(error);
-  postMessage({ type: MSG.ERROR, field: fieldOf(message), message });
+  postMessage({ type: MSG.ERROR, field: error?.field ?? null, message });
 }
 
-// Attention averaged over dimensions: one value per position (what the bar chart shows).
-function perPosition({ data, shape }) {
-  const dims = shape.length > 1 ? shape[1] : 1;
-  const out = new Float32Array(shape[0]);
-  for (let p = 0; p < shape[0]; p++) {
+// The attention averaged over features: one value per position (what the bar chart shows).
+function perPosition({ data, shape }, rows = 1) {
+  const P = rows === 1 ? shape[0] : shape[1];
+  const F = data.length / (rows * P);
+  const out = new Float32Array(rows * P);
+  for (let i = 0; i < rows * P; i++) {
     let s = 0;
-    for (let d = 0; d < dims; d++) s += data[p * dims + d];
-    out[p] = s / dims;
+    for (let f = 0; f < F; f++) s += data[i * F + f];
+    out[i] = s / F;
   }
   return out;
 }
 
+const hasAttention = () => trainer.config().attention !== 'none';
+
 function startRun() {
   const config = trainer.config();
+  const task = M.tasks().find((t) => t.name === config.task);
   const train = Math.floor(config.samples * (1 - config.validation_split)); // Keras's split, as the core
   const stepsPerEpoch = Math.ceil(train / config.batch_size);
   const totalSteps = stepsPerEpoch * config.epochs;
+  const validates = config.validation_split > 0;
+  const maps = hasAttention() && task.ground_truth;
+  const testSamples = trainer.testInputs().shape[0];
   run = {
+    testSamples,
     stepsPerEpoch,
     totalSteps,
-    snapshotEvery: Math.max(1, Math.round(totalSteps / 100)),
-    nextSnapshot: 0,
-    points: [],    // { step, epoch, loss, accuracy } not yet sent
-    snapshots: [], // { step, epoch, values } not yet sent
+    frameEvery: Math.max(1, Math.round(totalSteps / FRAMES)),
+    nextFrame: 0,
+    lastFrame: -1,
+    lastStep: 0,
+    validateEvery: validates && stepsPerEpoch >= VALIDATE_FROM ? Math.ceil(stepsPerEpoch / VALIDATIONS) : 0,
+    nextValidation: 0,
+    lastEpoch: 0,
+    maps,
+    points: [],      // { step, epoch, loss, metric, attention_on_target, hit_rate } not yet sent
+    validations: [], // the same, on the validation samples
+    frames: [],      // { step, epoch, attention, mask } not yet sent
   };
-  const inputs = trainer.testInputs();
-  const size = inputs.data.length / inputs.shape[0];
+  run.nextValidation = run.validateEvery;
+  // Attention on target if the attention were spread evenly: the ground truth's share of the positions.
+  let uniformOnTarget = NaN;
+  if (maps) {
+    const { mask } = trainer.getAttentionMaps(Math.min(MAP_SAMPLES, testSamples));
+    uniformOnTarget = mask.data.reduce((s, v) => s + v, 0) / mask.data.length;
+  }
   postMessage({
     type: MSG.CONFIGURED,
     config,
+    applicable: M.applicableFields(config),
+    task,
     summary: trainer.summary(),
+    footprint: trainer.footprint(),
     stepsPerEpoch,
     totalSteps,
-    samples: [0, 1].map((i) => ({ data: inputs.data.slice(i * size, (i + 1) * size), shape: inputs.shape.slice(1) })),
+    testSamples,
+    testTargets: Array.from(trainer.testTargets().data),
+    mapSamples: maps ? Math.min(MAP_SAMPLES, testSamples) : 0,
+    hasAttention: hasAttention(),
+    validateEvery: run.validateEvery,
+    uniformOnTarget,
   });
+  record(trainer.metrics()); // the first frame: the attention before training
   report();
 }
 
-// Send what changed: metrics, the current attention, new curve points and snapshots.
+function frame(metrics, epoch) {
+  const maps = trainer.getAttentionMaps(Math.min(MAP_SAMPLES, run.testSamples));
+  const rows = maps.attention.shape[0];
+  run.frames.push({
+    step: metrics.step,
+    epoch,
+    attention: perPosition(maps.attention, rows),
+    mask: maps.mask ? maps.mask.data : null,
+    positions: maps.attention.shape[1],
+    rows,
+  });
+}
+
+const scoresOf = (m, prefix = '') => ({
+  loss: m[`${prefix}loss`], metric: m[`${prefix}metric`],
+  attention_on_target: m[`${prefix}attention_on_target`], hit_rate: m[`${prefix}hit_rate`],
+});
+
+// Record what the page keeps of the run at this step: a curve point, a validation point (at
+// every epoch's end, the core's, and within long epochs every tenth of one), a map frame.
+function record(metrics) {
+  const epoch = metrics.step / run.stepsPerEpoch;
+  const finished = metrics.status === 'done' || metrics.status === 'diverged';
+  if (metrics.step > run.lastStep && Number.isFinite(metrics.recent_loss))
+    run.points.push({ step: metrics.step, epoch, ...scoresOf(metrics, 'recent_') });
+  if (metrics.epoch > run.lastEpoch && Number.isFinite(metrics.val_loss)) {
+    run.validations.push({ step: metrics.step, epoch: metrics.epoch, ...scoresOf(metrics, 'val_') });
+    run.nextValidation = metrics.step + run.validateEvery;
+  } else if (run.validateEvery && metrics.step >= run.nextValidation && !finished) {
+    run.validations.push({ step: metrics.step, epoch, ...trainer.validate() });
+    run.nextValidation = metrics.step + run.validateEvery;
+  }
+  if (run.maps && (metrics.step >= run.nextFrame || metrics.epoch > run.lastEpoch || (finished && metrics.step > run.lastFrame))) {
+    frame(metrics, epoch);
+    run.lastFrame = metrics.step;
+    run.nextFrame = metrics.step + run.frameEvery;
+  }
+  run.lastEpoch = metrics.epoch;
+  run.lastStep = metrics.step;
+}
+
+// Train up to `batches` batches in chunks that end where something is to be recorded (a
+// frame, a validation, an epoch's end), so a fast tick misses none of them.
+function tick(batches) {
+  let left = batches;
+  while (left > 0) {
+    const step = trainer.metrics().step;
+    const epochEnd = (Math.floor(step / run.stepsPerEpoch) + 1) * run.stepsPerEpoch;
+    const next = Math.min(epochEnd, run.maps ? run.nextFrame : Infinity, run.validateEvery ? run.nextValidation : Infinity);
+    const m = trainer.step(Math.max(1, Math.min(left, next - step)));
+    left -= Math.max(1, m.step - step);
+    record(m);
+    if (m.status !== 'training') break;
+  }
+  report();
+}
+
+// Send what changed: metrics, the current attention, and what was recorded since the last report.
 function report() {
   const metrics = trainer.metrics();
-  const attention = trainer.getAttention();
-  const epoch = metrics.step / run.stepsPerEpoch;
-  if (metrics.step > 0 && Number.isFinite(metrics.recent_loss))
-    run.points.push({ step: metrics.step, epoch, loss: metrics.recent_loss, accuracy: metrics.recent_metric });
-  const finished = metrics.status === 'done' || metrics.status === 'diverged';
-  if (metrics.step >= run.nextSnapshot || finished) {
-    run.snapshots.push({ step: metrics.step, epoch, values: perPosition(attention) }); // own copy
-    run.nextSnapshot = metrics.step + run.snapshotEvery;
-  }
-  const history = trainer.getHistory();
+  const attention = hasAttention() ? trainer.getAttention() : null;
+  const positions = attention ? perPosition(attention) : null;
   const message = {
     type: MSG.PROGRESS,
     metrics,
     attention,
-    positions: perPosition(attention),
-    history: { val_loss: history.val_loss, val_accuracy: history.val_metric },
+    positions,
     points: run.points,
-    snapshots: run.snapshots,
+    validations: run.validations,
+    frames: run.frames,
   };
   run.points = [];
-  run.snapshots = [];
-  postMessage(message, [attention.data.buffer, message.positions.buffer]);
+  run.validations = [];
+  run.frames = [];
+  const transfer = attention ? [attention.data.buffer, positions.buffer] : [];
+  for (const f of message.frames) transfer.push(f.attention.buffer);
+  postMessage(message, transfer);
+}
+
+// Held-out samples one by one: input, attention (per position), ground truth, target, prediction.
+function samples(indices) {
+  const inputs = trainer.testInputs(), targets = trainer.testTargets();
+  const n = inputs.shape[0];
+  const picked = indices.filter((i) => Number.isInteger(i) && i >= 0 && i < n);
+  if (!picked.length) return postMessage({ type: MSG.SAMPLE_DATA, samples: [] });
+  const size = inputs.data.length / n;
+  const count = Math.max(...picked) + 1;
+  const maps = hasAttention() ? trainer.getAttentionMaps(count) : null;
+  const attention = maps ? perPosition(maps.attention, count) : null;
+  const P = maps ? maps.attention.shape[1] : 0;
+  const x = inputs.data.slice(0, count * size);
+  const prediction = trainer.predict({ data: x, shape: [count, ...inputs.shape.slice(1)] }).data;
+  postMessage({
+    type: MSG.SAMPLE_DATA,
+    samples: picked.map((i) => ({
+      index: i,
+      input: inputs.data.slice(i * size, (i + 1) * size),
+      shape: inputs.shape.slice(1),
+      attention: attention ? attention.slice(i * P, (i + 1) * P) : null,
+      mask: maps?.mask ? maps.mask.data.slice(i * P, (i + 1) * P) : null,
+      target: targets.data[i],
+      prediction: prediction[i],
+    })),
+  });
 }
 
 function configure(config) {
@@ -95,27 +205,18 @@ function configure(config) {
 
 const handlers = {
   [MSG.CONFIGURE]: ({ config }) => configure(config),
-  [MSG.TICK]: ({ batches }) => {
-    trainer.step(batches);
-    report();
-  },
-  [MSG.STEP]: () => {
-    trainer.step(1);
-    report();
-  },
-  [MSG.EPOCH]: () => {
-    trainer.train(1);
-    report();
-  },
+  [MSG.APPLICABLE]: ({ config }) => postMessage({ type: MSG.FIELDS, applicable: M.applicableFields(config) }),
+  [MSG.TICK]: ({ batches }) => tick(batches),
   [MSG.RESET]: ({ seed }) => {
     if (seed === undefined) trainer.reset();
     else trainer.reset(seed);
     startRun();
   },
+  [MSG.SAMPLES]: ({ indices }) => samples(indices),
 };
 
 onmessage = ({ data }) => {
-  if (!trainer && data.type !== MSG.CONFIGURE) return;
+  if (!M || (!trainer && data.type !== MSG.CONFIGURE && data.type !== MSG.APPLICABLE)) return;
   try {
     handlers[data.type](data);
   } catch (e) {
@@ -123,4 +224,18 @@ onmessage = ({ data }) => {
   }
 };
 
-postMessage({ type: MSG.READY, presets: M.presets() });
+try {
+  const { default: createAttentionModule } = await import('./attention.mjs');
+  M = await createAttentionModule();
+} catch (e) {
+  postMessage({ type: MSG.FAILED, message: e instanceof Error ? e.message : String(e) });
+}
+if (M) {
+  postMessage({
+    type: MSG.READY,
+    presets: M.presets(),
+    tasks: M.tasks(),
+    fields: M.configFields(),
+    constants: M.constants(),
+  });
+}

@@ -33,7 +33,7 @@ const isLocal = (u) => {
   } catch {
     return false;
   }
-  if (url.protocol === 'data:' || url.protocol === 'blob:' || url.protocol === 'about:') return true;
+  if (url.protocol === 'data:' || url.protocol === 'blob:' || url.protocol === 'about:' || url.protocol === 'file:') return true;
   return (url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'ws:') &&
     url.hostname === '127.0.0.1';
 };
@@ -149,15 +149,33 @@ export async function openPage(page, url, { timeout = 60_000 } = {}) {
     });
 }
 
-/** Fill a field and commit it the way a user does (Tab fires 'change'). */
+/** Fill a field and commit it the way a user does (Tab fires 'change'); opens the settings if they are closed. */
 export async function setField(page, key, value) {
   const sel = `#field-${key}`;
+  if (!(await page.isVisible(sel)) && !(await page.$eval('#settings-group', (d) => d.open)))
+    await page.click('#settings-group > summary');
   const tag = await page.$eval(sel, (el) => el.tagName);
   if (tag === 'SELECT') await page.selectOption(sel, String(value));
   else {
     await page.fill(sel, String(value));
     await page.press(sel, 'Tab');
   }
+}
+
+/** Choose a preset by its label in the picker, and wait for its model. */
+export async function choosePreset(page, name) {
+  const label = await page.$eval(`#field-preset option[value="${name}"]`, (o) => o.textContent);
+  await page.getByLabel('Preset', { exact: true }).selectOption({ label });
+  await waitRebuilt(page);
+}
+
+/** axe-core's serious and critical violations on the page, as "id: help (targets)" lines. */
+export async function axeViolations(page) {
+  await page.addScriptTag({ path: path.join(root, 'node_modules/axe-core/axe.min.js') });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
 }
 
 /** Wait until the page is ready again after a rebuild (step counter back to 0). */
@@ -235,7 +253,7 @@ export async function reopenLossTable(page) {
   await openLossTable(page);
 }
 
-/** The loss table's body rows: [{ step, epoch, loss, accuracy, text }] (text: the cells as shown). */
+/** The loss table's body rows: [{ step, epoch, loss, metric, text }] (text: the cells as shown). */
 export async function lossRows(page) {
   const rows = await page.$$eval('details#loss-data table tbody tr', (trs) =>
     trs.map((tr) => [...tr.querySelectorAll('td, th')].map((c) => c.textContent.trim())));
@@ -243,7 +261,7 @@ export async function lossRows(page) {
     step: toNumber(cells[0]),
     epoch: toNumber(cells[1]),
     loss: toNumber(cells[2]),
-    accuracy: toNumber(cells[3]),
+    metric: toNumber(cells[3]),
     text: cells.join(' | '),
   }));
 }

@@ -129,6 +129,11 @@ TEST_CASE("registry: tasks are one table: generator, head, loss, metric", "[regi
         CHECK((t.head == Head::sigmoid) == (t.metric == Metric::accuracy));
         CHECK((std::string(t.loss) == "binary_crossentropy") == (t.head == Head::sigmoid));
         CHECK(&find_task(t.name) == &t);
+        Config c = defaults_for(t.sequence ? "lstm_after" : "dense");
+        c.input_dim = t.fixed_input_dim ? t.fixed_input_dim : c.input_dim;
+        Rng rng(1, Stream::data);
+        const Dataset d = t.generate(c, 4, rng);  // its data carries the ground truth it claims
+        CHECK((d.positions > 0) == t.ground_truth);
     }
     const ConfigError e = config_error([] { find_task("translate"); });
     CHECK(e.field == "task");

@@ -22,6 +22,10 @@ const starPlugin = {
   },
 };
 
+// Shared font objects: Chart.js measures tick labels per font, so one object per weight.
+const BOLD = Object.freeze({ weight: 'bold' });
+const NORMAL = Object.freeze({ weight: 'normal' });
+
 export class BarChart {
   constructor(canvas, { xTitle, yTitle, yMin = undefined, yMax = undefined }) {
     this.mark = -1;
@@ -40,7 +44,7 @@ export class BarChart {
               maxRotation: 0,
               callback: (value, index) => (index === this.mark ? `${index}★` : `${index}`),
               color: (ctx) => (ctx.index === this.mark ? COLORS.vermillion : '#374151'),
-              font: (ctx) => ({ weight: ctx.index === this.mark ? 'bold' : 'normal' }),
+              font: (ctx) => (ctx.index === this.mark ? BOLD : NORMAL),
             },
           },
           y: { min: yMin, max: yMax, title: { display: true, text: yTitle } },
@@ -61,7 +65,4 @@ export class BarChart {
     this.chart.update('none');
   }
 
-  setYMax(yMax) {
-    this.chart.options.scales.y.max = yMax;
-  }
 }

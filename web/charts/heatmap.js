@@ -1,4 +1,5 @@
-// Heatmaps with the viridis map: rows x columns of values, colour scaled to [0, max].
+// Heatmaps with the viridis map: rows x columns of values, colour on a fixed scale [0, max]
+// (so uniform attention looks uniform, and two moments compare), 1 unless stated.
 // Heatmap (chartjs-chart-matrix, a tooltip per cell) shows the per-dimension attention
 // (time x dimension); RasterHeatmap, below, the larger attention over training.
 import { viridis, viridisRGB } from './colors.js';
@@ -15,8 +16,8 @@ function integerTicks(count) {
 }
 
 export class Heatmap {
-  constructor(canvas, { xTitle, yTitle, yLabel = (i) => String(i) }) {
-    this.max = 1;
+  constructor(canvas, { xTitle, yTitle, yLabel = (i) => String(i), max = 1 }) {
+    this.max = max;
     this.rows = 0;
     this.cols = 0;
     this.yLabel = yLabel;
@@ -55,14 +56,9 @@ export class Heatmap {
   // rows: array of arrays (each of length cols).
   update(rows) {
     const data = [];
-    let max = 0;
-    rows.forEach((row, y) => row.forEach((v, x) => {
-      data.push({ x, y, v });
-      if (v > max) max = v;
-    }));
+    rows.forEach((row, y) => row.forEach((v, x) => data.push({ x, y, v })));
     this.rows = rows.length;
     this.cols = rows[0]?.length ?? 0;
-    this.max = max > 0 ? max : 1;
     const { x, y } = this.chart.options.scales;
     x.max = this.cols - 0.5;
     y.max = this.rows - 0.5;
@@ -87,7 +83,8 @@ const rasterPlugin = {
 };
 
 export class RasterHeatmap {
-  constructor(canvas, { xTitle, yTitle, yLabel = (i) => String(i) }) {
+  constructor(canvas, { xTitle, yTitle, yLabel = (i) => String(i), max = 1 }) {
+    this.max = max;
     this.rows = 0;
     this.cols = 0;
     this.image = document.createElement('canvas');
@@ -111,11 +108,9 @@ export class RasterHeatmap {
     this.rows = rows.length;
     this.cols = rows[0]?.length ?? 0;
     if (!this.rows || !this.cols) return;
-    let max = 0;
-    for (const row of rows) for (const v of row) if (v > max) max = v;
     const img = new ImageData(this.cols, this.rows);
     rows.forEach((row, y) => row.forEach((v, x) => {
-      const [r, g, b] = viridisRGB(max > 0 ? v / max : 0);
+      const [r, g, b] = viridisRGB(v / this.max);
       const i = 4 * (y * this.cols + x);
       img.data[i] = r;
       img.data[i + 1] = g;

@@ -1,26 +1,28 @@
-// A training curve: the running training value (a line over epochs) and the validation value
-// at each epoch's end (points). update() appends; reset() clears.
+// Training curves over epochs: a few named series, each a line (the recent training value) or
+// points (validation). append() adds points to a series; set() replaces one; reset() clears.
 import { COLORS } from './colors.js';
 import { baseOptions, makeChart } from './common.js';
 
+const MAX_POINTS = 1500; // beyond this a series keeps every other point
+
 export class CurveChart {
-  constructor(canvas, { label, yMax = undefined }) {
+  // series: [{ label, color, validation }]: validation series are dashed with diamond points.
+  constructor(canvas, { yTitle, yMax = undefined, series }) {
     this.chart = makeChart(canvas, {
       type: 'line',
       data: {
-        datasets: [
-          { label: `training ${label}`, data: [], borderColor: COLORS.blue, backgroundColor: COLORS.blue,
-            borderWidth: 2, pointRadius: 0, tension: 0 },
-          { label: `validation ${label}`, data: [], borderColor: COLORS.vermillion, backgroundColor: COLORS.vermillion,
-            borderWidth: 2, borderDash: [6, 3], pointRadius: 3, pointStyle: 'rectRot', tension: 0 },
-        ],
+        datasets: series.map(({ label, color, validation }) => ({
+          label, data: [], borderColor: color, backgroundColor: color, borderWidth: 2, tension: 0,
+          pointRadius: validation ? 3 : 0, pointStyle: validation ? 'rectRot' : 'circle',
+          borderDash: validation ? [6, 3] : [],
+        })),
       },
       options: baseOptions({
         parsing: false,
         normalized: true,
         scales: {
           x: { type: 'linear', min: 0, title: { display: true, text: 'epoch' } },
-          y: { type: 'linear', min: 0, max: yMax, title: { display: true, text: label } },
+          y: { type: 'linear', min: 0, max: yMax, title: { display: true, text: yTitle } },
         },
         plugins: { legend: { display: true, position: 'bottom', labels: { usePointStyle: true, boxWidth: 8 } } },
       }),
@@ -33,12 +35,16 @@ export class CurveChart {
     this.chart.update('none');
   }
 
-  // train: [{x, y}] to append; validation: the full list of per-epoch values.
-  update(train, validation) {
-    const [t, v] = this.chart.data.datasets;
-    for (const p of train) t.data.push(p);
-    if (t.data.length > 1500) t.data = t.data.filter((_, i) => i % 2 === 0 || i === t.data.length - 1);
-    v.data = Array.from(validation, (y, i) => ({ x: i + 1, y }));
+  // points: [{ x, y }] to add to series i (non-finite y are skipped).
+  append(i, points) {
+    const ds = this.chart.data.datasets[i];
+    for (const p of points) if (Number.isFinite(p.y)) ds.data.push(p);
+    if (ds.data.length > MAX_POINTS) ds.data = ds.data.filter((_, k) => k % 2 === 0 || k === ds.data.length - 1);
+  }
+
+  draw() {
     this.chart.update('none');
   }
 }
+
+export { COLORS };

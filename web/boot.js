@@ -1,0 +1,27 @@
+// Runs before the page's modules, as a classic script: it works where modules cannot load
+// (a page opened from file://), and says so in words instead of "Loading the model…" forever.
+// main.js takes over from here when it runs.
+(() => {
+  const say = (text) => {
+    const show = () => {
+      const notice = document.getElementById('notice');
+      const status = document.getElementById('status');
+      if (notice) {
+        notice.hidden = false;
+        notice.textContent = text;
+      }
+      if (status) status.textContent = text;
+    };
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', show);
+    else show();
+  };
+  if (location.protocol === 'file:') {
+    say('This page was opened from a file. Browsers run its training engine (a Web Worker and WebAssembly) only from a web server: run `npm start` and open http://127.0.0.1:8080, or put the dist/ folder on any static host.');
+    return;
+  }
+  // If the modules never start (blocked by a policy, a very old browser), say so after a while.
+  setTimeout(() => {
+    if (!document.body?.dataset.started && !document.getElementById('notice')?.textContent)
+      say('The demo has not started after 20 seconds. If this persists: the browser may block its scripts, Web Workers or WebAssembly (a Content-Security-Policy, an extension, or an old browser). Reloading may help.');
+  }, 20000);
+})();
