@@ -24,6 +24,7 @@ before(async () => {
     .replaceAll('src="embed-host.js"', `src="${widget.url}embed-host.js"`);
   assert.ok(post.includes(`${widget.url}embed.html`), 'the example post embeds embed.html');
   fs.writeFileSync(path.join(hostDir, 'index.html'), post);
+  fs.copyFileSync(path.join(distDir, 'example-post.css'), path.join(hostDir, 'example-post.css'));
   fs.writeFileSync(path.join(hostDir, 'tall.html'), `<!doctype html><html><head><link rel="icon" href="data:,"></head><body style="margin:0">
     <iframe id="w" src="${widget.url}embed.html?autoplay=always&amp;speed=1&amp;epochs=1000" title="demo" style="width:600px;height:500px;border:0"
       sandbox="allow-scripts allow-same-origin allow-popups"></iframe><div style="height:3000px"></div></body></html>`);
