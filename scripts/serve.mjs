@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-// A dependency-free static file server for dist/, bound to 127.0.0.1 only.
+// A dependency-free static file server for dist/, bound to 127.0.0.1 only. It sends the
+// headers docs/deployment.md recommends for any static host: a Content-Security-Policy,
+// Cross-Origin-Resource-Policy and X-Content-Type-Options: nosniff.
 //
-//   node scripts/serve.mjs [--port 8080] [--root dist]
+//   node scripts/serve.mjs [--port 8080] [--root dist] [--csp POLICY | --csp none]
 //
 // For tests: import { serve } from './serve.mjs';
 //   const { url, port, close } = await serve({ root: 'dist', port: 0 });   // 0: any free port
+//   serve({ root, port: 0, csp: '...' })   // another policy; csp: null sends none
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -31,6 +34,38 @@ export const MIME_TYPES = {
   '.md': 'text/plain; charset=utf-8',
   '.woff2': 'font/woff2',
 };
+
+// The recommended policy (docs/deployment.md explains each part). Nothing inline, no eval:
+// the wasm module's glue is built with -sDYNAMIC_EXECUTION=0, and wasm compilation needs only
+// 'wasm-unsafe-eval'. frame-ancestors *: any http(s) page may frame the widget (embed.html),
+// which is what it is for; it holds no user data and has no action worth clickjacking.
+export const RECOMMENDED_CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "worker-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data: blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  'frame-ancestors *',
+].join('; ');
+
+// Cross-Origin-Resource-Policy: same-origin for everything the page loads itself (its scripts,
+// worker, module, .wasm and vendor files all come from its own origin, also inside an iframe
+// on a blog), cross-origin for the two files other sites load: embed-host.js (a <script> on
+// the host page) and embed.html (the iframe's document; only checked when the host page is
+// cross-origin isolated).
+export const CROSS_ORIGIN_FILES = new Set(['/embed-host.js', '/embed.html']);
+
+/** The security headers for a file, as a path below the root ('/embed.html'). */
+export function securityHeaders(relPath, { csp = RECOMMENDED_CSP } = {}) {
+  return {
+    ...(csp ? { 'Content-Security-Policy': csp } : {}),
+    'Cross-Origin-Resource-Policy': CROSS_ORIGIN_FILES.has(relPath) ? 'cross-origin' : 'same-origin',
+    'X-Content-Type-Options': 'nosniff',
+  };
+}
 
 function send(res, status, body, headers = {}) {
   res.writeHead(status, {
@@ -68,10 +103,10 @@ function resolveFile(rootReal, urlPath) {
   } catch {
     return null;
   }
-  return { file, stat };
+  return { file, stat, relPath: '/' + path.relative(rootReal, file).split(path.sep).join('/') };
 }
 
-function handler(rootReal) {
+function handler(rootReal, { csp }) {
   return (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(res, 405, 'Method Not Allowed\n', { Allow: 'GET, HEAD' });
@@ -89,7 +124,7 @@ function handler(rootReal) {
       'Content-Length': found.stat.size,
       'Cache-Control': 'no-cache',
       'Last-Modified': found.stat.mtime.toUTCString(),
-      'X-Content-Type-Options': 'nosniff',
+      ...securityHeaders(found.relPath, { csp }),
     });
     if (req.method === 'HEAD') {
       res.end();
@@ -101,8 +136,12 @@ function handler(rootReal) {
   };
 }
 
-/** Serve `root` on 127.0.0.1. Resolves to { url, port, close } once listening. */
-export async function serve({ root, port = 0 } = {}) {
+/**
+ * Serve `root` on 127.0.0.1. Resolves to { url, port, close } once listening.
+ * `csp`: the Content-Security-Policy sent with every file (default RECOMMENDED_CSP; null or ''
+ * for none).
+ */
+export async function serve({ root, port = 0, csp = RECOMMENDED_CSP } = {}) {
   if (!root) throw new Error('serve: root is required');
   let rootReal;
   try {
@@ -111,7 +150,7 @@ export async function serve({ root, port = 0 } = {}) {
     throw new Error(`serve: ${root} does not exist (run node scripts/build-web.mjs first)`);
   }
   if (!fs.statSync(rootReal).isDirectory()) throw new Error(`serve: ${root} is not a folder`);
-  const server = http.createServer(handler(rootReal));
+  const server = http.createServer(handler(rootReal, { csp }));
   const sockets = new Set();
   server.on('connection', (s) => {
     sockets.add(s);
@@ -140,12 +179,13 @@ export async function serve({ root, port = 0 } = {}) {
 const isMain = process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
 if (isMain) {
   const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-  const usage = 'usage: node scripts/serve.mjs [--port 8080] [--root dist]';
+  const usage = 'usage: node scripts/serve.mjs [--port 8080] [--root dist] [--csp POLICY | --csp none]';
   let port = 8080;
   let root = path.join(projectRoot, 'dist');
+  let csp = RECOMMENDED_CSP;
   const args = process.argv.slice(2);
   for (let i = 0; i < args.length; i++) {
-    const m = /^--(port|root)(?:=(.*))?$/.exec(args[i]);
+    const m = /^--(port|root|csp)(?:=(.*))?$/.exec(args[i]);
     if (args[i] === '--help' || args[i] === '-h') {
       console.log(usage);
       process.exit(0);
@@ -165,13 +205,16 @@ if (isMain) {
         console.error(`serve: --port must be an integer 0..65535 (got ${value})`);
         process.exit(2);
       }
+    } else if (m[1] === 'csp') {
+      csp = value.trim() === 'none' ? null : value.trim();
     } else {
       root = path.resolve(process.cwd(), value);
     }
   }
   try {
-    const s = await serve({ root, port });
+    const s = await serve({ root, port, csp });
     console.log(`Serving on ${s.url}`);
+    console.log(csp ? `Content-Security-Policy: ${csp}` : 'No Content-Security-Policy (--csp none)');
     const stop = () => s.close().then(() => process.exit(0));
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);

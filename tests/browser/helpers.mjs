@@ -18,12 +18,16 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-/** Serve dist/ (built by scripts/build-web.mjs) on a free port of 127.0.0.1. */
-export async function serveDist() {
+/**
+ * Serve dist/ (built by scripts/build-web.mjs) on a free port of 127.0.0.1, with the
+ * recommended headers of scripts/serve.mjs (its Content-Security-Policy unless `csp` says
+ * otherwise: a policy, or null for none).
+ */
+export async function serveDist(opts = {}) {
   if (!fs.existsSync(path.join(distDir, 'index.html'))) {
     throw new Error('dist/index.html is missing: run node scripts/build-web.mjs first');
   }
-  return serve({ root: distDir, port: 0 });
+  return serve({ root: distDir, port: 0, ...opts });
 }
 
 const isLocal = (u) => {
