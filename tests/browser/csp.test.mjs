@@ -1,0 +1,315 @@
+// The page, the widget and the example post under a strict Content-Security-Policy (the one
+// hardened hosts send, without 'unsafe-eval', 'unsafe-inline' or frame-ancestors), with zero
+// violations. Where violations are caught:
+// - documents (pages and iframes, any origin): a `securitypolicyviolation` listener added by an
+//   init script, before any of the document's own scripts run;
+// - the worker: init scripts do not run in workers, and this Chromium neither logs a caught
+//   eval violation in a worker nor reports it to DevTools' Audits. So the test serves a copy of
+//   dist/ whose worker.js first imports csp-watch.js (written here, test-only), which logs the
+//   worker's violations with console.error: module imports run in order, so it listens before
+//   attention.mjs is evaluated;
+// - the console: any message of any page, frame or worker naming the Content Security Policy.
+// A probe breaks the policy on purpose in a page, an iframe and a worker to show each channel
+// works. Also: the headers scripts/serve.mjs sends by default, and a hardened blog on another
+// origin embedding the widget.
+//
+// Run: node scripts/build-web.mjs && node --test tests/browser/
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { MIME_TYPES, RECOMMENDED_CSP, serve } from '../../scripts/serve.mjs';
+import { distDir, launch, metric, openPage, serveDist, statusText } from './helpers.mjs';
+
+// Exactly the policy of the issue: no frame-ancestors, so the page is also tested as a
+// hardened host would send it.
+export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
+  "worker-src 'self'; connect-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'";
+
+// The worker's violation reporter (see the top), and how a worker.js is made to load it first.
+const WORKER_WATCH = `// Test-only (tests/browser/csp.test.mjs): report this worker's CSP violations on the console.
+self.addEventListener('securitypolicyviolation', (e) => {
+  console.error(\`Content Security Policy violation in a worker: \${e.effectiveDirective} blocked \${e.blockedURI} at \${e.sourceFile}:\${e.lineNumber}:\${e.columnNumber}\`);
+});
+`;
+function watchWorker(dir, worker = 'worker.js') {
+  fs.writeFileSync(path.join(dir, 'csp-watch.js'), WORKER_WATCH);
+  const file = path.join(dir, worker);
+  fs.writeFileSync(file, `import './csp-watch.js';\n${fs.readFileSync(file, 'utf8')}`);
+}
+
+let siteDir;  // a copy of dist/ whose worker reports its violations
+let strict;   // siteDir under STRICT_CSP
+before(async () => {
+  await serveDist().then((s) => s.close()); // the same check that dist/ is built
+  siteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attention-csp-site-'));
+  fs.cpSync(distDir, siteDir, { recursive: true });
+  watchWorker(siteDir);
+  strict = await serve({ root: siteDir, port: 0, csp: STRICT_CSP });
+});
+after(async () => {
+  await strict?.close();
+  if (siteDir) fs.rmSync(siteDir, { recursive: true, force: true });
+});
+
+// Runs in every document (pages and iframes, any origin) before its own scripts: reports each
+// violation through the binding __cspViolation, and keeps it in the document as well.
+function watchViolations() {
+  window.__cspViolations = [];
+  window.addEventListener('securitypolicyviolation', (e) => {
+    const v = {
+      document: location.href,
+      directive: e.effectiveDirective || e.violatedDirective,
+      blocked: e.blockedURI,
+      source: e.sourceFile ? `${e.sourceFile}:${e.lineNumber}:${e.columnNumber}` : '',
+      sample: e.sample,
+      disposition: e.disposition,
+    };
+    window.__cspViolations.push(v);
+    try {
+      window.__cspViolation?.(v);
+    } catch {
+      // the binding is gone (document closing): the copy in the document remains
+    }
+  }, true);
+}
+
+const CSP_MESSAGE = /content[- ]security[- ]policy/i;
+
+/**
+ * A fresh browser that records CSP violations: `violations` (from the event, in any frame) and
+ * `cspConsole` (console messages of any type and any page, frame or worker naming the CSP).
+ * After `fn`, none of them, no console error and no request beyond 127.0.0.1.
+ */
+async function withCspWatch(t, opts, fn) {
+  const s = await launch({ ...opts, initScript: watchViolations });
+  const violations = [];
+  const cspConsole = [];
+  await s.context.exposeBinding('__cspViolation', (_source, v) => violations.push(v));
+  const onConsole = (where) => (msg) => {
+    if (CSP_MESSAGE.test(msg.text())) cspConsole.push(`${where}${msg.worker?.() ? ' worker' : ''} ${msg.type()}: ${msg.text()}`);
+  };
+  const watchWorker = (w) => w.on('console', onConsole(`worker ${w.url()}`));
+  const watchPage = (p) => {
+    p.on('console', onConsole('page'));
+    p.on('worker', watchWorker);
+    for (const w of p.workers()) watchWorker(w);
+  };
+  watchPage(s.page);
+  s.context.on('page', watchPage);
+  try {
+    try {
+      await fn({ ...s, violations, cspConsole });
+    } catch (e) {
+      e.message += `\nCSP violations: ${JSON.stringify(violations)}\nconsole: ${cspConsole.join('\n')}\nerrors: ${s.errors.join('\n')}`;
+      throw e;
+    }
+    // Violations found in frames whose binding call did not arrive (kept in the documents).
+    for (const p of s.context.pages()) {
+      for (const f of p.frames()) {
+        const kept = await f.evaluate(() => window.__cspViolations ?? []).catch(() => []);
+        for (const v of kept) if (!violations.some((w) => JSON.stringify(w) === JSON.stringify(v))) violations.push(v);
+      }
+    }
+    t.diagnostic(`${violations.length} violations, ${cspConsole.length} CSP console messages`);
+    assert.deepEqual(violations, [], `CSP violations:\n${violations.map((v) => JSON.stringify(v)).join('\n')}`);
+    assert.deepEqual([...new Set(cspConsole)], [], 'console messages about the CSP');
+    assert.deepEqual(s.errors, [], `errors:\n${s.errors.join('\n')}`);
+    assert.deepEqual(s.external, [], `requests leaving 127.0.0.1: ${s.external.join(', ')}`);
+    assert.deepEqual(s.failed, [], `local requests failed:\n${s.failed.join('\n')}`);
+  } finally {
+    await s.close();
+  }
+}
+
+/** Click Step n times in `frame` (a page or an iframe) and wait for the step counter. */
+async function stepTimes(frame, n) {
+  const start = Number(await frame.textContent('#progress [data-metric="step"]')) || 0;
+  for (let i = 1; i <= n; i++) {
+    await frame.click('#step');
+    await frame.waitForFunction((k) =>
+      Number(document.querySelector('#progress [data-metric="step"]').textContent.replace(/[\s,]/g, '')) >= k,
+    start + i, { timeout: 30_000 });
+  }
+}
+
+async function readyFrame(page, selector) {
+  const frame = await (await page.waitForSelector(selector)).contentFrame();
+  await frame.waitForFunction(() => document.body?.dataset.ready === 'true', null, { timeout: 60_000 })
+    .catch(async (e) => {
+      throw new Error(`${selector} never became ready (status "${await frame.textContent('#status').catch(() => '?')}"): ${e.message}`);
+    });
+  return frame;
+}
+
+describe('Content-Security-Policy', { concurrency: false }, () => {
+  test('the watcher sees a violation in a page, in an iframe and in a worker', { timeout: 60_000 }, async (t) => {
+    // The probe breaks the policy on purpose; a watcher that saw nothing here would prove nothing.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attention-csp-probe-'));
+    fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><html><head><link rel="icon" href="data:,">' +
+      '<script src="probe.js"></script></head><body><iframe id="f" src="frame.html"></iframe></body></html>');
+    fs.writeFileSync(path.join(dir, 'frame.html'), '<!doctype html><html><body><p style="color:red">inline style</p></body></html>');
+    fs.writeFileSync(path.join(dir, 'probe.js'), "new Worker('worker.js', { type: 'module' }); try { eval('1'); } catch {}");
+    fs.writeFileSync(path.join(dir, 'worker.js'), "try { new Function('return 1')(); } catch { postMessage('blocked'); }");
+    watchWorker(dir);
+    const probe = await serve({ root: dir, port: 0, csp: STRICT_CSP });
+    const s = await launch({ initScript: watchViolations });
+    try {
+      const violations = [];
+      const cspConsole = [];
+      await s.context.exposeBinding('__cspViolation', (_source, v) => violations.push(v));
+      s.page.on('console', (m) => CSP_MESSAGE.test(m.text()) && cspConsole.push(m.text()));
+      await s.page.goto(probe.url);
+      const directive = (d, where) => violations.some((v) => v.directive === d && v.document.includes(where));
+      const inWorker = () => cspConsole.some((m) => /violation in a worker: script-src blocked eval/.test(m));
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline && !(directive('script-src', '/') && directive('style-src-attr', 'frame.html') && inWorker())) {
+        await s.page.waitForTimeout(100);
+      }
+      t.diagnostic(`probe: ${JSON.stringify(violations)}; console: ${JSON.stringify(cspConsole)}`);
+      assert.ok(directive('script-src', probe.url), 'eval in the page: seen by the listener');
+      assert.ok(directive('style-src-attr', 'frame.html'), 'a style attribute in an iframe: seen by the listener');
+      assert.ok(inWorker(), `new Function in a worker: seen on the console (${cspConsole.join(' | ')})`);
+    } finally {
+      await s.close();
+      await probe.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the page under the strict policy: ready, trains, changes model, zero violations', { timeout: 120_000 }, (t) =>
+    withCspWatch(t, {}, async ({ page }) => {
+      await openPage(page, strict.url);
+      await stepTimes(page, 3);
+      await page.click('#play');
+      await page.waitForFunction(() =>
+        Number(document.querySelector('#progress [data-metric="step"]').textContent.replace(/[\s,]/g, '')) >= 20, null, { timeout: 30_000 });
+      await page.click('#play');
+      // More of the page's code paths: the tables, the embed panel, the heatmaps of a recurrent model.
+      await page.click('details#loss-data > summary');
+      await page.click('details#attention-data > summary');
+      await page.click('#embed-open');
+      assert.match(await page.inputValue('#embed-code'), /<iframe /);
+      await page.selectOption('#field-model', 'lstm');
+      await page.selectOption('#field-vector', 'per-dimension');
+      await page.waitForFunction(() => document.body.dataset.ready === 'true' &&
+        document.querySelector('#progress [data-metric="step"]').textContent.trim() === '0', null, { timeout: 30_000 });
+      await stepTimes(page, 2);
+      assert.equal(await page.isVisible('#chart-heatmap'), true, 'the heatmap is shown');
+      await page.fill('#history-scrub', '0');
+      await page.waitForTimeout(500); // late violations (e.g. a chart's resize) still count
+      t.diagnostic(`step ${await metric(page, 'step')}, status "${await statusText(page)}"`);
+    }));
+
+  test('the widget (embed.html) under the strict policy: ready, trains, zero violations', { timeout: 120_000 }, (t) =>
+    withCspWatch(t, {}, async ({ page }) => {
+      await openPage(page, `${strict.url}embed.html?model=gru&views=attention,heatmap,loss,accuracy,history,samples,summary&text=1`);
+      await stepTimes(page, 3);
+      await page.waitForTimeout(500);
+    }));
+
+  test('the example post under the strict policy: both widgets ready, train and resize, zero violations', { timeout: 120_000 }, (t) =>
+    withCspWatch(t, { viewport: { width: 900, height: 900 } }, async ({ page }) => {
+      await page.goto(`${strict.url}example-post.html`);
+      for (const id of ['dense-demo', 'lstm-demo']) {
+        await page.$eval(`#${id}`, (f) => f.scrollIntoView());
+        const frame = await readyFrame(page, `#${id}`);
+        await stepTimes(frame, 2);
+        // embed-host.js set the height (through the CSSOM, which style-src allows).
+        await page.waitForFunction((i) => document.getElementById(i).style.height !== '', id, { timeout: 10_000 });
+      }
+      // The post's stylesheet applies (moved out of inline style): the iframes span the column.
+      const width = await page.$eval('#dense-demo', (f) => f.getBoundingClientRect().width);
+      assert.ok(width > 600, `the iframe is as wide as the column (${width}px)`);
+      await page.waitForTimeout(500);
+    }));
+
+  test('a hardened blog on another origin embeds the widget served with the recommended headers', { timeout: 120_000 }, async (t) => {
+    // The widget with scripts/serve.mjs's defaults (frame-ancestors *), the post on another
+    // origin under its own strict policy that names the widget's origin for frames and scripts.
+    const widget = await serve({ root: siteDir, port: 0 });
+    const hostDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attention-csp-host-'));
+    const origin = new URL(widget.url).origin;
+    const post = fs.readFileSync(path.join(distDir, 'example-post.html'), 'utf8')
+      .replaceAll('src="embed.html', `src="${widget.url}embed.html`)
+      .replaceAll('src="embed-host.js"', `src="${widget.url}embed-host.js"`);
+    fs.writeFileSync(path.join(hostDir, 'index.html'), post);
+    fs.copyFileSync(path.join(distDir, 'example-post.css'), path.join(hostDir, 'example-post.css'));
+    const hostCsp = STRICT_CSP.replace("script-src 'self' 'wasm-unsafe-eval'", `script-src 'self' ${origin}`) +
+      `; frame-src ${origin}; frame-ancestors 'none'`;
+    assert.ok(hostCsp.includes(`script-src 'self' ${origin};`));
+    const host = await serve({ root: hostDir, port: 0, csp: hostCsp });
+    try {
+      await withCspWatch(t, { viewport: { width: 900, height: 900 } }, async ({ page }) => {
+        await page.goto(host.url);
+        const frame = await readyFrame(page, '#dense-demo');
+        assert.equal(new URL(frame.url()).origin, origin);
+        await stepTimes(frame, 2);
+        await page.waitForFunction(() => document.getElementById('dense-demo').style.height !== '', null, { timeout: 10_000 });
+      });
+    } finally {
+      await host.close();
+      await widget.close();
+      fs.rmSync(hostDir, { recursive: true, force: true });
+    }
+  });
+
+  test('no inline script, style, style attribute, event handler or javascript: URL in any page', () => {
+    // Also what the browser would only report when it happens (a handler that never fires).
+    const pages = fs.readdirSync(distDir).filter((f) => f.endsWith('.html'));
+    assert.deepEqual(pages.sort(), ['embed.html', 'example-post.html', 'index.html']);
+    const INLINE = [
+      ['<script> without src', /<script\b(?![^>]*\bsrc=)[^>]*>/i],
+      ['<style>', /<style\b/i],
+      ['style attribute', /<[a-z][^>]*\sstyle\s*=/i],
+      ['event handler attribute', /<[a-z][^>]*\son[a-z]+\s*=/i],
+      ['javascript: URL', /javascript:/i],
+    ];
+    const found = [];
+    for (const f of pages) {
+      const html = fs.readFileSync(path.join(distDir, f), 'utf8');
+      for (const [what, re] of INLINE) if (re.test(html)) found.push(`${f}: ${what}: ${re.exec(html)[0]}`);
+    }
+    assert.deepEqual(found, []);
+  });
+
+  test('scripts/serve.mjs sends the recommended headers and MIME types by default', async () => {
+    const server = await serveDist();
+    try {
+      const expect = {
+        '': ['text/html; charset=utf-8', 'same-origin'],
+        'index.html': ['text/html; charset=utf-8', 'same-origin'],
+        'embed.html': ['text/html; charset=utf-8', 'cross-origin'],
+        'embed-host.js': ['text/javascript; charset=utf-8', 'cross-origin'],
+        'example-post.html': ['text/html; charset=utf-8', 'same-origin'],
+        'worker.js': ['text/javascript; charset=utf-8', 'same-origin'],
+        'attention.mjs': ['text/javascript; charset=utf-8', 'same-origin'],
+        'attention.wasm': ['application/wasm', 'same-origin'],
+        'style.css': ['text/css; charset=utf-8', 'same-origin'],
+        'vendor/chart.umd.js': ['text/javascript; charset=utf-8', 'same-origin'],
+      };
+      for (const [file, [type, corp]] of Object.entries(expect)) {
+        const res = await fetch(`${server.url}${file}`, { method: 'HEAD' });
+        assert.equal(res.status, 200, file);
+        assert.equal(res.headers.get('content-type'), type, `${file}: Content-Type`);
+        assert.equal(res.headers.get('content-security-policy'), RECOMMENDED_CSP, `${file}: CSP`);
+        assert.equal(res.headers.get('cross-origin-resource-policy'), corp, `${file}: CORP`);
+        assert.equal(res.headers.get('x-content-type-options'), 'nosniff', `${file}: nosniff`);
+      }
+      assert.equal(MIME_TYPES['.wasm'], 'application/wasm');
+      // The recommended policy is the strict one plus frame-ancestors, so that blogs can embed.
+      assert.equal(RECOMMENDED_CSP, `${STRICT_CSP}; frame-ancestors *`);
+    } finally {
+      await server.close();
+    }
+    const none = await serveDist({ csp: null });
+    try {
+      const res = await fetch(`${none.url}index.html`, { method: 'HEAD' });
+      assert.equal(res.headers.get('content-security-policy'), null, 'csp: null sends none');
+      assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+    } finally {
+      await none.close();
+    }
+  });
+});
