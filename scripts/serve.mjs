@@ -55,14 +55,15 @@ export const RECOMMENDED_CSP = [
 // worker, module, .wasm and vendor files all come from its own origin, also inside an iframe
 // on a blog), cross-origin for the two files other sites load: embed-host.js (a <script> on
 // the host page) and embed.html (the iframe's document; only checked when the host page is
-// cross-origin isolated).
-export const CROSS_ORIGIN_FILES = new Set(['/embed-host.js', '/embed.html']);
+// cross-origin isolated). By file name, in any folder (dist/ may sit in a sub-folder).
+export const CROSS_ORIGIN_FILES = new Set(['embed-host.js', 'embed.html']);
 
 /** The security headers for a file, as a path below the root ('/embed.html'). */
 export function securityHeaders(relPath, { csp = RECOMMENDED_CSP } = {}) {
+  const crossOrigin = CROSS_ORIGIN_FILES.has(path.posix.basename(relPath));
   return {
     ...(csp ? { 'Content-Security-Policy': csp } : {}),
-    'Cross-Origin-Resource-Policy': CROSS_ORIGIN_FILES.has(relPath) ? 'cross-origin' : 'same-origin',
+    'Cross-Origin-Resource-Policy': crossOrigin ? 'cross-origin' : 'same-origin',
     'X-Content-Type-Options': 'nosniff',
   };
 }
