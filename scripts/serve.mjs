@@ -53,10 +53,13 @@ export const RECOMMENDED_CSP = [
 
 // Cross-Origin-Resource-Policy: same-origin for everything the page loads itself (its scripts,
 // worker, module, .wasm and vendor files all come from its own origin, also inside an iframe
-// on a blog), cross-origin for the two files other sites load: embed-host.js (a <script> on
-// the host page) and embed.html (the iframe's document; only checked when the host page is
-// cross-origin isolated). By file name, in any folder (dist/ may sit in a sub-folder).
-export const CROSS_ORIGIN_FILES = new Set(['embed-host.js', 'embed.html']);
+// on a blog), cross-origin for the files other origins load: embed-host.js (a <script> on
+// the host page), embed.html (the iframe's document; only checked when the host page is
+// cross-origin isolated), and boot.js (in a frame whose sandbox lacks allow-same-origin the
+// document's origin is opaque, so every file is cross-origin to it: boot.js is the one that
+// still loads there, to say why the demo cannot start). By file name, in any folder (dist/
+// may sit in a sub-folder).
+export const CROSS_ORIGIN_FILES = new Set(['embed-host.js', 'embed.html', 'boot.js']);
 
 /** The security headers for a file, as a path below the root ('/embed.html'). */
 export function securityHeaders(relPath, { csp = RECOMMENDED_CSP } = {}) {

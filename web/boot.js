@@ -19,6 +19,12 @@
     say('This page was opened from a file. Browsers run its training engine (a Web Worker and WebAssembly) only from a web server: run `npm start` and open http://127.0.0.1:8080, or put the dist/ folder on any static host.');
     return;
   }
+  // A sandboxed frame without allow-same-origin has an opaque origin: the page's modules,
+  // its worker and its .wasm cannot load from the server.
+  if (self.origin === 'null') {
+    say('This demo is in a frame whose sandbox lacks allow-same-origin, so it cannot load its training engine. Open the full page instead, or ask the site to add allow-same-origin to the iframe\'s sandbox.');
+    return;
+  }
   // If the modules never start (blocked by a policy, a very old browser), say so after a while.
   setTimeout(() => {
     if (!document.body?.dataset.started && !document.getElementById('notice')?.textContent)

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Paired micro-benchmark of the JS glue with and without -sDYNAMIC_EXECUTION=0 (see
 // docs/deployment.md). The flag changes only attention.mjs (Embind's call wrappers become
-// closures instead of `new Function` code); attention.wasm is the same. So this times what the
+// closures instead of `new Function` code); attention_core.wasm is the same. So this times what the
 // glue adds to each call: N calls of t.step(1) on a tiny dense config and N calls of
 // t.metrics() (a struct converted to a JS object), each build in turn, the order alternating;
 // then training throughput at the seed's sizes (batch 64, bench/page/models.mjs), paired the
@@ -11,7 +11,7 @@
 //   node bench/glue/dynamic-execution.mjs DIR_WITH DIR_WITHOUT [--rounds 21] [--calls 2000]
 //                                         [--train-rounds 8]
 //
-// DIR_WITH / DIR_WITHOUT: folders holding attention.mjs + attention.wasm, linked with and
+// DIR_WITH / DIR_WITHOUT: folders holding attention.mjs, attention_core.mjs + .wasm, linked with and
 // without -sDYNAMIC_EXECUTION=0 (e.g. copies of build/wasm before and after the flag).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,8 +34,8 @@ if (args.length !== 2) {
 
 async function load(dir) {
   const { default: create } = await import(pathToFileURL(path.resolve(dir, 'attention.mjs')).href);
-  const src = fs.readFileSync(path.resolve(dir, 'attention.mjs'), 'utf8');
-  return { M: await create({ wasmBinary: fs.readFileSync(path.resolve(dir, 'attention.wasm')) }), newFunction: /new Function/.test(src) };
+  const src = fs.readFileSync(path.resolve(dir, 'attention_core.mjs'), 'utf8');
+  return { M: await create({ wasmBinary: fs.readFileSync(path.resolve(dir, 'attention_core.wasm')) }), newFunction: /new Function/.test(src) };
 }
 const builds = {
   'DYNAMIC_EXECUTION=0': await load(args[0]),

@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { MIME_TYPES, RECOMMENDED_CSP, serve } from '../../scripts/serve.mjs';
-import { distDir, launch, metric, openPage, serveDist, statusText } from './helpers.mjs';
+import { choosePreset, distDir, launch, metric, openPage, serveDist, statusText } from './helpers.mjs';
 
 // Exactly the policy of the issue: no frame-ancestors, so the page is also tested as a
 // hardened host would send it.
@@ -191,20 +191,17 @@ describe('Content-Security-Policy', { concurrency: false }, () => {
       await page.click('details#attention-data > summary');
       await page.click('#embed-open');
       assert.match(await page.inputValue('#embed-code'), /<iframe /);
-      await page.selectOption('#field-model', 'lstm');
-      await page.selectOption('#field-vector', 'per-dimension');
-      await page.waitForFunction(() => document.body.dataset.ready === 'true' &&
-        document.querySelector('#progress [data-metric="step"]').textContent.trim() === '0', null, { timeout: 30_000 });
+      await choosePreset(page, 'lstm_before');
       await stepTimes(page, 2);
       assert.equal(await page.isVisible('#chart-heatmap'), true, 'the heatmap is shown');
-      await page.fill('#history-scrub', '0');
+      await page.fill('#map-scrub', '0');
       await page.waitForTimeout(500); // late violations (e.g. a chart's resize) still count
       t.diagnostic(`step ${await metric(page, 'step')}, status "${await statusText(page)}"`);
     }));
 
   test('the widget (embed.html) under the strict policy: ready, trains, zero violations', { timeout: 120_000 }, (t) =>
     withCspWatch(t, {}, async ({ page }) => {
-      await openPage(page, `${strict.url}embed.html?model=gru&views=attention,heatmap,loss,accuracy,history,samples,summary&text=1`);
+      await openPage(page, `${strict.url}embed.html?preset=gru_before&views=attention,map,heatmap,loss,metric,focus,history,explorer,summary&text=1`);
       await stepTimes(page, 3);
       await page.waitForTimeout(500);
     }));
@@ -282,10 +279,12 @@ describe('Content-Security-Policy', { concurrency: false }, () => {
         'index.html': ['text/html; charset=utf-8', 'same-origin'],
         'embed.html': ['text/html; charset=utf-8', 'cross-origin'],
         'embed-host.js': ['text/javascript; charset=utf-8', 'cross-origin'],
+        'boot.js': ['text/javascript; charset=utf-8', 'cross-origin'],
         'example-post.html': ['text/html; charset=utf-8', 'same-origin'],
         'worker.js': ['text/javascript; charset=utf-8', 'same-origin'],
         'attention.mjs': ['text/javascript; charset=utf-8', 'same-origin'],
-        'attention.wasm': ['application/wasm', 'same-origin'],
+        'attention_core.mjs': ['text/javascript; charset=utf-8', 'same-origin'],
+        'attention_core.wasm': ['application/wasm', 'same-origin'],
         'style.css': ['text/css; charset=utf-8', 'same-origin'],
         'vendor/chart.umd.js': ['text/javascript; charset=utf-8', 'same-origin'],
       };

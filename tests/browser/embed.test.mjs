@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { serve } from '../../scripts/serve.mjs';
-import { distDir, launch, lossRows, openPage, pause, play, reopenLossTable, serveDist, setField, waitForStatus, waitLossRows } from './helpers.mjs';
+import { choosePreset, distDir, launch, lossRows, openPage, pause, play, reopenLossTable, serveDist, setField, waitForStatus, waitLossRows } from './helpers.mjs';
 
 let widget; // dist/ on one port: the widget's origin
 let host;   // the example post, rewritten to embed the widget from the other origin
@@ -142,7 +142,7 @@ describe('embedding', () => {
       // Clamped values in place, and the page works.
       assert.equal(await page.inputValue('#field-samples'), '1000000');
       assert.equal(await page.inputValue('#field-batch_size'), '1');
-      assert.equal(await page.inputValue('#field-model'), 'dense');
+      assert.equal(await page.inputValue('#field-preset'), 'dense');
       assert.equal(await page.isDisabled('#play'), false);
     });
   });
@@ -214,11 +214,10 @@ describe('embedding', () => {
     await withBrowser({}, async ({ page, context }) => {
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(widget.url).origin });
       await openPage(page, widget.url);
-      await page.selectOption('#field-model', 'gru');
-      await page.waitForFunction(() => document.body.dataset.ready === 'true' && !document.querySelector('#play').disabled);
+      await choosePreset(page, 'gru_before');
       await page.click('#embed-open');
       const code = await page.inputValue('#embed-code');
-      for (const part of ['<iframe ', 'title="', 'loading="lazy"', 'sandbox="allow-scripts allow-same-origin allow-popups"', 'aspect-ratio:4/3', 'model=gru', 'embed-host.js'])
+      for (const part of ['<iframe ', 'title="', 'loading="lazy"', 'sandbox="allow-scripts allow-same-origin allow-popups"', 'aspect-ratio:4/3', 'preset=gru_before', 'embed-host.js'])
         assert.ok(code.includes(part), `the snippet has ${part}: ${code}`);
       await page.click('#embed-copy');
       assert.equal(await page.evaluate(() => navigator.clipboard.readText()), code);
@@ -242,6 +241,7 @@ describe('embedding', () => {
       await b.page.waitForTimeout(3000);
       assert.notEqual(await frame.evaluate(() => document.body.dataset.ready).catch(() => undefined), 'true',
         'the widget works without allow-same-origin: the sandbox could be narrower');
+      assert.match(await frame.textContent('#notice'), /sandbox lacks allow-same-origin/, 'and it says so in words');
     } finally {
       await b.close();
     }

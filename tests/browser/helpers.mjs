@@ -50,7 +50,7 @@ const isLocal = (u) => {
  * - failed: local requests that failed.
  * `initScript` (a function) runs in the page before any of the page's own scripts.
  */
-export async function launch({ viewport = { width: 1280, height: 900 }, initScript } = {}) {
+export async function launch({ viewport = { width: 1280, height: 900 }, initScript, bypassCSP = false } = {}) {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attention-chromium-'));
   let context;
   try {
@@ -62,6 +62,7 @@ export async function launch({ viewport = { width: 1280, height: 900 }, initScri
       deviceScaleFactor: 1,
       serviceWorkers: 'block',
       timeout: 60_000,
+      bypassCSP, // only to inject test tools (axe-core) into a page served with the strict policy
     });
   } catch (e) {
     fs.rmSync(userDataDir, { recursive: true, force: true });

@@ -338,7 +338,7 @@ describe('page', { concurrency: false }, () => {
 
   for (const preset of ['dense', 'lstm_after', 'find_max']) {
     test(`axe-core: no serious or critical violation (${preset}, trained a little)`, { timeout: 90_000 }, (t) =>
-      onPage(t, async ({ page }) => {
+      onPage(t, { bypassCSP: true }, async ({ page }) => {
         await choosePreset(page, preset);
         await play(page);
         await waitForStep(page, 20);
@@ -349,6 +349,15 @@ describe('page', { concurrency: false }, () => {
         assert.deepEqual(violations, [], violations.join('\n'));
       }));
   }
+
+  test('axe-core: no serious or critical violation in the embed (a later preset, every view)', { timeout: 90_000 }, (t) =>
+    onPage(t, { bypassCSP: true, query: 'embed.html?preset=add_two_numbers&views=attention,map,focus,loss,metric,explorer,summary&controls=full&text=1' }, async ({ page }) => {
+      await play(page);
+      await waitForStep(page, 20);
+      await pause(page);
+      const violations = await axeViolations(page);
+      assert.deepEqual(violations, [], violations.join('\n'));
+    }));
 
   for (const [width, height] of [[1280, 800], [360, 740]]) {
     test(`the first screen at ${width} x ${height}: Play and the attention are on it`, { timeout: 60_000 }, (t) =>
