@@ -1,5 +1,6 @@
-// Native training speed for every preset at the seed's sizes (batch 64, Adam, binary
-// cross-entropy): samples per second, median of several timed runs after a warm-up.
+// Native training speed for every preset of the core's table at the preset's own sizes, batch
+// size, optimizer and loss (the 2017 models: batch 64, Adam, binary cross-entropy, as the seed):
+// samples per second, median of several timed runs after a warm-up.
 // A benchmark that prints numbers, not a test.
 //
 //   attention_bench [REPEATS] [--repeats N] [--preset NAME]... [--full] [--json]
@@ -14,9 +15,11 @@
 // Protocol (the same in bench/page/ours.mjs for wasm): validation_split 0 and enough samples
 // that the timed batches never reach an epoch end, so no validation pass or reshuffle falls
 // inside a timed run; each run is one Trainer::step(batches) timed with steady_clock, and the
-// runs go round-robin over the presets.
+// runs go round-robin over the presets. Batches per timed run: batches_per_run() below, the same
+// rule as batchesPerRun() in bench/page/models.mjs.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -48,6 +51,32 @@ struct FullRun {
     float val_metric = 0;
 };
 
+// Multiply-adds of one sample's forward products, as macsPerSample() in bench/page/models.mjs
+// (which documents the counting).
+double macs_per_sample(const Config& c) {
+    const double D = c.input_dim, T = c.time_steps, H = c.units, U = c.attention_units;
+    if (!c.recurrent()) return (c.block() ? D * D : 0) + D * H + H;
+    const double recurrent = T * (c.gru() ? 3 : 4) * H * (D + H);
+    if (c.block()) {
+        const bool after = c.placement == "after";
+        return recurrent + T * T * (after ? H : D) + (after ? T * H : H);
+    }
+    if (c.attention == "many_to_one") {
+        const double score = c.score == "luong" ? H * H + T * H : H * H + T * H * H + T * H;
+        return recurrent + score + T * H + 2 * H * U + U;
+    }
+    return recurrent + H;
+}
+
+// The 2017 models: 400 batches (dense) or 60 (recurrent), ~0.1-0.2 s natively. The others: as
+// many batches as make about the work of 60 of lstm_after's, at least 10.
+int batches_per_run(const Config& c) {
+    if (!c.recurrent()) return 400;
+    if (c.block()) return 60;
+    const double lstm_after = 60.0 * 64 * macs_per_sample(defaults_for("lstm_after"));
+    return std::max(10, int(std::lround(lstm_after / (c.batch_size * macs_per_sample(c)))));
+}
+
 double seconds_since(Clock::time_point t0) {
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
@@ -61,7 +90,7 @@ std::vector<Result> bench_presets(const std::vector<std::string>& presets, int r
     trainers.reserve(presets.size());
     for (const auto& preset : presets) {
         Config c = defaults_for(preset);
-        const int batches = c.recurrent() ? 60 : 400;  // per timed run: ~0.1-0.2 s natively
+        const int batches = batches_per_run(c);
         const int warmup = batches / 4;
         c.validation_split = 0.0;
         c.samples = (warmup + repeats * batches + 1) * c.batch_size;  // never reaches an epoch end
@@ -139,10 +168,11 @@ int main(int argc, char** argv) {
     try {
         const std::vector<Result> results = bench_presets(presets, repeats);
         if (!json) {
-            std::printf("%-12s %10s %14s %14s\n", "preset", "params", "samples/s", "(min..max)");
+            std::printf("%-18s %10s %6s %8s %14s %14s\n", "preset", "params", "batch", "batches", "samples/s",
+                        "(min..max)");
             for (const Result& r : results)
-                std::printf("%-12s %10lld %14.0f %6.0f..%-6.0f\n", r.preset.c_str(), r.params, r.median(),
-                            r.rates.front(), r.rates.back());
+                std::printf("%-18s %10lld %6d %8d %14.0f %8.0f..%-8.0f\n", r.preset.c_str(), r.params, r.batch_size,
+                            r.batches, r.median(), r.rates.front(), r.rates.back());
             std::fflush(stdout);
         }
         std::vector<FullRun> fulls;
@@ -157,7 +187,7 @@ int main(int argc, char** argv) {
                 fulls.push_back(runs[runs.size() / 2]);
                 const FullRun& f = fulls.back();
                 if (!json)
-                    std::printf("%-12s %7d samples x %2d epochs: build %.3f s + train %.3f s = %.3f s (%s, val_metric %.4f)\n",
+                    std::printf("%-18s %7d samples x %2d epochs: build %.3f s + train %.3f s = %.3f s (%s, val_metric %.4f)\n",
                                 f.preset.c_str(), f.train_samples, f.epochs, f.build_seconds, f.train_seconds,
                                 f.build_seconds + f.train_seconds, f.status.c_str(), f.val_metric);
                 std::fflush(stdout);
