@@ -1,9 +1,15 @@
 #!/usr/bin/env node
-// The benchmark (issue #6): training samples/s of every seed model natively, in wasm under Node,
-// and in wasm in headless Chromium (module worker, as the page runs it), against the same models
-// in TensorFlow.js (wasm and cpu backends) in the same Chromium; GFLOP/s against a measured
-// single-thread wasm SIMD128 peak; and the seed's two full runs in Chromium. Prints a table
-// (medians after warm-up) with the targets, and writes test-results/bench.json.
+// The benchmark (issue #6): training samples/s of every preset of the core's table (the seed's
+// five 2017 models and the later examples' many-to-one Attention models) natively, in wasm under
+// Node, and in wasm in headless Chromium (module worker, as the page runs it), against the same
+// models in TensorFlow.js (wasm and cpu backends) in the same Chromium; GFLOP/s against a
+// measured single-thread wasm SIMD128 peak; and the seed's two full runs in Chromium. Prints a
+// table (medians after warm-up) with the targets, and writes test-results/bench.json.
+//
+// The presets come from the module (M.presets(), read once in Node and passed to the TF.js
+// worker); each is timed at its own batch size, optimizer and loss (the 2017 models: batch 64,
+// Adam, binary cross-entropy, as the seed; find_max: 32, RMSprop, MAE; add_two_numbers: 64,
+// Adam, MAE; attention_example: 32, Adam, MAE).
 //
 //   npm run bench                     # setup + build + this script
 //   node bench/run.mjs [--quick] [--only native,node,chromium,tfjs] [--repeats N]
@@ -16,7 +22,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PRESETS, RECURRENT, trainingFlopsPerSample } from './page/models.mjs';
+import { batchesPerRun, isRecurrent, isSeedModel, macsPerSample, presetTable, trainingFlopsPerSample } from './page/models.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rel = (p) => path.relative(root, p);
@@ -34,7 +40,7 @@ const P = {
 
 // ---- targets (issue #6) ----------------------------------------------------------------------
 const TARGETS = {
-  vsTfjsWasm: 20,        // our samples/s >= 20x TF.js (wasm backend), every model, in Chromium
+  vsTfjsWasm: 20,        // our samples/s >= 20x TF.js (wasm backend), every preset, in Chromium
   peakFraction: 0.40,    // recurrent models: >= 40% of the measured wasm SIMD128 peak
   fullSeconds: { lstm_after: 15, dense: 0.5 },  // the seed's full runs in Chromium, wall clock
 };
@@ -138,12 +144,16 @@ function runNative(repeats) {
 }
 
 // ---- wasm in Node ----------------------------------------------------------------------------
-async function runNode({ repeats, scale }) {
+// Our module in Node: the preset table comes from it (every part of the bench uses it).
+async function loadModule() {
   const mjs = path.join(P.wasmDir, 'attention.mjs'), wasm = path.join(P.wasmDir, 'attention_core.wasm');
-  need(mjs, 'build it with bash scripts/build.sh wasm (npm run bench does)');
+  need(mjs, 'build it with bash scripts/build.sh wasm (npm run bench does; the bench reads the preset table from it)');
   need(wasm, 'build it with bash scripts/build.sh wasm');
   const { default: create } = await import(mjs);
-  const M = await create({ wasmBinary: fs.readFileSync(wasm) });
+  return create({ wasmBinary: fs.readFileSync(wasm) });
+}
+
+async function runNode(M, { repeats, scale }) {
   const { benchOurs } = await import('./page/ours.mjs');
   const { measurePeak } = await import('./peak/peak.mjs');
   const results = benchOurs(M, { repeats, scale });
@@ -161,7 +171,7 @@ function stageSite(withTfjs) {
     need(from, from.includes('node_modules') ? 'run npm install (bash scripts/setup.sh)' : 'run bash scripts/build.sh');
     fs.copyFileSync(from, path.join(P.site, name));
   };
-  for (const f of fs.readdirSync(P.page)) copy(path.join(P.page, f));
+  for (const f of fs.readdirSync(P.page)) copy(path.join(P.page, f)); // includes tfjs-models.js
   copy(path.join(root, 'bench/peak/peak.mjs'));
   copy(P.peakWasm);
   for (const f of ['attention.mjs', 'attention_core.mjs', 'attention_core.wasm']) copy(path.join(P.wasmDir, f));
@@ -183,7 +193,7 @@ function windowSizes(repeats, windows = 4) {
   return Array.from({ length: n }, (_, i) => Math.floor(repeats / n) + (i < repeats % n ? 1 : 0));
 }
 
-async function runChromium({ repeats, scale, tfjs, chromium, quick, verbose, tfjsMethod }) {
+async function runChromium({ table, repeats, scale, tfjs, chromium, quick, verbose, tfjsMethod }) {
   const windows = windowSizes(repeats);
   stageSite(tfjs);
   const { serve } = await import('../scripts/serve.mjs');
@@ -210,7 +220,7 @@ async function runChromium({ repeats, scale, tfjs, chromium, quick, verbose, tfj
     const runWindow = async (i, label) => {
       if (!chromium || i >= windows.length) return;
       const part = await timed(`chromium: our module, every model (window ${i + 1} of ${windows.length}: ${label})`,
-        () => job('ours', { repeats: windows[i], scale }, 240_000));
+        () => job('ours', { presets: table.map((p) => p.name), repeats: windows[i], scale }, 240_000));
       ours.push({ ...part, label });
     };
     if (chromium) out.peak = await timed('chromium: wasm SIMD128 peak kernel', () => job('peak', {}, 60_000));
@@ -225,7 +235,7 @@ async function runChromium({ repeats, scale, tfjs, chromium, quick, verbose, tfj
       const parts = [];
       for (const backend of ['wasm', 'cpu']) {
         parts.push(await timed(`chromium: TF.js (${backend} backend), every model`,
-          () => job('tfjs', { presets: PRESETS, backends: [backend], ...opts }, 360_000)));
+          () => job('tfjs', { presets: table, backends: [backend], ...opts }, 600_000)));
         if (backend === 'wasm') await runWindow(1, 'between TF.js\'s backends');
       }
       out.tfjs = { ...parts[0], backends: Object.assign({}, ...parts.map((x) => x.backends)) };
@@ -288,8 +298,11 @@ function table(headers, rows, align) {
   return [line(cells[0]), width.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
-function report(r) {
+function report(r, presets) {
   const by = (list) => Object.fromEntries((list ?? []).map((x) => [x.preset, x]));
+  const cfg = Object.fromEntries(presets.map((p) => [p.name, p.config]));
+  const PRESETS = presets.map((p) => p.name);
+  const flops = (p) => trainingFlopsPerSample(cfg[p]);
   const native = by(r.native?.results), node = by(r.node?.results), chrome = by(r.chromium?.ours?.results);
   const tw = by(r.chromium?.tfjs?.backends?.wasm?.results), tc = by(r.chromium?.tfjs?.backends?.cpu?.results);
   const peak = r.chromium?.peak?.peak ?? r.node?.peak?.peak;
@@ -298,20 +311,37 @@ function report(r) {
   const lines = [];
   const targets = [];
   const sps = (m, p) => m[p]?.samples_per_second;
-  const gflops = (m, p) => (sps(m, p) ? sps(m, p) * trainingFlopsPerSample(p) / 1e9 : NaN);
+  const gflops = (m, p) => (sps(m, p) ? sps(m, p) * flops(p) / 1e9 : NaN);
 
-  lines.push(`Training throughput, samples/s (batch 64, Adam, binary cross-entropy, the seed's sizes;`);
+  lines.push(`Training throughput, samples/s, every preset of the core's table at its own sizes, batch size,`);
+  lines.push(`optimizer and loss (the 2017 models: batch 64, Adam, binary cross-entropy, as the seed);`);
   lines.push(`median of timed runs after warm-up; "us" = our wasm module in a Chromium module worker)`);
   lines.push('');
   lines.push(table(
-    ['model', 'native', 'wasm Node', 'wasm Chromium', 'TF.js wasm', 'TF.js cpu', 'us / TF.js wasm', `target >= ${TARGETS.vsTfjsWasm}x`],
+    ['model', 'batch', 'optimizer, loss', 'native', 'wasm Node', 'wasm Chromium', 'TF.js wasm', 'TF.js cpu',
+      'us / TF.js wasm', `target >= ${TARGETS.vsTfjsWasm}x`],
     PRESETS.map((p) => {
       const ratio = sps(chrome, p) / sps(tw, p);
       const ok = Number.isFinite(ratio) ? ratio >= TARGETS.vsTfjsWasm : undefined;
       if (ok !== undefined) targets.push({ name: `${p}: >= ${TARGETS.vsTfjsWasm}x TF.js wasm`, value: ratio, ok });
-      return [p, fmtInt(sps(native, p)), fmtInt(sps(node, p)), fmtInt(sps(chrome, p)), fmtInt(sps(tw, p)),
-        fmtInt(sps(tc, p)), Number.isFinite(ratio) ? `${fmt(ratio, 1)}x` : '–', verdict(ok)];
-    })));
+      return [p, cfg[p].batch_size, `${cfg[p].optimizer}, ${cfg[p].loss}`, fmtInt(sps(native, p)), fmtInt(sps(node, p)),
+        fmtInt(sps(chrome, p)), fmtInt(sps(tw, p)), fmtInt(sps(tc, p)), Number.isFinite(ratio) ? `${fmt(ratio, 1)}x` : '–',
+        verdict(ok)];
+    }), ['l', 'r', 'l']));
+  // Every side must have trained at the preset's batch size (a mismatch means a stale build or page).
+  for (const [where, m] of [['native', native], ['wasm Node', node], ['wasm Chromium', chrome], ['TF.js wasm', tw], ['TF.js cpu', tc]]) {
+    for (const p of PRESETS) {
+      if (m[p] && m[p].batch_size !== cfg[p].batch_size) {
+        lines.push(`  warning: ${where} timed ${p} at batch ${m[p].batch_size}, the preset's is ${cfg[p].batch_size}`);
+      }
+    }
+  }
+  // Same model on both sides: our trainer's parameterCount() against TF.js's countParams().
+  const paramRows = PRESETS.filter((p) => tw[p] || tc[p]).map((p) => {
+    const ours = (chrome[p] ?? node[p] ?? native[p])?.params, theirs = (tw[p] ?? tc[p]).params;
+    const why = ours === theirs ? 'same' : cfg[p].cell === 'gru' ? 'differs: TF.js\'s GRU has no reset_after (one bias set fewer)' : 'DIFFERS';
+    return [p, fmtInt(ours), fmtInt(theirs), why];
+  });
   const spread = PRESETS.filter((p) => chrome[p]?.runs?.length)
     .map((p) => `${p} ${fmtInt(chrome[p].runs[0])}..${fmtInt(chrome[p].runs[chrome[p].runs.length - 1])}` +
       (chrome[p].windows?.length > 1 ? ` (windows ${chrome[p].windows.map(fmtInt).join(' / ')})` : ''));
@@ -320,6 +350,18 @@ function report(r) {
     lines.push(`  our timed runs in Chromium, slowest..fastest (the targets use the medians of all runs` +
       `${labels.length > 1 ? `; each window's median: ${labels.join(' / ')}` : ''}):`);
     lines.push(`    ${spread.join(', ')}`);
+  }
+  const batchesRow = PRESETS.filter((p) => (chrome[p] ?? node[p] ?? native[p])?.batches)
+    .map((p) => `${p} ${(chrome[p] ?? node[p] ?? native[p]).batches}`);
+  if (batchesRow.length) {
+    lines.push(`  batches per timed run (the 2017 models: 400 dense, 60 recurrent; the others: about the work of 60 of`);
+    lines.push(`  lstm_after's, at least 10): ${batchesRow.join(', ')}`);
+  }
+  if (paramRows.length) {
+    lines.push('');
+    lines.push('Parameters: ours (Trainer.parameterCount()) and the TF.js model\'s (countParams())');
+    lines.push('');
+    lines.push(table(['model', 'ours', 'TF.js', ''], paramRows, ['l', 'r', 'r', 'l']));
   }
   lines.push('');
   lines.push(`GFLOP/s (matrix-product FLOPs: 2 x 3 x multiply-adds per sample, forward + backward)` +
@@ -331,16 +373,16 @@ function report(r) {
     PRESETS.map((p) => {
       const ours = r.chromium?.ours ? chrome : node; // Chromium's, else Node's
       const frac = gflops(ours, p) / peak;
-      const ok = RECURRENT(p) && Number.isFinite(frac) ? frac >= TARGETS.peakFraction : undefined;
+      const ok = isRecurrent(cfg[p]) && Number.isFinite(frac) ? frac >= TARGETS.peakFraction : undefined;
       if (ok !== undefined) targets.push({ name: `${p}: >= ${TARGETS.peakFraction * 100}% of wasm peak`, value: frac, ok });
       // Every timed run against the same peak, slowest..fastest: how far the median sits from
       // the quiet runs (the target uses the median).
-      const runs = ours[p]?.runs?.length ? ours[p].runs.map((s) => s * trainingFlopsPerSample(p) / 1e9 / peak) : [];
-      return [p, fmt(trainingFlopsPerSample(p) / 1e3, 1), fmt(gflops(native, p), 2), fmt(gflops(node, p), 2),
+      const runs = ours[p]?.runs?.length ? ours[p].runs.map((s) => s * flops(p) / 1e9 / peak) : [];
+      return [p, fmt(flops(p) / 1e3, 1), fmt(gflops(native, p), 2), fmt(gflops(node, p), 2),
         fmt(gflops(chrome, p), 2), fmt(gflops(tw, p), 3), fmt(gflops(tc, p), 3),
         Number.isFinite(frac) ? `${fmt(frac * 100, 1)}%` : '–',
         runs.length && peak ? `${fmt(Math.min(...runs) * 100, 0)}..${fmt(Math.max(...runs) * 100, 0)}%` : '–',
-        RECURRENT(p) ? verdict(ok) : 'n/a'];
+        isRecurrent(cfg[p]) ? verdict(ok) : 'n/a'];
     })));
   for (const [where, pk] of [['Chromium', r.chromium?.peak], ['Node', r.node?.peak]]) {
     if (!pk) continue;
@@ -353,6 +395,10 @@ function report(r) {
   }
   lines.push(`  (peak = best run of the best kernel in bench/peak/peak.cpp: f32x4 mul + add, no FMA in SIMD128;`);
   lines.push(`   "chains": 12 independent register-only chains; "gemm_8xN": an 8xN register-blocked GEMM micro-kernel)`);
+  if (PRESETS.some((p) => cfg[p].attention === 'many_to_one' && cfg[p].score === 'luong')) {
+    lines.push(`  (Luong: the count is our W^T h_t, once per sample; Keras's form, which the TF.js model follows,`);
+    lines.push(`   computes W h_s at every step, T times as many multiply-adds: TF.js's GFLOP/s use the same count)`);
+  }
 
   const full = by(r.chromium?.full?.runs), nfull = by(r.native?.full);
   if (r.chromium?.full || r.native?.full?.length) {
@@ -371,6 +417,22 @@ function report(r) {
           f ? `${fmt(f.build_seconds, 3)} s` : '–', f ? `${fmt(f.train_seconds, 3)} s` : '–',
           f ? `${fmt(f.seconds, 3)} s` : '–', `< ${limit} s`, verdict(ok), n ? `${fmt(n.seconds, 3)} s` : '–'];
       })));
+  }
+
+  // The later examples' full runs at their defaults are minutes long (or, attention_example,
+  // shorter than one timed run): not timed; their training speed is the throughput above.
+  const later = PRESETS.filter((p) => !isSeedModel(cfg[p]) && isRecurrent(cfg[p]));
+  if (later.length) {
+    const est = later.map((p) => {
+      const c = cfg[p], train = Math.floor(c.samples * (1 - c.validation_split));
+      const rate = sps(r.chromium?.ours ? chrome : node, p) ?? sps(native, p);
+      const secs = train * c.epochs / rate;
+      const t = !Number.isFinite(secs) ? '' : secs >= 90 ? `, about ${fmt(secs / 60, 0)} min` : `, about ${fmt(secs, 1)} s`;
+      return `${p} ${fmtInt(train)} x ${c.epochs} epochs${t}`;
+    });
+    lines.push('');
+    lines.push(`Not timed: the later examples' full runs at their defaults (training samples x epochs, at the median rate above,`);
+    lines.push(`validation not included): ${est.join('; ')}.`);
   }
 
   lines.push('');
@@ -416,17 +478,23 @@ async function main() {
   } catch { /* not a git checkout */ }
   if (r.load.before[0] > 1.2) say(`load average ${r.load.before[0].toFixed(2)} on ${os.cpus().length} cores: other work is running, expect noisy numbers`);
 
+  // The preset table, from our module (the core's own table): every part uses it.
+  const M = await loadModule();
+  const table = presetTable(M);
+  r.presets = table.map((p) => ({ ...p, macs_per_sample: macsPerSample(p.config), batches_per_run: batchesPerRun(p.config) }));
+  say(`presets (from the module): ${table.map((p) => `${p.name} (batch ${p.config.batch_size})`).join(', ')}`);
+
   if (o.only.has('node') || o.only.has('chromium')) buildPeak();
   if (o.only.has('native')) r.native = await timed('native (build/native/attention_bench)', () => runNative(repeats));
-  if (o.only.has('node')) r.node = await timed('wasm in Node', () => runNode({ repeats, scale }));
+  if (o.only.has('node')) r.node = await timed('wasm in Node', () => runNode(M, { repeats, scale }));
   if (o.only.has('chromium') || o.only.has('tfjs')) {
     need('/usr/bin/chromium', 'install Debian\'s chromium (bash scripts/setup.sh)');
-    r.chromium = await runChromium({ repeats, scale, tfjs: o.only.has('tfjs'), chromium: o.only.has('chromium'),
+    r.chromium = await runChromium({ table, repeats, scale, tfjs: o.only.has('tfjs'), chromium: o.only.has('chromium'),
       quick: o.quick, verbose: o.verbose, tfjsMethod: o.tfjsMethod });
   }
   r.load.after = os.loadavg();
   r.seconds = (performance.now() - t0) / 1000;
-  const { text, targets } = report(r);
+  const { text, targets } = report(r, table);
   r.targets = targets;
   console.log(text);
   console.log(`(bench took ${r.seconds.toFixed(0)} s)`);

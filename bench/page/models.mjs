@@ -1,35 +1,73 @@
-// The seed's five models at the seed's sizes, and the floating-point work of one training
-// sample in each. Shared by bench/run.mjs (Node) and the Chromium workers.
-
-export const PRESETS = ['dense', 'lstm_after', 'lstm_before', 'gru_after', 'gru_before'];
-export const RECURRENT = (preset) => preset !== 'dense';
-export const BATCH = 64;
-
-// The seed's sizes.
-export const SIZES = { input_dim_dense: 32, dense_units: 64, time_steps: 20, input_dim: 2, units: 32 };
+// The benchmarked models, as the core's preset table describes them, and the floating-point
+// work of one training sample in each. Shared by bench/run.mjs (Node) and the Chromium workers.
+//
+// The table comes from the module (M.presets(), M.tasks(): the core's own tables), so every
+// preset in core/preset.cpp is benchmarked without a list here. The TF.js worker has no module:
+// bench/run.mjs reads the table in Node and passes it in (entries of presetTable()).
 
 /**
- * Multiply-adds of the matrix products in one sample's forward pass (elementwise work,
- * activations, softmax and the optimizer are not counted):
- * - dense: attention Dense(32 -> 32) + Dense(32 -> 64) + Dense(64 -> 1);
- * - recurrent: per time step, the gates' input and recurrent products G*H*(D + H) (G = 4 for
- *   LSTM, 3 for GRU); the attention's Dense(T -> T) applied to each of F features (F = H after
- *   the recurrent layer, D before it); the output Dense (T*H -> 1 after, H -> 1 before).
- * Training FLOPs per sample = 2 (multiply + add) x 3 (forward, and backward's two products
- * per forward product: the weight gradient and the input gradient) x these multiply-adds.
+ * The preset table as the bench uses it: [{ name, config, head }] in the core's order, where
+ * config is the preset's full Config (wasm/attention.d.ts) and head is its task's output
+ * ('sigmoid' or 'linear').
  */
-export function macsPerSample(preset, s = SIZES) {
-  if (preset === 'dense') {
-    const F = s.input_dim_dense, U = s.dense_units;
-    return F * F + F * U + U;
-  }
-  const T = s.time_steps, D = s.input_dim, H = s.units;
-  const G = preset.startsWith('lstm') ? 4 : 3;
-  const after = preset.endsWith('_after');
-  const recurrent = T * G * H * (D + H);
-  const attention = T * T * (after ? H : D);
-  const output = after ? T * H : H;
-  return recurrent + attention + output;
+export function presetTable(M) {
+  const heads = Object.fromEntries(M.tasks().map((t) => [t.name, t.head]));
+  return M.presets().map((p) => ({ name: p.name, config: p.config, head: heads[p.config.task] }));
 }
 
-export const trainingFlopsPerSample = (preset) => 6 * macsPerSample(preset);
+export const isRecurrent = (config) => config.cell !== 'none';
+// The 2017 examples (the seed): trained and timed at batch 64 with Adam, binary cross-entropy.
+export const isSeedModel = (config) => config.attention === 'block';
+
+/**
+ * Multiply-adds of the matrix products in one sample's forward pass, from a Config (any preset,
+ * any sizes). Elementwise work, activations, softmax, dropout and the optimizer are not counted.
+ * D = input_dim, T = time_steps, H = units, U = attention_units; G = 4 gates for an LSTM, 3
+ * for a GRU.
+ * - vectors (cell none): the attention's Dense(D -> D) (if any) + Dense(D -> H) + Dense(H -> 1);
+ * - the recurrent layer: per time step, the gates' input and recurrent products G*H*(D + H);
+ * - the 2017 attention block: Dense(T -> T) applied to each of F features (F = H after the
+ *   recurrent layer, D before it); the output Dense (T*H -> 1 after, H -> 1 before);
+ * - the many-to-one Attention (on the H-wide hidden states h_s, h_t = the last one):
+ *   - Luong: W^T h_t once (H*H: the core computes q = W^T h_t and score_s = q . h_s, which is
+ *     h_t . (W h_s); Keras's form, and the TF.js model's, computes W h_s at every step, T*H*H),
+ *     then the scores T*H;
+ *   - Bahdanau: W1 h_t once (H*H), W2 h_s at every step (T*H*H), v at every step (T*H);
+ *   - both: the context sum_s alpha_s h_s (T*H) and Wc [context; h_t] (2H*U); the output
+ *     Dense(U -> 1).
+ * - none (no attention): the recurrent layer, then Dense(H -> 1).
+ * Training FLOPs per sample = 2 (multiply + add) x 3 (forward, and backward's two products
+ * per forward product: the weight gradient and the input gradient; for the attention's
+ * products of two activations, the gradients of both) x these multiply-adds.
+ */
+export function macsPerSample(c) {
+  const D = c.input_dim, T = c.time_steps, H = c.units, U = c.attention_units;
+  if (!isRecurrent(c)) return (c.attention === 'block' ? D * D : 0) + D * H + H;
+  const G = c.cell === 'lstm' ? 4 : 3;
+  const recurrent = T * G * H * (D + H);
+  if (c.attention === 'block') {
+    const after = c.placement === 'after';
+    return recurrent + T * T * (after ? H : D) + (after ? T * H : H);
+  }
+  if (c.attention === 'many_to_one') {
+    const score = c.score === 'luong' ? H * H + T * H : H * H + T * H * H + T * H;
+    return recurrent + score + T * H + 2 * H * U + U;
+  }
+  return recurrent + H;
+}
+
+export const trainingFlopsPerSample = (config) => 6 * macsPerSample(config);
+
+/**
+ * Batches per timed run. The 2017 models keep the bench's protocol: 60 batches of 64 for the
+ * recurrent ones, 400 for dense. A many-to-one model takes as many batches as make about the
+ * same work as 60 of lstm_after's (0.1-0.2 s natively), at least 10: per sample it costs 1.2
+ * to 10 times lstm_after. bench/bench_native.cpp uses the same rule.
+ */
+export function batchesPerRun(c) {
+  if (!isRecurrent(c)) return 400;
+  if (isSeedModel(c)) return 60;
+  const lstmAfter = 60 * 64 * macsPerSample({ cell: 'lstm', attention: 'block', placement: 'after',
+    input_dim: 2, time_steps: 20, units: 32 });
+  return Math.max(10, Math.round(lstmAfter / (c.batch_size * macsPerSample(c))));
+}
