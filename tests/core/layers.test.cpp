@@ -1,4 +1,6 @@
-// Each layer: shapes -> a hand-computable value -> gradients (finite differences).
+// Each layer: shapes -> a hand-computable value -> gradients (finite differences), and Keras's
+// initialisers. Every layer's plain-loop double reference, forward and backward, is in
+// reference.test.cpp.
 #include <catch2/catch.hpp>
 #include <cmath>
 
@@ -249,6 +251,27 @@ TEST_CASE("LSTM and GRU: gradients with and without return_sequences", "[lstm][g
             randomize(ps, rng);
             check_layer_gradients(*l, ps, random_mat(3, 8, rng));
         }
+}
+
+TEST_CASE("LSTM/GRU init: Keras initialisers", "[lstm][gru][init]") {
+    const int D = 2, H = 8;
+    ParamStore ps;
+    LSTM l("lstm", Shape{5, D}, H, true, 1, ps);
+    GRU g("gru", Shape{5, D}, H, true, 1, ps);
+    ps.allocate();
+    Rng rng(1, Stream::init);
+    l.init(ps, rng);
+    g.init(ps, rng);
+    for (int i : {1, 4}) {  // recurrent kernels: Keras (H, G*H) with orthonormal rows
+        const Mat r = ps.value(i);  // ours (G*H, H): orthonormal columns
+        CHECK((r.transpose() * r - Mat::Identity(H, H)).cwiseAbs().maxCoeff() < 1e-5f);
+    }
+    const Mat b = ps.value(2);  // LSTM bias: unit_forget_bias, f block (second) is 1
+    CHECK(b.middleRows(0, H).isZero());
+    CHECK(b.middleRows(H, H).isOnes());
+    CHECK(b.middleRows(2 * H, 2 * H).isZero());
+    CHECK(ps.value(5).isZero());  // GRU biases (2, 3H) start at zero
+    CHECK(ps.list()[5].keras_shape == std::vector<int>{2, 3 * H});
 }
 
 TEST_CASE("Flatten: Keras order and its exact inverse", "[flatten][gradient]") {

@@ -1,6 +1,6 @@
 // The many-to-one Attention layer: shapes and names -> hand-computed values -> gradients
-// (finite differences) -> a plain-loop double-precision reference of Keras's equations,
-// reading the weights as Keras's row-major arrays, forward and backward.
+// (finite differences). Its plain-loop double-precision reference of Keras's equations,
+// forward and backward, is with every other layer's in reference.test.cpp.
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <cmath>
@@ -10,11 +10,13 @@
 
 #include "gradcheck.hpp"
 #include "many_to_one.hpp"
+#include "reference.hpp"
 
 using namespace attn;
 using attn::test::check_layer_gradients;
 using attn::test::random_mat;
-using attn::test::randomize;
+using attn::test::randomize_many_to_one;
+using attn::test::uniform_mat;
 
 namespace {
 Mat mat(int rows, int cols, std::initializer_list<float> col_major) {
@@ -24,26 +26,6 @@ Mat mat(int rows, int cols, std::initializer_list<float> col_major) {
 }
 
 const char* score_name(Score s) { return s == Score::luong ? "luong" : "bahdanau"; }
-
-// Hidden states as an RNN gives them: uniform in (-1, 1).
-Mat states(int D, int cols, Rng& rng) {
-    Mat m(D, cols);
-    for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = rng.uniform(-1.0f, 1.0f);
-    return m;
-}
-
-// Random weights sized so that, for inputs of unit variance, the scores and the output's
-// pre-activation have a standard deviation of about one: neither the softmax nor the tanh
-// saturates, so the gradients stay well above float rounding. Luong's score h_t W h_s sums
-// D^2 products (scale 1/D); Bahdanau's W1, W2, v and the output's Wc sum D or 2D (1/sqrt).
-void randomize_for(ParamStore& ps, Rng& rng, int D) {
-    for (const auto& p : ps.list()) {
-        const bool luong = p.name.rfind("luong_w", 0) == 0, out = p.name.rfind("attention_vector", 0) == 0;
-        const float scale = luong ? 1.0f / float(D) : 1.0f / std::sqrt(float(out ? 2 * D : D));
-        float* w = ps.values().data() + p.offset;
-        for (long i = 0; i < long(p.rows) * p.cols; ++i) w[i] = scale * float(rng.normal());
-    }
-}
 }  // namespace
 
 // ---- 1. shapes, names, counts -------------------------------------------------------------
@@ -91,7 +73,7 @@ TEST_CASE("ManyToOneAttention: shapes, parameter names, Keras shapes and counts"
             CHECK(ps.value(int(i)).cwiseAbs().maxCoeff() <= limit);
             CHECK(ps.value(int(i)).cwiseAbs().maxCoeff() > 0.5f * limit);
         }
-        const Mat x = states(D, T * B, rng);
+        const Mat x = uniform_mat(D, T * B, rng);
         const Mat& y = att.forward(x, false);
         CHECK(y.rows() == U);
         CHECK(y.cols() == B);
@@ -253,8 +235,8 @@ TEST_CASE("ManyToOneAttention: gradients (finite differences)", "[many_to_one][g
                         Mat x;
                         int draws = 0;
                         do {
-                            randomize_for(ps, rng, D);
-                            x = states(D, T * B, rng);
+                            randomize_many_to_one(ps, rng, D);
+                            x = uniform_mat(D, T * B, rng);
                         } while (!resolvable(att, ps, x) && ++draws < kMaxDraws);
                         REQUIRE(draws < kMaxDraws);
                         redrawn += draws;
@@ -297,220 +279,7 @@ TEST_CASE("ManyToOneAttention: gradients (finite differences)", "[many_to_one][g
     CHECK(redrawn < 20);
 }
 
-// ---- 5. plain-loop reference in double ----------------------------------------------------
-
-namespace {
-using V = std::vector<double>;
-using M2 = std::vector<V>;  // [s][i]
-
-// Keras-order weight arrays (row-major Keras shapes), read from the flat buffer.
-struct RefWeights {
-    Score score;
-    int D, U;
-    const float *K = nullptr;                        // luong_w (D, D)
-    const float *W1 = nullptr, *W2 = nullptr, *v = nullptr;  // bahdanau_w1, _w2 (D, D), _v (D, 1)
-    const float* Wc = nullptr;                       // attention_vector (2D, U)
-};
-
-struct RefGrads {  // same layouts as RefWeights
-    V K, W1, W2, v, Wc;
-};
-
-struct RefSample {
-    V y, alpha, ctx;
-    M2 dhs;
-};
-
-// One sample: h_s [T][D] and dy [U] -> forward values, dh_s, and parameter gradients added to g.
-RefSample reference(const RefWeights& w, const M2& hs, const V& dy, RefGrads& g) {
-    const int T = int(hs.size()), D = w.D, U = w.U;
-    const V& ht = hs[T - 1];
-    RefSample r;
-    // scores
-    V score(T, 0.0);
-    M2 a(T, V(D, 0.0));   // Luong: h_s K;  Bahdanau: E = tanh(h_t W1 + h_s W2)
-    V a1(D, 0.0);         // Bahdanau: h_t W1
-    if (w.score == Score::luong) {
-        for (int s = 0; s < T; ++s)
-            for (int j = 0; j < D; ++j) {
-                for (int i = 0; i < D; ++i) a[s][j] += hs[s][i] * w.K[i * D + j];
-                score[s] += ht[j] * a[s][j];
-            }
-    } else {
-        for (int j = 0; j < D; ++j)
-            for (int i = 0; i < D; ++i) a1[j] += ht[i] * w.W1[i * D + j];
-        for (int s = 0; s < T; ++s)
-            for (int j = 0; j < D; ++j) {
-                double p = a1[j];
-                for (int i = 0; i < D; ++i) p += hs[s][i] * w.W2[i * D + j];
-                a[s][j] = std::tanh(p);
-                score[s] += a[s][j] * w.v[j];
-            }
-    }
-    // softmax, context, output
-    double mx = score[0], sum = 0.0;
-    for (int s = 1; s < T; ++s) mx = std::max(mx, score[s]);
-    r.alpha.assign(T, 0.0);
-    for (int s = 0; s < T; ++s) sum += r.alpha[s] = std::exp(score[s] - mx);
-    for (int s = 0; s < T; ++s) r.alpha[s] /= sum;
-    r.ctx.assign(D, 0.0);
-    for (int s = 0; s < T; ++s)
-        for (int i = 0; i < D; ++i) r.ctx[i] += r.alpha[s] * hs[s][i];
-    V pre(2 * D);
-    for (int i = 0; i < D; ++i) {
-        pre[i] = r.ctx[i];
-        pre[D + i] = ht[i];
-    }
-    r.y.assign(U, 0.0);
-    for (int u = 0; u < U; ++u) {
-        double z = 0.0;
-        for (int k = 0; k < 2 * D; ++k) z += pre[k] * w.Wc[k * U + u];
-        r.y[u] = std::tanh(z);
-    }
-    // backward
-    r.dhs.assign(T, V(D, 0.0));
-    V dpre(2 * D, 0.0);
-    for (int u = 0; u < U; ++u) {
-        const double dz = dy[u] * (1.0 - r.y[u] * r.y[u]);
-        for (int k = 0; k < 2 * D; ++k) {
-            g.Wc[k * U + u] += pre[k] * dz;
-            dpre[k] += w.Wc[k * U + u] * dz;
-        }
-    }
-    V dht(dpre.begin() + D, dpre.end());
-    V dalpha(T, 0.0);
-    for (int s = 0; s < T; ++s)
-        for (int i = 0; i < D; ++i) {
-            dalpha[s] += dpre[i] * hs[s][i];
-            r.dhs[s][i] += r.alpha[s] * dpre[i];
-        }
-    double dot = 0.0;
-    for (int s = 0; s < T; ++s) dot += dalpha[s] * r.alpha[s];
-    V dscore(T);
-    for (int s = 0; s < T; ++s) dscore[s] = r.alpha[s] * (dalpha[s] - dot);
-    if (w.score == Score::luong) {
-        for (int s = 0; s < T; ++s)
-            for (int j = 0; j < D; ++j) {
-                const double da = dscore[s] * ht[j];  // score_s = sum_j h_t[j] a[s][j]
-                dht[j] += dscore[s] * a[s][j];
-                for (int i = 0; i < D; ++i) {         // a[s][j] = sum_i h_s[i] K[i][j]
-                    g.K[i * D + j] += hs[s][i] * da;
-                    r.dhs[s][i] += w.K[i * D + j] * da;
-                }
-            }
-    } else {
-        V da1(D, 0.0);
-        for (int s = 0; s < T; ++s)
-            for (int j = 0; j < D; ++j) {
-                g.v[j] += dscore[s] * a[s][j];
-                const double dp = dscore[s] * w.v[j] * (1.0 - a[s][j] * a[s][j]);
-                da1[j] += dp;
-                for (int i = 0; i < D; ++i) {
-                    g.W2[i * D + j] += hs[s][i] * dp;
-                    r.dhs[s][i] += w.W2[i * D + j] * dp;
-                }
-            }
-        for (int j = 0; j < D; ++j)
-            for (int i = 0; i < D; ++i) {
-                g.W1[i * D + j] += ht[i] * da1[j];
-                dht[i] += w.W1[i * D + j] * da1[j];
-            }
-    }
-    for (int i = 0; i < D; ++i) r.dhs[T - 1][i] += dht[i];
-    return r;
-}
-
-// Largest |got - want| over a tensor, and largest |want|.
-struct Err {
-    double err = 0, scale = 0;
-    void add(double got, double want) {
-        err = std::max(err, std::abs(got - want));
-        scale = std::max(scale, std::abs(want));
-    }
-};
-}  // namespace
-
-TEST_CASE("ManyToOneAttention matches a plain-loop double reference, forward and backward",
-          "[many_to_one][reference]") {
-    for (Score score : {Score::luong, Score::bahdanau})
-        for (int D : {1, 3, 4, 5, 33})
-            for (int B : {1, 2, 5})
-                for (int T : {1, 3, 7})
-                    for (int U : {1, 6}) {
-                        INFO(score_name(score) << " D " << D << " B " << B << " T " << T << " units " << U);
-                        ParamStore ps;
-                        ManyToOneAttention att("attention", Shape{T, D}, U, score, B, ps);
-                        ps.allocate();
-                        Rng rng(uint64_t(7 + D * 1000 + B * 100 + T * 10 + U), Stream::init);
-                        randomize_for(ps, rng, D);
-                        const Mat x = states(D, T * B, rng);
-                        const Mat dy = random_mat(U, B, rng);
-                        const Mat y = att.forward(x, false);
-                        ps.zero_grad();
-                        const Mat dx = att.backward(dy);
-
-                        RefWeights w{score, D, U};
-                        RefGrads g;
-                        int i = 0;
-                        if (score == Score::luong) {
-                            w.K = ps.value(i++).data();
-                            g.K.assign(size_t(D) * D, 0.0);
-                        } else {
-                            w.W1 = ps.value(i++).data();
-                            w.W2 = ps.value(i++).data();
-                            w.v = ps.value(i++).data();
-                            g.W1.assign(size_t(D) * D, 0.0);
-                            g.W2.assign(size_t(D) * D, 0.0);
-                            g.v.assign(size_t(D), 0.0);
-                        }
-                        w.Wc = ps.value(i).data();
-                        g.Wc.assign(size_t(2 * D) * U, 0.0);
-
-                        Err ey, ea, ec, edx;
-                        for (int b = 0; b < B; ++b) {
-                            M2 hs(T, V(D));
-                            for (int s = 0; s < T; ++s)
-                                for (int d = 0; d < D; ++d) hs[s][d] = x(d, s * B + b);
-                            V dyb(U);
-                            for (int u = 0; u < U; ++u) dyb[u] = dy(u, b);
-                            const RefSample r = reference(w, hs, dyb, g);
-                            for (int u = 0; u < U; ++u) ey.add(y(u, b), r.y[u]);
-                            for (int s = 0; s < T; ++s) ea.add(att.weights()(s, b), r.alpha[s]);
-                            Shape sh;
-                            for (int d = 0; d < D; ++d) ec.add((*att.named_output("context_vector", &sh))(d, b), r.ctx[d]);
-                            for (int s = 0; s < T; ++s)
-                                for (int d = 0; d < D; ++d) edx.add(dx(d, s * B + b), r.dhs[s][d]);
-                        }
-                        // Each tensor's largest error against its largest reference value: outputs
-                        // (y, alpha in [0, 1], context) within 1e-6 (of 1 at least), gradients within
-                        // 1e-5. (Entry by entry would fail on entries that are sums cancelling to
-                        // near 0; the worst seen is Bahdanau's W1 at D = 1, 9.4e-6, whose gradient
-                        // only comes through tanh's curvature.)
-                        CHECK(ey.err <= 1e-6 * std::max(1.0, ey.scale));
-                        CHECK(ea.err <= 1e-6);
-                        CHECK(ec.err <= 1e-6 * std::max(1.0, ec.scale));
-                        INFO("dx error " << edx.err << " of " << edx.scale);
-                        CHECK(edx.err <= 1e-5 * edx.scale);
-                        auto check_grad = [&](int p, const V& want) {
-                            Err e;
-                            const float* got = ps.grad(p).data();
-                            for (size_t k = 0; k < want.size(); ++k) e.add(got[k], want[k]);
-                            INFO(ps.list()[p].name << ": error " << e.err << " of " << e.scale);
-                            CHECK(e.err <= 1e-5 * std::max(e.scale, 1e-30));
-                        };
-                        i = 0;
-                        if (score == Score::luong) {
-                            check_grad(i++, g.K);
-                        } else {
-                            check_grad(i++, g.W1);
-                            check_grad(i++, g.W2);
-                            check_grad(i++, g.v);
-                        }
-                        check_grad(i, g.Wc);
-                    }
-}
-
-// ---- 6. accumulation, and the skipped dx ------------------------------------------------
+// ---- 5. accumulation, and the skipped dx ------------------------------------------------
 
 TEST_CASE("ManyToOneAttention: backward accumulates parameter gradients, not dx",
           "[many_to_one]") {
@@ -521,8 +290,8 @@ TEST_CASE("ManyToOneAttention: backward accumulates parameter gradients, not dx"
         ManyToOneAttention att("attention", Shape{T, D}, U, score, B, ps);
         ps.allocate();
         Rng rng(3, Stream::init);
-        randomize_for(ps, rng, D);
-        const Mat x = states(D, T * B, rng), dy = random_mat(U, B, rng);
+        randomize_many_to_one(ps, rng, D);
+        const Mat x = uniform_mat(D, T * B, rng), dy = random_mat(U, B, rng);
         att.forward(x, true);
         ps.zero_grad();
         const Mat dx1 = att.backward(dy);
@@ -558,7 +327,7 @@ TEST_CASE("ManyToOneAttention: bits to compare between builds", "[.m2o_bits]") {
         ps.allocate();
         Rng rng(2024, Stream::init);
         att.init(ps, rng);
-        const Mat x = states(D, T * B, rng), dy = random_mat(U, B, rng);
+        const Mat x = uniform_mat(D, T * B, rng), dy = random_mat(U, B, rng);
         const Mat& y = att.forward(x, false);
         ps.zero_grad();
         const Mat& dx = att.backward(dy);
