@@ -136,7 +136,13 @@ void activation_forward(Activation a, Mat& z) {
         case Activation::linear: break;
         case Activation::relu: z = z.cwiseMax(0.0f); break;
         case Activation::tanh: z.array() = z.array().tanh(); break;
-        case Activation::sigmoid: z.array() = z.array().logistic(); break;
+        case Activation::sigmoid: {  // simd::logistic: accurate for small p too (numerics.md)
+            float* p = z.data();
+            simd::by_lanes(int(z.size()), [&](int i, auto lane) {
+                simd::store(p + i, simd::logistic(simd::load<decltype(lane)>(p + i)));
+            });
+            break;
+        }
         case Activation::softmax: softmax_columns(z); break;
     }
 }

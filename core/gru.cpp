@@ -19,8 +19,8 @@ template <class F>
 inline void cell_gates(float* g, int H) {
     using simd::load;
     using simd::store;
-    store(g, simd::logistic(load<F>(g)));
-    store(g + H, simd::logistic(load<F>(g + H)));
+    store(g, simd::gate_logistic(load<F>(g)));
+    store(g + H, simd::gate_logistic(load<F>(g + H)));
 }
 // cell_state: hh = Wh_h h_{t-1} + bh_h (hw: the product; kept for the backward);
 // n = tanh(xh + r hh) replaces xh; h = z h_prev + (1-z) n.

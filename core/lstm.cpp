@@ -16,10 +16,10 @@ template <class F>
 inline void cell_gates(float* z, int H) {
     using simd::load;
     using simd::store;
-    store(z, simd::logistic(load<F>(z)));
-    store(z + H, simd::logistic(load<F>(z + H)));
+    store(z, simd::gate_logistic(load<F>(z)));
+    store(z + H, simd::gate_logistic(load<F>(z + H)));
     store(z + 2 * H, simd::tanh(load<F>(z + 2 * H)));
-    store(z + 3 * H, simd::logistic(load<F>(z + 3 * H)));
+    store(z + 3 * H, simd::gate_logistic(load<F>(z + 3 * H)));
 }
 template <class F>
 inline void cell_state(const float* z, int H, const float* c_prev, float* c, float* tc, float* h) {

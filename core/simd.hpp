@@ -134,10 +134,34 @@ inline F tanh(F x) {
     return p / q;
 }
 
-// sigmoid(x) = 1/2 + tanh(x/2)/2: no exp, no int conversion. Accurate to ~6e-8 absolute
-// (like Eigen's and so TensorFlow's rational sigmoid), not relative for x << 0.
+// sigmoid(x) = 1 / (1 + e^-x), accurate in relative terms everywhere, small p included (a
+// confident output layer's p, which binary cross-entropy divides by). With e = e^-|x| <= 1,
+// q = e / (1 + e) = sigmoid(-|x|) to a few ulp; sigmoid(x) is q for x < 0 and 1 - q
+// otherwise, picked by x's sign bit. 1 - q rounds once, so the result is exactly 1 only where
+// sigmoid(x) rounds to 1 in float (x >= 17.33; 1 / (1 + e) would round 1 + e first and reach
+// 1 from 16.64). Within 1.8e-7 of sigmoid, relative, down to x = -87.3, below which exp's
+// clamp gives about 1.2e-38 instead of smaller values; 1/2 at +-0; a NaN stays NaN.
+// Dense's sigmoid activation (the models' output layer) uses it.
 template <class F>
 inline F logistic(F x) {
+    using U = typename UintOf<F>::type;
+    const U xb = bits(x);
+    const F e = exp(from_bits<F>(xb | 0x80000000u));  // e^-|x|: x with its sign bit set
+    const F q = e / (1.0f + e);                        // sigmoid(-|x|)
+    const U neg = 0u - (xb >> 31);                     // all ones where x's sign bit is set
+    return from_bits<F>((bits(q) & neg) | (bits(F(1.0f - q)) & ~neg));
+}
+
+// The recurrent cells' gates: sigmoid(x) = 1/2 + tanh(x/2)/2, no exp. Accurate to ~6e-8
+// absolute (like Eigen's and so TensorFlow's rational sigmoid), not relative for x << 0: it
+// returns 0 below about -17. A gate's value only scales and is scaled (c = f c + i g,
+// h = o tanh(c), and its derivative g (1 - g)), so its absolute error is what reaches the
+// cell's outputs and gradients; nothing divides by it. It costs fewer operations than
+// logistic's exp and select, which the cells run three times (LSTM) or twice (GRU) per unit
+// and step: logistic there added 2-2.5% to a training batch's instructions
+// (docs/numerics.md).
+template <class F>
+inline F gate_logistic(F x) {
     return 0.5f * tanh(0.5f * x) + 0.5f;
 }
 
