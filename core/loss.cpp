@@ -36,9 +36,11 @@ void loss_backward(Loss l, const Mat& p, const Mat& y, Mat& dp) {
     const float n = float(p.size());
     switch (l) {
         case Loss::binary_crossentropy: {
-            // dL/dp = (q - y) / (q (1 - q)) / n inside the clip range, 0 outside
+            // dL/dp = (q - y) / (q (1 - q)) / n inside the clip range, its bounds included, 0
+            // outside: the clip's gradient passes where p is at a bound (tf.clip_by_value's
+            // and TF.js's clipByValue's zero only x < min and x > max)
             const auto P = p.array(), Y = y.array();
-            const auto inside = (P > kKerasEpsilon) && (P < 1.0f - kKerasEpsilon);
+            const auto inside = (P >= kKerasEpsilon) && (P <= 1.0f - kKerasEpsilon);
             dp.array() = inside.select((P - Y) / (P * (1.0f - P)) / n, 0.0f);
             break;
         }

@@ -3,7 +3,10 @@
 // dp = dL/dp for that mean.
 //
 // binary_crossentropy follows Keras: p is clipped to [eps, 1 - eps] with eps = 1e-7, so the
-// value is always finite (at most -log(1e-7) = 16.1); the gradient is zero where clipping bites.
+// value is always finite (at most -log(1e-7) = 16.1); the gradient is zero where p lies outside
+// that range and passes at its bounds, as the gradient of tf.clip_by_value (and TF.js's
+// clipByValue) does. In float, 1 - eps is 1 - 2^-23: an output sigmoid gives exactly that for
+// logits from 15.72 to 16.23 (docs/numerics.md).
 #pragma once
 
 #include <string>

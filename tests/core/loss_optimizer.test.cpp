@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "dense.hpp"
 #include "gradcheck.hpp"
 #include "loss.hpp"
 #include "optimizer.hpp"
@@ -24,6 +25,58 @@ TEST_CASE("binary cross-entropy: Keras's value, clipped at epsilon", "[loss]") {
     // like Keras in float32: 1 - eps rounds to 1 - 2^-23, so the two clipped terms differ a bit
     const double top = double(1.0f - kKerasEpsilon);
     CHECK(worst == Approx(-(std::log(1e-7) + std::log(1.0 - top)) / 2.0).epsilon(1e-5));
+}
+
+TEST_CASE("binary cross-entropy: the gradient passes at the clip's bounds, as Keras's and TF.js's", "[loss]") {
+    // Keras clips p to [eps, 1 - eps] with tf.clip_by_value (TF.js with clipByValue), whose
+    // gradient is zero only where x < min or x > max: at a bound it passes. With n = 2:
+    //   p = eps,     y = 1: dL/dp = (p - 1) / (p (1 - p)) / 2 = -1 / (2 eps) = -5e6
+    //   p = 1 - eps, y = 0: dL/dp = p / (p (1 - p)) / 2 = 1 / (2 * 2^-23) = 2^22
+    // (1 - eps is 1 - 2^-23 in float), and zero one float further out.
+    Mat p(1, 2), y(1, 2), dp(1, 2);
+    p << kKerasEpsilon, 1.0f - kKerasEpsilon;
+    y << 1.0f, 0.0f;
+    loss_backward(Loss::binary_crossentropy, p, y, dp);
+    CHECK(dp(0) == Approx(-0.5 / 1e-7).epsilon(1e-6));
+    CHECK(dp(1) == Approx(4194304.0).epsilon(1e-6));
+    p << std::nextafter(kKerasEpsilon, 0.0f), std::nextafter(1.0f - kKerasEpsilon, 2.0f);
+    loss_backward(Loss::binary_crossentropy, p, y, dp);
+    CHECK(dp(0) == 0.0f);
+    CHECK(dp(1) == 0.0f);
+}
+
+TEST_CASE("binary cross-entropy after the output sigmoid: a confidently wrong logit's gradient", "[loss]") {
+    // Dense(1, sigmoid) with weight z and input 1 gives logit z; y is the wrong label. Per
+    // sample, dL/dz = dL/dp * p (1 - p) = (p - y) while the clip lets the gradient through,
+    // and 0 beyond it. By hand (floats below 1 are 2^-24 apart; 1 - eps is 1 - 2^-23):
+    //   z = 15.5, y = 0: p = 1 - e^-15.5 = 1 - 1.86e-7 -> 1 - 3 * 2^-24, inside: dL/dz = p ~ 1
+    //   z = 16.0, y = 0: p = 1 - 1.13e-7 -> 1 - 2^-23 = 1 - eps, at the bound: dL/dz ~ 1
+    //   z = 20,   y = 0: p = 1 - 2.1e-9 -> 1, clipped: 0
+    //   z = -15.5, y = 1: p = 1.86e-7 >= eps, inside: dL/dz = p - 1 ~ -1
+    //   z = -20,  y = 1: p = 2.1e-9 < eps, clipped: 0
+    // TF.js 4.22 (cpu backend: tf.sigmoid, then tf.metrics.binaryCrossentropy, through
+    // tf.grad) gives 0.99999988, 0.99999988, 0, -0.99999988 and 0. Before, the strict bound
+    // and Eigen's float logistic (1 - 2^-23 at 15.5, 1 from 15.7) gave 0 from z = 15.5 up.
+    struct Case {
+        float z, y, want;
+    };
+    for (const Case c : {Case{15.5f, 0.0f, 1.0f}, Case{16.0f, 0.0f, 1.0f}, Case{20.0f, 0.0f, 0.0f},
+                         Case{-15.5f, 1.0f, -1.0f}, Case{-20.0f, 1.0f, 0.0f}}) {
+        INFO("logit " << c.z << ", label " << c.y);
+        ParamStore ps;
+        Dense out("dense", Shape{0, 1}, 1, Activation::sigmoid, false, 1, ps);
+        ps.allocate();
+        ps.value(0)(0) = c.z;
+        const Mat x = Mat::Ones(1, 1);  // kept alive: backward reads it
+        const Mat p = out.forward(x, false);
+        Mat y(1, 1), dp(1, 1);
+        y << c.y;
+        loss_backward(Loss::binary_crossentropy, p, y, dp);
+        ps.zero_grad();
+        out.backward(dp);  // dL/dw = x dL/dz with x = 1
+        CHECK(ps.grad(0)(0) == Approx(c.want).margin(1e-6));
+        CHECK(std::isfinite(loss_forward(Loss::binary_crossentropy, p, y)));
+    }
 }
 
 TEST_CASE("mse and mae values", "[loss]") {
