@@ -154,7 +154,7 @@ inline F logistic(F x) {
 
 // The recurrent cells' gates: sigmoid(x) = 1/2 + tanh(x/2)/2, no exp. Accurate to ~6e-8
 // absolute (like Eigen's and so TensorFlow's rational sigmoid), not relative for x << 0: it
-// returns 0 below about -17. A gate's value only scales and is scaled (c = f c + i g,
+// returns 0 from -16.3. A gate's value only scales and is scaled (c = f c + i g,
 // h = o tanh(c), and its derivative g (1 - g)), so its absolute error is what reaches the
 // cell's outputs and gradients; nothing divides by it. It costs fewer operations than
 // logistic's exp and select, which the cells run three times (LSTM) or twice (GRU) per unit
