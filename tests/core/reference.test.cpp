@@ -12,8 +12,9 @@
 // its 4-float body, its scalar tail and, in the recurrent cells, both ends of the sample
 // pipeline (simd::pipelined); a few T and D. Inputs are uniform in (-1, 1) and weights have a
 // standard deviation of 1/sqrt(fan-in), so no tanh, sigmoid or softmax saturates. A twin of
-// each layer on a copy of the weights, told to skip dx (a model's first layer), must give the
-// same parameter gradients bit for bit.
+// each layer with weights (ManyToOneAttention's: in many_to_one.test.cpp), on a copy of them
+// and told to skip dx (a model's first layer), must give the same parameter gradients bit for
+// bit.
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <cmath>
