@@ -239,7 +239,12 @@ function statusNow() {
     return [`Fix the highlighted setting to train: ${state.pageErrors[name]}`, 'bad'];
   }
   if (state.coreError) {
-    const f = control(state.coreError.field) && !control(state.coreError.field).closest('[hidden]') ? fieldOf(state.coreError.field) : null;
+    // Beside its control if that can be seen (the settings open by themselves on an error;
+    // an embed with basic controls has none), else in the status line alone.
+    const row = control(state.coreError.field ?? '')?.closest('.field');
+    const inSettings = row && $('settings-group').contains(row);
+    const shownBeside = row && !row.hidden && (inSettings ? $('side').offsetParent !== null : row.offsetParent !== null);
+    const f = shownBeside ? fieldOf(state.coreError.field) : null;
     return [f ? `Fix the highlighted setting to train: ${state.coreError.text}` : `This run cannot start: ${state.coreError.text}`, 'bad'];
   }
   if (state.building) return ['Building the model…'];
@@ -500,12 +505,16 @@ function drawProgress() {
     val_loss: fmt(m.val_loss),
     val_metric: fmt(m.val_metric),
   };
-  for (const [key, text] of Object.entries(shown)) document.querySelector(`#progress [data-metric="${key}"]`).textContent = text;
-  $('metric-label').textContent = accuracy ? 'Accuracy' : 'MAE';
-  $('val-metric-label').textContent = accuracy ? 'Val. accuracy' : 'Val. MAE';
-  $('epochs-total').textContent = String(state.run.config.epochs);
+  for (const [key, text] of Object.entries(shown)) setText(document.querySelector(`#progress [data-metric="${key}"]`), text);
+  setText($('metric-label'), accuracy ? 'Accuracy' : 'MAE');
+  setText($('val-metric-label'), accuracy ? 'Val. accuracy' : 'Val. MAE');
+  setText($('epochs-total'), String(state.run.config.epochs));
   $('progress-bar').value = state.run.totalSteps ? m.step / state.run.totalSteps : 0;
-  $('progress-bar').setAttribute('aria-valuetext', `step ${m.step} of ${state.run.totalSteps}`);
+}
+
+// Only a change of text costs the browser a layout.
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
 }
 
 // ---- the URL: the whole state, so a shared link reproduces the run -----------------------

@@ -1,5 +1,6 @@
 // A bar chart over positions with one position marked (the attention vs the answer's
-// position, or a sample input with its target). The marked bar is orange and carries a ★
+// position, or a sample input with its target). The marked bar is vermillion (3.9:1 against
+// white, the unmarked blue 4.8:1) and carries a ★
 // above it and in its tick label, so the mark does not rely on colour alone.
 import { COLORS } from './colors.js';
 import { baseOptions, makeChart } from './common.js';
@@ -61,7 +62,7 @@ export class BarChart {
     const n = values.length;
     if (this.chart.data.labels.length !== n) this.chart.data.labels = Array.from({ length: n }, (_, i) => i);
     ds.data = Array.from(values);
-    ds.backgroundColor = ds.data.map((_, i) => (i === mark ? COLORS.orange : COLORS.blue));
+    ds.backgroundColor = ds.data.map((_, i) => (i === mark ? COLORS.vermillion : COLORS.blue));
     this.chart.update('none');
   }
 

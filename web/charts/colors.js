@@ -6,6 +6,7 @@ export const COLORS = Object.freeze({
   green: '#009E73',
   sky: '#56B4E9',
   grey: '#6b7280',
+  ink: '#1f2933',
 });
 
 // Viridis, 9 stops sampled from matplotlib's table; linear interpolation between them.

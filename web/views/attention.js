@@ -13,7 +13,7 @@ export const attention = {
   name: 'attention',
   title: 'The attention',
   applies: (run) => run.hasAttention,
-  every: 100,
+  every: 150,
   create(figure, app) {
     const { canvas, captionEl } = figureParts(figure, { name: 'attention' });
     const chart = new BarChart(canvas, { xTitle: 'position', yTitle: 'attention weight', yMin: 0 });
@@ -65,7 +65,7 @@ export const heatmap = {
   name: 'heatmap',
   title: 'Attention per input feature',
   applies: (run) => run.hasAttention && run.config.attention === 'block' && run.task.sequence && !run.config.single_attention_vector,
-  every: 250,
+  every: 500,
   create(figure) {
     const { canvas, captionEl } = figureParts(figure, { name: 'heatmap', chartClass: 'tall' });
     const chart = new Heatmap(canvas, { xTitle: 'feature', yTitle: 'time step', max: 1 });
@@ -90,7 +90,7 @@ export const history = {
   name: 'history',
   title: 'The attention over training',
   applies: (run) => run.hasAttention && run.task.answer_position,
-  every: 500,
+  every: 1000,
   create(figure, app) {
     const { canvas, captionEl } = figureParts(figure, { name: 'history', chartClass: 'tall' });
     const chart = new RasterHeatmap(canvas, {

@@ -13,7 +13,7 @@ function curveView({ name, title, yTitle, yMax, series, caption, table }) {
     name,
     title,
     applies: () => true,
-    every: 100,
+    every: 250,
     create(figure, app) {
       const { canvas, captionEl } = figureParts(figure, { name, chartClass: '' });
       const chart = new CurveChart(canvas, {

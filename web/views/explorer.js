@@ -28,7 +28,7 @@ export const explorer = {
   name: 'explorer',
   title: 'Held-out samples, one by one',
   applies: () => true,
-  every: 500,
+  every: 750,
   create(figure, app) {
     const prev = el('button', { id: 'explorer-prev', type: 'button', textContent: '‹ Previous' });
     const next = el('button', { id: 'explorer-next', type: 'button', textContent: 'Next ›' });
@@ -84,10 +84,10 @@ export const explorer = {
       chart.data.datasets = Array.from({ length: features }, (_, f) => ({
         type: 'bar', label: D > 1 ? `input feature ${f}` : 'input', yAxisID: 'y', borderWidth: 0,
         data: Array.from({ length: T }, (_, q) => s.input[q * D + f]),
-        backgroundColor: Array.from({ length: T }, (_, q) => (truth.includes(q) ? COLORS.orange : palette[f])),
+        backgroundColor: Array.from({ length: T }, (_, q) => (truth.includes(q) ? COLORS.vermillion : palette[f])),
       }));
       if (s.attention)
-        chart.data.datasets.push({ type: 'line', label: 'attention', yAxisID: 'a', data: Array.from(s.attention), borderColor: COLORS.vermillion, backgroundColor: COLORS.vermillion, pointRadius: 2, borderWidth: 2 });
+        chart.data.datasets.push({ type: 'line', label: 'attention', yAxisID: 'a', data: Array.from(s.attention), borderColor: COLORS.ink, backgroundColor: COLORS.ink, pointRadius: 2, borderWidth: 2 });
       chart.options.scales.a.display = Boolean(s.attention);
       chart.update('none');
     }

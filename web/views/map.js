@@ -18,7 +18,7 @@ export const map = {
   name: 'map',
   title: 'The attention, sample by sample',
   applies: (run) => run.mapSamples > 0,
-  every: 200,
+  every: 250,
   create(figure, app) {
     const canvas = el('canvas', { id: 'chart-map', role: 'img', ariaLabelledby: 'map-title', ariaDescribedby: 'map-caption' });
     const box = el('div', { className: 'map-box' }, [canvas]);
