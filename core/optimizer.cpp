@@ -1,6 +1,7 @@
 #include "optimizer.hpp"
 
 #include <cmath>
+#include "archive.hpp"
 #include "config.hpp"
 
 namespace attn {
@@ -37,12 +38,21 @@ void Adam::update(Vec& p, const Vec& g) {
     p.array() -= alpha * m_.array() / (v_.array().unaryExpr(&exact_sqrt) + eps_);
 }
 
+void Adam::io(Archive& a) {
+    a.io(b1_pow_);
+    a.io(b2_pow_);
+    a.io(m_);
+    a.io(v_);
+}
+
 SGD::SGD(float lr, float momentum, size_t n) : lr_(lr), momentum_(momentum), u_(Vec::Zero(Eigen::Index(n))) {}
 
 void SGD::update(Vec& p, const Vec& g) {
     u_ = momentum_ * u_ - lr_ * g;
     p += u_;
 }
+
+void SGD::io(Archive& a) { a.io(u_); }
 
 RMSprop::RMSprop(float lr, size_t n, float rho, float eps)
     : lr_(lr), rho_(rho), eps_(eps), s_(Vec::Zero(Eigen::Index(n))) {}
@@ -51,5 +61,7 @@ void RMSprop::update(Vec& p, const Vec& g) {
     s_.array() = rho_ * s_.array() + (1.0f - rho_) * g.array().square();
     p.array() -= lr_ * g.array() / (s_.array().unaryExpr(&exact_sqrt) + eps_);
 }
+
+void RMSprop::io(Archive& a) { a.io(s_); }
 
 }  // namespace attn

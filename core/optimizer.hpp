@@ -14,10 +14,13 @@
 
 namespace attn {
 
+class Archive;
+
 class Optimizer {
 public:
     virtual ~Optimizer() = default;
     virtual void update(Vec& params, const Vec& grads) = 0;
+    virtual void io(Archive& a) = 0;  // its state (moments, step powers), for a saved run
 };
 
 struct OptimizerConfig {
@@ -34,6 +37,7 @@ class Adam : public Optimizer {
 public:
     Adam(float lr, size_t n, float beta1 = 0.9f, float beta2 = 0.999f, float eps = 1e-7f);
     void update(Vec& p, const Vec& g) override;
+    void io(Archive& a) override;
 
 private:
     float lr_, b1_, b2_, eps_;
@@ -45,6 +49,7 @@ class SGD : public Optimizer {
 public:
     SGD(float lr, float momentum, size_t n);
     void update(Vec& p, const Vec& g) override;
+    void io(Archive& a) override;
 
 private:
     float lr_, momentum_;
@@ -55,6 +60,7 @@ class RMSprop : public Optimizer {
 public:
     RMSprop(float lr, size_t n, float rho = 0.9f, float eps = 1e-7f);
     void update(Vec& p, const Vec& g) override;
+    void io(Archive& a) override;
 
 private:
     float lr_, rho_, eps_;

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "archive.hpp"
+
 namespace attn {
 
 namespace {
@@ -66,6 +68,12 @@ void Rng::shuffle(std::vector<int>& v) {  // Fisher-Yates
         const size_t j = below(uint32_t(i));
         std::swap(v[i - 1], v[j]);
     }
+}
+
+void Rng::io(Archive& a) {
+    for (auto& w : s_) a.io(w);
+    a.io(spare_);
+    a.io(has_spare_);
 }
 
 double portable_log(double x) {

@@ -9,6 +9,8 @@
 
 namespace attn {
 
+class Archive;
+
 // What a stream of the run's one seed is used for: each purpose draws from its own stream,
 // so that e.g. changing the dropout rate does not change the data.
 enum class Stream : uint64_t { data = 1, init = 2, shuffle = 3, dropout = 4, test_data = 5 };
@@ -22,6 +24,7 @@ public:
     uint32_t below(uint32_t n);     // uniform on [0, n), unbiased; n > 0
     double normal();                // standard normal (Marsaglia's polar method)
     void shuffle(std::vector<int>& v);
+    void io(Archive& a);            // its whole state, to continue a saved run exactly
 
 private:
     uint64_t s_[4];

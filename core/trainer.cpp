@@ -7,6 +7,7 @@
 #include <map>
 #include <numeric>
 
+#include "archive.hpp"
 #include "loss.hpp"
 #include "model.hpp"
 #include "optimizer.hpp"
@@ -143,6 +144,22 @@ struct Sums {
         return s;
     }
 };
+
+void io(Archive& a, Scores& s) {
+    a.io(s.loss);
+    a.io(s.metric);
+    a.io(s.attention_on_target);
+    a.io(s.hit_rate);
+}
+
+void io(Archive& a, Sums& s) {
+    a.io(s.loss);
+    a.io(s.metric);
+    a.io(s.on_target);
+    a.io(s.hits);
+    a.io(s.n);
+    a.io(s.n_attention);
+}
 
 const Config& checked(const Config& c) {
     validate(c);
@@ -414,6 +431,38 @@ struct Trainer::State {
         return t;
     }
 
+    // What changes as the run goes on (the rest follows from the config and the data).
+    void io(Archive& a) {
+        a.io(ps.values());
+        a.io(backup);
+        opt->io(a);
+        for (Rng* r : {&data_rng, &init_rng, &shuffle_rng, &dropout_rng, &test_rng}) r->io(a);
+        a.io(order);
+        a.io(pos);
+        attn::io(a, epoch);
+        a.io(m.epoch);
+        a.io(m.step);
+        a.io(m.batch_loss);
+        for (Scores* sc : {&m.recent, &m.train, &m.val}) attn::io(a, *sc);
+        a.io(m.samples_per_second);
+        int status = int(m.status);
+        a.io(status);
+        if (status < 0 || status > int(Status::diverged)) throw ConfigError("run", "not a run this build can load: its status is " + std::to_string(status));
+        m.status = Status(status);
+        a.io(m.message);
+        for (auto* h : {&history.train, &history.val}) {
+            uint64_t n = h->size();
+            a.io(n);
+            if (a.loading()) {
+                if (n > uint64_t(cfg.epochs)) throw ConfigError("run", "not a run this build can load: its history is longer than its epochs");
+                h->resize(size_t(n));
+            }
+            for (auto& sc : *h) attn::io(a, sc);
+        }
+        for (auto& sc : recent) attn::io(a, sc);
+        a.io(first_loss);
+    }
+
     // Names activations() accepts, in model order.
     std::vector<std::string> output_names() const {
         std::vector<std::string> names{"input"};
@@ -432,6 +481,7 @@ Footprint estimate(const Config& c) {
 }
 
 Trainer::Trainer(const Config& c) : s_(std::make_unique<State>(c, nullptr)) {}
+Trainer::Trainer(std::unique_ptr<State> s) : s_(std::move(s)) {}
 Trainer::~Trainer() = default;
 Trainer::Trainer(Trainer&&) noexcept = default;
 Trainer& Trainer::operator=(Trainer&&) noexcept = default;
@@ -667,6 +717,101 @@ void Trainer::reset(uint32_t seed) {
     Config c = s_->cfg;
     c.seed = seed;
     s_ = std::make_unique<State>(c, s_->user_data ? s_->data : nullptr);
+}
+
+}  // namespace attn
+
+namespace attn {
+
+namespace {
+// The config as (name, kind, value) per field, so a later build with more fields still reads it.
+void io_config(Archive& a, Config& c) {
+    uint32_t n = uint32_t(config_fields().size());
+    a.io(n);
+    if (!a.loading()) {
+        for (const auto& f : config_fields()) {
+            std::string name = f.name;
+            a.io(name);
+            switch (f.kind) {
+                case ConfigField::integer: a.io(c.*f.i); break;
+                case ConfigField::number: a.io(c.*f.d); break;
+                case ConfigField::text: a.io(c.*f.s); break;
+                case ConfigField::boolean: a.io(c.*f.b); break;
+                case ConfigField::seed: a.io(c.*f.u); break;
+            }
+        }
+        return;
+    }
+    std::vector<const ConfigField*> given;  // each read into `scratch`, then onto the preset's defaults
+    Config scratch;
+    for (uint32_t k = 0; k < n; ++k) {
+        std::string name;
+        a.io(name);
+        const ConfigField* f = find_field(name);
+        if (!f) throw ConfigError("run", "not a run this build can load: it has a config field " + quoted(name) + " this build does not know");
+        switch (f->kind) {
+            case ConfigField::integer: a.io(scratch.*f->i); break;
+            case ConfigField::number: a.io(scratch.*f->d); break;
+            case ConfigField::text: a.io(scratch.*f->s); break;
+            case ConfigField::boolean: a.io(scratch.*f->b); break;
+            case ConfigField::seed: a.io(scratch.*f->u); break;
+        }
+        given.push_back(f);
+    }
+    c = defaults_for(scratch.preset);  // fields this file predates keep their defaults
+    for (const ConfigField* f : given) {
+        switch (f->kind) {
+            case ConfigField::integer: c.*f->i = scratch.*f->i; break;
+            case ConfigField::number: c.*f->d = scratch.*f->d; break;
+            case ConfigField::text: c.*f->s = scratch.*f->s; break;
+            case ConfigField::boolean: c.*f->b = scratch.*f->b; break;
+            case ConfigField::seed: c.*f->u = scratch.*f->u; break;
+        }
+    }
+}
+
+void io_data(Archive& a, Dataset& d) {
+    a.io(d.n);
+    a.io(d.time);
+    a.io(d.dim);
+    a.io(d.positions);
+    a.io(d.x, false);
+    a.io(d.y, false);
+    a.io(d.mask, false);
+    if (a.loading() && (d.n < 1 || d.dim < 1 || d.time < 0 || d.positions < 0 ||
+                        d.x.size() != size_t(d.n) * d.sample_size() || d.y.size() != size_t(d.n) ||
+                        d.mask.size() != size_t(d.n) * d.positions))
+        throw ConfigError("run", "not a run this build can load: its data's sizes do not agree");
+}
+}  // namespace
+
+std::vector<uint8_t> Trainer::save_run() const {
+    Archive a = Archive::writer();
+    Config c = s_->cfg;
+    io_config(a, c);
+    bool user = s_->user_data;
+    a.io(user);
+    if (user) io_data(a, const_cast<Dataset&>(*s_->data));  // written, not changed
+    s_->io(a);
+    return a.file();
+}
+
+Trainer Trainer::load_run(const std::vector<uint8_t>& file) {
+    Archive a = Archive::reader(file);
+    Config c;
+    io_config(a, c);
+    bool user = false;
+    a.io(user);
+    std::shared_ptr<Dataset> data;
+    if (user) {
+        data = std::make_shared<Dataset>();
+        io_data(a, *data);
+        if (data->n != c.samples) throw ConfigError("run", "not a run this build can load: its data has " + std::to_string(data->n) + " samples where its config says " + std::to_string(c.samples));
+    }
+    auto s = std::make_unique<State>(c, std::move(data));  // validates c, draws the data again
+    s->io(a);
+    a.expect_end();
+    return Trainer(std::move(s));
 }
 
 }  // namespace attn

@@ -132,8 +132,17 @@ public:
     void reset(uint32_t seed);  // a new run with another seed
     const Config& config() const;
 
+    // The whole run as bytes (core/archive.hpp): the config, the caller's data if any, the
+    // weights, the optimizer's state, every random stream's position, the epoch in progress,
+    // the metrics and the history. load_run continues it exactly: the same losses, bit for
+    // bit, as if it had never stopped. A damaged file or another format throws
+    // ConfigError("run", ...) before anything is built.
+    std::vector<uint8_t> save_run() const;
+    static Trainer load_run(const std::vector<uint8_t>& file);
+
 private:
     struct State;
+    explicit Trainer(std::unique_ptr<State> s);
     std::unique_ptr<State> s_;
 };
 

@@ -217,6 +217,12 @@ export declare class Trainer {
   reset(seed?: number): void;
   /** The full effective configuration. */
   config(): Config;
+  /**
+   * The whole run as bytes: the config, your data if you gave it, the weights, the optimizer's
+   * state, every random stream's position, the epoch in progress, the metrics and the history.
+   * M.loadRun(bytes) continues it exactly: the same losses, bit for bit.
+   */
+  saveRun(): Uint8Array;
   /** The bytes this trainer was checked for. */
   footprint(): Footprint;
   parameterCount(): number;
@@ -270,6 +276,8 @@ export interface ConfigField {
 
 export interface AttentionModule {
   Trainer: typeof Trainer;
+  /** A saved run (Trainer.saveRun()), continued where it stopped. A damaged file, or one of another format, throws (field "run") and builds nothing. */
+  loadRun(bytes: Uint8Array | ArrayBuffer): Trainer;
   /** A preset's defaults. */
   defaults(preset: PresetName): Config;
   /** The core's preset table. */

@@ -80,11 +80,25 @@ function plainConfig(config) {
   return out;
 }
 
+// Lets loadRun hand a core trainer to the class; users cannot reach it.
+const FROM_CORE = Symbol('from core');
+
+// Bytes of a saved run: a Uint8Array or an ArrayBuffer, copied.
+function runBytes(v) {
+  if (v instanceof Uint8Array) return new Uint8Array(v);
+  if (v instanceof ArrayBuffer) return new Uint8Array(v.slice(0));
+  return fail('run', `expected the bytes of a saved run, a Uint8Array or an ArrayBuffer (got ${describe(v)})`);
+}
+
 function wrap(core) {
   class Trainer {
     #t;
 
-    constructor(config) {
+    constructor(config, handle) {
+      if (config === FROM_CORE) {
+        this.#t = handle;
+        return;
+      }
       const plain = plainConfig(config);
       this.#t = new core.Trainer(plain);
     }
@@ -200,6 +214,11 @@ function wrap(core) {
       arity('config()', arguments, 0);
       return this.#live('config').config();
     }
+    // The whole run as bytes: M.loadRun(bytes) continues it exactly (the same losses, bit for bit).
+    saveRun() {
+      arity('saveRun()', arguments, 0);
+      return this.#live('saveRun').saveRun();
+    }
     footprint() {
       arity('footprint()', arguments, 0);
       return this.#live('footprint').footprint();
@@ -226,6 +245,10 @@ function wrap(core) {
 
   return Object.freeze({
     Trainer,
+    loadRun(bytes) {
+      arity('loadRun(bytes)', arguments, 1);
+      return new Trainer(FROM_CORE, core.loadRun(runBytes(bytes)));
+    },
     defaults(preset) {
       arity('defaults(preset)', arguments, 1);
       if (typeof preset !== 'string') fail('preset', `expected a string (got ${describe(preset)})`);

@@ -211,6 +211,7 @@ int count_arg(const char* name, const val& v) { return int(integer_field(name, v
 class JsTrainer {
 public:
     explicit JsTrainer(const Config& c) : t_(c) {}
+    explicit JsTrainer(Trainer&& t) : t_(std::move(t)) {}
 
     val step(val batches) {
         return guarded([&] { return metrics_to(t_.step(count_arg("batches", batches))); });
@@ -323,6 +324,12 @@ public:
         guarded([&] { t_.reset(uint32_t(integer_field("seed", seed, 0, 4294967295.0))); });
     }
     val config() { return config_to(t_.config()); }
+    val save_run() {
+        return guarded([&] {
+            const std::vector<uint8_t> file = t_.save_run();
+            return val::global("Uint8Array").new_(val(emscripten::typed_memory_view(file.size(), file.data())));
+        });
+    }
     val footprint() { return footprint_to(t_.footprint()); }
     double parameter_count() { return double(t_.parameter_count()); }
 
@@ -343,6 +350,14 @@ private:
     }
     Trainer t_;
 };
+
+JsTrainer* load_run(val bytes) {
+    return guarded([&] {
+        if (!bytes.instanceof(val::global("Uint8Array")))
+            throw ConfigError("run", "expected the bytes of a saved run as a Uint8Array (got " + describe(bytes) + ")");
+        return new JsTrainer(Trainer::load_run(emscripten::convertJSArrayToNumberVector<uint8_t>(bytes)));
+    });
+}
 
 JsTrainer* make_trainer(val config) {
     return guarded([&] { return new JsTrainer(config_from(config)); });
@@ -463,8 +478,10 @@ EMSCRIPTEN_BINDINGS(attention) {
         .function("reset", select_overload<void()>(&JsTrainer::reset))
         .function("reset", &JsTrainer::reset_seed)
         .function("config", &JsTrainer::config)
+        .function("saveRun", &JsTrainer::save_run)
         .function("footprint", &JsTrainer::footprint)
         .function("parameterCount", &JsTrainer::parameter_count);
+    function("loadRun", &load_run, allow_raw_pointers());
     function("defaults", &defaults);
     function("estimate", &estimate_js);
     function("applicableFields", &applicable_fields);

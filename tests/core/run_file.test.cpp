@@ -1,0 +1,110 @@
+// Saving and loading a run: the continued run equals an uninterrupted one bit for bit, for
+// every preset (dropout and the caller's data included); a damaged file, one cut short, one of
+// another format or one that is not a run at all is refused by name and builds nothing.
+#include <catch2/catch.hpp>
+
+#include <cstring>
+
+#include "archive.hpp"
+#include "preset.hpp"
+#include "task.hpp"
+#include "trainer.hpp"
+
+using namespace attn;
+
+namespace {
+Config small(const char* preset) {
+    Config c = defaults_for(preset);
+    c.samples = 300;
+    c.batch_size = 32;
+    c.test_samples = 16;
+    c.validation_split = 0.2;
+    c.epochs = 4;
+    if (c.recurrent()) {
+        c.units = 8;
+        c.time_steps = std::max(find_task_or_null(c.task)->min_time_steps, 6);
+        c.attention_column = std::min(c.attention_column, 3);
+    }
+    c.attention_units = 6;
+    return c;
+}
+
+std::vector<float> losses(Trainer& t, int steps) {
+    std::vector<float> out;
+    for (int i = 0; i < steps; ++i) out.push_back(t.step(1).batch_loss);
+    return out;
+}
+
+bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+ConfigError refused(const std::vector<uint8_t>& file) {
+    try {
+        Trainer::load_run(file);
+    } catch (const ConfigError& e) {
+        return e;
+    }
+    FAIL("the file was loaded");
+    return ConfigError("", "");
+}
+}  // namespace
+
+TEST_CASE("run file: a continued run equals an uninterrupted one, bit for bit", "[run_file]") {
+    for (const auto& p : presets()) {
+        for (double dropout : {0.0, 0.3}) {
+            Config c = small(p.name);
+            c.dropout = dropout;
+            INFO(p.name << ", dropout " << dropout);
+            Trainer straight(c), stopped(c);
+            const auto want = losses(straight, 25);  // across epoch ends (8 steps per epoch)
+            const auto first = losses(stopped, 11);  // part-way through an epoch
+            const auto file = stopped.save_run();
+            Trainer resumed = Trainer::load_run(file);
+            CHECK(resumed.metrics().step == 11);
+            CHECK(resumed.history().train.size() == stopped.history().train.size());
+            auto rest = losses(resumed, 14);
+            std::vector<float> got = first;
+            got.insert(got.end(), rest.begin(), rest.end());
+            CHECK(same_bits(got, want));
+            CHECK(resumed.save_run() != file);  // it moved on
+            const Tensor x = straight.test_inputs();
+            CHECK(same_bits(resumed.predict(x).data, straight.predict(x).data));
+        }
+    }
+}
+
+TEST_CASE("run file: the caller's data and a finished run come back too", "[run_file]") {
+    Config c = small("find_max");
+    Config more = c;
+    more.test_samples = 100;
+    Trainer source(more);
+    const Tensor x = source.test_inputs(), y = source.test_targets();
+    Trainer t(c);
+    t.set_data(x, y);
+    t.train(c.epochs);
+    REQUIRE(t.metrics().status == Status::done);
+    Trainer back = Trainer::load_run(t.save_run());
+    CHECK(back.metrics().status == Status::done);
+    CHECK(back.config().samples == 100);
+    CHECK(back.history().val.size() == size_t(c.epochs));
+    CHECK(same_bits(back.predict(x).data, t.predict(x).data));
+    CHECK(same_bits(back.test_inputs().data, t.test_inputs().data));
+}
+
+TEST_CASE("run file: damaged, cut short, another format or not a run: refused by name", "[run_file]") {
+    Trainer t(small("lstm_after"));
+    t.step(5);
+    const auto file = t.save_run();
+    auto flipped = file;
+    flipped[flipped.size() / 2] ^= 0x40;
+    CHECK_THAT(refused(flipped).what(), Catch::Matchers::StartsWith("run: ") && Catch::Matchers::Contains("checksum"));
+    auto cut = file;
+    cut.resize(cut.size() - 100);
+    CHECK_THAT(refused(cut).what(), Catch::Matchers::Contains("cut short"));
+    auto other = file;
+    other[8] = 99;  // the format version
+    CHECK_THAT(refused(other).what(), Catch::Matchers::Contains("format 99") && Catch::Matchers::Contains("reads format 1"));
+    CHECK_THAT(refused({'{', '"', 'a', '"', '}'}).what(), Catch::Matchers::Contains("does not start as a saved run"));
+    CHECK(refused({}).field == "run");
+}
