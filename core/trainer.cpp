@@ -498,6 +498,9 @@ Metrics Trainer::train(int epochs) {
 }
 
 const Metrics& Trainer::metrics() const { return s_->m; }
+int Trainer::steps_per_epoch() const {
+    return (int(s_->order.size()) + s_->cfg.batch_size - 1) / s_->cfg.batch_size;
+}
 
 Scores Trainer::validate() {
     State& S = *s_;

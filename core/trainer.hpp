@@ -96,6 +96,7 @@ public:
     Metrics train(int epochs);  // train until this many more epochs have ended
     const Metrics& metrics() const;
     const History& history() const;
+    int steps_per_epoch() const;  // batches per epoch: the training samples (Keras's split) over the batch size
     // Scores on the validation samples now, in inference mode (NaN without validation). It
     // changes nothing: a caller can validate more often than once per epoch.
     Scores validate();

@@ -19,6 +19,8 @@ const VENDOR = [
   ['chart.js', 'dist/chart.umd.js.map', 'chart.umd.js.map', true],
   ['chartjs-chart-matrix', 'dist/chartjs-chart-matrix.min.js', 'chartjs-chart-matrix.min.js'],
   ['chartjs-chart-matrix', 'dist/chartjs-chart-matrix.min.js.map', 'chartjs-chart-matrix.min.js.map', true],
+  ['gifenc', 'dist/gifenc.esm.js', 'gifenc.esm.js'],           // the map's GIF (an ES module)
+  ['papaparse', 'papaparse.min.js', 'papaparse.min.js'],       // your own data: CSV
 ];
 const LICENSE_NAMES = ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'LICENCE', 'LICENCE.md', 'license', 'license.md'];
 

@@ -226,6 +226,8 @@ export declare class Trainer {
   /** The bytes this trainer was checked for. */
   footprint(): Footprint;
   parameterCount(): number;
+  /** Batches per epoch: the training samples (the last validation_split held out, as Keras does) over the batch size, rounded up. */
+  stepsPerEpoch(): number;
   /** Whether delete() has been called (every other method then throws). */
   isDeleted(): boolean;
   /** Free the C++ object. Required: there is no garbage collection for it. */
@@ -257,6 +259,10 @@ export interface Task {
   ground_truth: boolean;
   /** Whether the answer sits at the fixed position attention_column (the 2017 tasks). */
   answer_position: boolean;
+  /** The features per step the task's data has (input_dim must equal it), or 0: any. */
+  fixed_input_dim: number;
+  /** The shortest sequence the task's generator fills. */
+  min_time_steps: number;
 }
 
 export interface ConfigField {

@@ -227,6 +227,10 @@ function wrap(core) {
       arity('parameterCount()', arguments, 0);
       return this.#live('parameterCount').parameterCount();
     }
+    stepsPerEpoch() {
+      arity('stepsPerEpoch()', arguments, 0);
+      return this.#live('stepsPerEpoch').stepsPerEpoch();
+    }
     isDeleted() {
       return !this.#t;
     }

@@ -332,6 +332,7 @@ public:
     }
     val footprint() { return footprint_to(t_.footprint()); }
     double parameter_count() { return double(t_.parameter_count()); }
+    int steps_per_epoch() { return t_.steps_per_epoch(); }
 
 private:
     // x, y and an optional mask from JS.
@@ -412,6 +413,8 @@ val tasks_js() {
         o.set("loss", std::string(t.loss));
         o.set("metric", std::string(metric_name(t.metric)));
         o.set("answer_position", t.answer_position);
+        o.set("fixed_input_dim", t.fixed_input_dim);
+        o.set("min_time_steps", t.min_time_steps);
         o.set("ground_truth", t.ground_truth);
         a.set(i++, o);
     }
@@ -480,7 +483,8 @@ EMSCRIPTEN_BINDINGS(attention) {
         .function("config", &JsTrainer::config)
         .function("saveRun", &JsTrainer::save_run)
         .function("footprint", &JsTrainer::footprint)
-        .function("parameterCount", &JsTrainer::parameter_count);
+        .function("parameterCount", &JsTrainer::parameter_count)
+        .function("stepsPerEpoch", &JsTrainer::steps_per_epoch);
     function("loadRun", &load_run, allow_raw_pointers());
     function("defaults", &defaults);
     function("estimate", &estimate_js);

@@ -7,6 +7,8 @@ import { MSG } from './protocol.js';
 import { CHOICE_LABELS, PAGE_DEFAULTS, PAGE_FIELDS, SPEED, fromURL, inPageWords, parse, presetValues, shown, toURL } from './settings.js';
 import { EMBED_VIEWS, VIEWS, VIEW_NAMES } from './views/index.js';
 import { el, fmt } from './views/dom.js';
+import * as download from './downloads.js';
+import { fittingPresets, readCSV } from './data.js';
 
 const $ = (id) => document.getElementById(id);
 // embed.html is this page with <body data-mode="embed">: compact, configured by its URL.
@@ -44,6 +46,8 @@ const state = {
   autoplay: false,   // start playing once the first model is built
   offscreen: false,  // embed: paused because scrolled out of view (resume when back)
   dirty: new Set(),  // views to redraw
+  ownData: null,     // { x, y, mask, ... } from a CSV file: the run trains on it instead of the task's
+  found: null,       // a CSV file read, not trained on yet: { data, fits }
 };
 
 let worker;
@@ -73,9 +77,31 @@ function buildViews() {
     const figure = el('figure', { className: 'panel wide', dataset: { view: spec.name }, ariaLabelledby: `${spec.name}-title` });
     figure.append(el('h2', { id: `${spec.name}-title`, textContent: spec.title }));
     container.append(figure);
-    views.push({ spec, figure, instance: spec.create(figure, app), last: 0, lastText: 0, textDirty: false, onscreen: false });
+    const v = { spec, figure, instance: spec.create(figure, app), last: 0, lastText: 0, textDirty: false, onscreen: false };
+    views.push(v);
+    if (v.instance.downloads) figure.append(downloadMenu(v));
     onscreen.observe(figure);
   }
+}
+
+// A view's downloads, listed afresh each time the menu opens (what it offers depends on the run).
+function downloadMenu(v) {
+  const list = el('div', { className: 'download-list' });
+  const menu = el('details', { className: 'downloads' }, [el('summary', { textContent: 'Download' }), list]);
+  menu.addEventListener('toggle', () => {
+    if (!menu.open) return;
+    const items = state.run ? v.instance.downloads(state) : [];
+    list.replaceChildren(...(items.length ? items.map((item) => {
+      const b = el('button', { type: 'button', textContent: item.label, title: item.name });
+      b.addEventListener('click', async () => {
+        const blob = item.png ? await download.png(item.png, item.title, { colorScale: item.colorScale })
+          : item.csv ? download.csv(item.csv) : item.json ? download.json(item.json) : await item.make();
+        download.save(blob, item.name);
+      });
+      return b;
+    }) : [el('span', { className: 'muted', textContent: 'Nothing to download yet: train a little first.' })]));
+  });
+  return menu;
 }
 
 // Which views show: those the URL asks for (an embed: a few), of those that apply to the run.
@@ -181,6 +207,7 @@ function onFieldChange(field) {
   }
   delete state.pageErrors[field.name];
   if (field.name === 'preset') {
+    forgetData();
     state.preset = state.tables.presets.find((p) => p.name === result.value);
     state.values = presetValues(state.preset);
     state.pageErrors = {};
@@ -206,7 +233,15 @@ function configure() {
     return update();
   }
   state.building = true;
-  send(MSG.CONFIGURE, { config });
+  const own = state.ownData;
+  send(MSG.CONFIGURE, {
+    config,
+    data: own && {
+      x: { data: own.x, shape: own.shape },
+      y: { data: own.y, shape: [own.n, 1] },
+      mask: own.mask && { data: own.mask, shape: [own.n, own.positions] },
+    },
+  });
   writeURL();
   showErrors();
   update();
@@ -352,6 +387,18 @@ function onReady(tables) {
 }
 
 function onConfigured(data) {
+  const loaded = state.loading;
+  state.loading = null;
+  if (loaded) { // a saved run: its preset and values are the run's
+    state.preset = state.tables.presets.find((p) => p.name === data.config.preset) ?? state.preset;
+    state.values = { ...data.config };
+    state.speed = loaded.speed ?? state.speed;
+    state.pageErrors = {};
+    showValues();
+    syncSpeed();
+    writeURL();
+    runNote(`Loaded: it goes on from step ${data.step ?? '?'}.`);
+  }
   state.building = false;
   state.inFlight = false;
   state.ready = true;
@@ -365,11 +412,13 @@ function onConfigured(data) {
   state.frames = [];
   state.snapshots = [];
   state.nextSnapshot = 0;
+  if (loaded) restoreRecorded(loaded);
   state.rate = 0;
   showApplicable();
   showErrors();
   applyViews();
   for (const v of views) if (v.spec.applies(state.run)) v.instance.reset(state.run);
+  if (loaded) for (const v of views) if (visible(v)) state.dirty.add(v);
   document.body.dataset.ready = 'true';
   update();
   if (state.autoplay) {
@@ -421,6 +470,145 @@ function onError({ field, message }) {
   update();
 }
 
+// ---- your own data ------------------------------------------------------------------------------
+function dataNote(text, bad = false) {
+  $('data-note').textContent = text;
+  $('data-note').className = `note${bad ? ' bad' : ''}`;
+}
+
+async function readData(file) {
+  $('data-found').hidden = true;
+  state.found = null;
+  dataNote(`Reading ${shown(file.name)}…`);
+  const result = await readCSV(file);
+  if (result.error) return dataNote(result.error, true);
+  const { data, preview } = result;
+  const fits = fittingPresets(data, state.tables.presets, state.tables.tasks);
+  const kind = data.T ? `${data.T} time steps of ${data.D} feature${data.D > 1 ? 's' : ''}` : `vectors of ${data.D}`;
+  const target = data.binary ? 'targets 0 or 1' : 'targets that are values';
+  dataNote(`${data.n} samples of ${kind}, ${target}, ${data.mask ? 'with' : 'without'} a mask of where the answer is.` +
+    (fits.length ? '' : ' None of the examples fits data of this kind.'), !fits.length);
+  if (!fits.length) return;
+  state.found = { data, fits };
+  const table = $('data-preview');
+  table.tHead.replaceChildren(el('tr', {}, preview.header.map((h) => el('th', { textContent: h }))));
+  table.tBodies[0].replaceChildren(...preview.rows.map((r) => el('tr', {}, r.map((v) => el('td', { textContent: String(v ?? '') })))));
+  $('data-preset').replaceChildren(...fits.map((f) => new Option(f.preset.label, f.preset.name)));
+  $('data-found').hidden = false;
+}
+
+function forgetData() {
+  state.ownData = null;
+  $('data-forget').disabled = true;
+}
+
+$('data-file').addEventListener('change', () => {
+  const file = $('data-file').files[0];
+  $('data-file').value = '';
+  if (file) readData(file);
+});
+$('data-drop').addEventListener('dragover', (e) => {
+  e.preventDefault();
+  $('data-drop').classList.add('over');
+});
+$('data-drop').addEventListener('dragleave', () => $('data-drop').classList.remove('over'));
+$('data-drop').addEventListener('drop', (e) => {
+  e.preventDefault();
+  $('data-drop').classList.remove('over');
+  const file = e.dataTransfer.files[0];
+  if (file) readData(file);
+});
+$('data-train').addEventListener('click', () => {
+  const fit = state.found?.fits.find((f) => f.preset.name === $('data-preset').value);
+  if (!fit) return;
+  state.ownData = state.found.data;
+  state.preset = fit.preset;
+  state.values = { ...fit.config };
+  state.pageErrors = {};
+  showValues();
+  $('data-forget').disabled = false;
+  dataNote(`Training on your ${state.ownData.n} samples (the link does not carry them).`);
+  configure();
+});
+$('data-forget').addEventListener('click', () => {
+  forgetData();
+  state.values = presetValues(state.preset);
+  showValues();
+  dataNote('Back to the data the example draws.');
+  configure();
+});
+$('data-forget').disabled = true;
+
+// ---- saving and loading a run ----------------------------------------------------------------
+// The page's file: the core's saved run (base64) and what the page recorded of it.
+const RUN_FORMAT = 'attention-playground-run';
+const RUN_VERSION = 1;
+
+function bytesToBase64(bytes) {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+function runNote(text, bad = false) {
+  $('run-file-note').textContent = text;
+  $('run-file-note').className = `note${bad ? ' bad' : ''}`;
+}
+
+$('run-save').addEventListener('click', () => {
+  if (!state.run || state.building) return runNote('There is no run to save yet.', true);
+  stop();
+  send(MSG.SAVE_RUN);
+});
+
+function onRunSaved({ bytes }) {
+  const file = {
+    format: RUN_FORMAT, version: RUN_VERSION, preset: state.preset.name, values: state.values, speed: state.speed,
+    points: state.points, validations: state.validations, frames: state.frames, snapshots: state.snapshots,
+    core: bytesToBase64(bytes),
+  };
+  download.save(download.json(file), `attention-run-${state.preset.name}-step-${state.metrics?.step ?? 0}.json`);
+  runNote(`Saved at step ${state.metrics?.step ?? 0}.`);
+}
+
+$('run-load').addEventListener('change', async () => {
+  const input = $('run-load');
+  const file = input.files[0];
+  input.value = '';
+  if (!file) return;
+  let saved;
+  try {
+    saved = JSON.parse(await file.text());
+  } catch {
+    return runNote(`${shown(file.name)} is not a saved run: it is not JSON.`, true);
+  }
+  if (saved?.format !== RUN_FORMAT || typeof saved.core !== 'string')
+    return runNote(`${shown(file.name)} is not a saved run of this page.`, true);
+  if (saved.version !== RUN_VERSION)
+    return runNote(`${shown(file.name)} was saved in format ${shown(saved.version)}; this page reads format ${RUN_VERSION}.`, true);
+  let bytes;
+  try {
+    bytes = Uint8Array.from(atob(saved.core), (c) => c.charCodeAt(0));
+  } catch {
+    return runNote(`${shown(file.name)} is damaged: its run is not readable.`, true);
+  }
+  stop();
+  state.loading = saved; // its recorded curves and moments come back once the worker has the run
+  state.building = true;
+  update();
+  send(MSG.LOAD_RUN, { bytes });
+});
+
+// The arrays a saved run brings (typed arrays were saved as plain arrays).
+function restoreRecorded(saved) {
+  const typed = (a) => (a ? Float32Array.from(a) : null);
+  state.points = saved.points ?? [];
+  state.validations = saved.validations ?? [];
+  state.frames = (saved.frames ?? []).map((f) => ({ ...f, attention: typed(f.attention), mask: typed(f.mask) }));
+  state.snapshots = (saved.snapshots ?? []).map((x) => ({ ...x, values: typed(x.values) }));
+  state.nextSnapshot = (state.snapshots.at(-1)?.step ?? -1) + 1;
+}
+
 function onMessage({ data }) {
   switch (data.type) {
     case MSG.READY: return onReady(data);
@@ -436,7 +624,15 @@ function onMessage({ data }) {
       state.dirty.add(v);
       return requestFrame();
     }
-    case MSG.ERROR: return onError(data);
+    case MSG.RUN_SAVED: return onRunSaved(data);
+    case MSG.ERROR:
+      if (data.field === 'run') {
+        state.loading = null;
+        state.building = false;
+        update();
+        return runNote(`The file's run could not be loaded: ${data.message.replace(/^run: /, '')}.`, true);
+      }
+      return onError(data);
     case MSG.FAILED: return cannotRun(`The training engine could not start in this browser: ${data.message}`);
   }
 }

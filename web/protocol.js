@@ -2,11 +2,13 @@
 // numbers; each message is a plain object { type, ...fields }.
 export const MSG = Object.freeze({
   // page -> worker
-  CONFIGURE: 'configure', // { config }: build a new trainer (stops training)
+  CONFIGURE: 'configure', // { config, data? }: build a new trainer (stops training); data: your own { x, y, mask }
   APPLICABLE: 'applicable', // { config }: which fields this config uses (answered by FIELDS)
   TICK: 'tick',           // { batches }: train up to this many batches, then report
   RESET: 'reset',         // { seed? }: the same run again from the start (or a new seed)
   SAMPLES: 'samples',     // { indices }: held-out samples with their attention and prediction
+  SAVE_RUN: 'save-run',   // the whole run as bytes (answered by RUN_SAVED)
+  LOAD_RUN: 'load-run',   // { bytes }: continue a saved run (answered by CONFIGURED, or ERROR field "run")
 
   // worker -> page
   READY: 'ready',         // { presets, tasks, fields, constants }: the module's tables
@@ -14,6 +16,7 @@ export const MSG = Object.freeze({
   CONFIGURED: 'configured', // { config, applicable, summary, task, stepsPerEpoch, totalSteps, footprint }
   PROGRESS: 'progress',   // { metrics, attention, positions, history, points, validations, frames }
   SAMPLE_DATA: 'sample-data', // { samples: [{ index, input, shape, attention, mask, target, prediction }] }
+  RUN_SAVED: 'run-saved', // { bytes }: the core's saved run
   ERROR: 'error',         // { field, message }: field is the config field the error names, if any
   FAILED: 'failed',       // { message }: the module could not start (no WebAssembly, no worker module)
 });

@@ -34,12 +34,13 @@ function perPosition({ data, shape }, rows = 1) {
 
 const hasAttention = () => trainer.config().attention !== 'none';
 
+// A new run (or one loaded from a file, which may be part-way through): what to record when.
 function startRun() {
   const config = trainer.config();
   const task = M.tasks().find((t) => t.name === config.task);
-  const train = Math.floor(config.samples * (1 - config.validation_split)); // Keras's split, as the core
-  const stepsPerEpoch = Math.ceil(train / config.batch_size);
+  const stepsPerEpoch = trainer.stepsPerEpoch();
   const totalSteps = stepsPerEpoch * config.epochs;
+  const now = trainer.metrics();
   const validates = config.validation_split > 0;
   const maps = hasAttention() && task.ground_truth;
   const testSamples = trainer.testInputs().shape[0];
@@ -48,18 +49,18 @@ function startRun() {
     stepsPerEpoch,
     totalSteps,
     frameEvery: Math.max(1, Math.round(totalSteps / FRAMES)),
-    nextFrame: 0,
+    nextFrame: now.step,
     lastFrame: -1,
-    lastStep: 0,
+    lastStep: now.step,
     validateEvery: validates && stepsPerEpoch >= VALIDATE_FROM ? Math.ceil(stepsPerEpoch / VALIDATIONS) : 0,
     nextValidation: 0,
-    lastEpoch: 0,
+    lastEpoch: now.epoch,
     maps,
     points: [],      // { step, epoch, loss, metric, attention_on_target, hit_rate } not yet sent
     validations: [], // the same, on the validation samples
     frames: [],      // { step, epoch, attention, mask } not yet sent
   };
-  run.nextValidation = run.validateEvery;
+  run.nextValidation = now.step + run.validateEvery;
   // Attention on target if the attention were spread evenly: the ground truth's share of the positions.
   let uniformOnTarget = NaN;
   if (maps) {
@@ -75,6 +76,7 @@ function startRun() {
     footprint: trainer.footprint(),
     stepsPerEpoch,
     totalSteps,
+    step: now.step,
     testSamples,
     testTargets: Array.from(trainer.testTargets().data),
     mapSamples: maps ? Math.min(MAP_SAMPLES, testSamples) : 0,
@@ -82,7 +84,7 @@ function startRun() {
     validateEvery: run.validateEvery,
     uniformOnTarget,
   });
-  record(trainer.metrics()); // the first frame: the attention before training
+  record(now); // the first frame: the attention before training (or where a loaded run stopped)
   report();
 }
 
@@ -192,19 +194,24 @@ function samples(indices) {
   });
 }
 
-function configure(config) {
+// A new trainer for config; with `data` ({ x, y, mask }), trained on those samples instead of
+// the task's.
+function configure(config, data) {
   trainer?.delete();
   trainer = null;
   try {
     trainer = new M.Trainer(config);
+    if (data) trainer.setData(data.x, data.y, data.mask);
   } catch (e) {
+    trainer?.delete();
+    trainer = null;
     return fail(e);
   }
   startRun();
 }
 
 const handlers = {
-  [MSG.CONFIGURE]: ({ config }) => configure(config),
+  [MSG.CONFIGURE]: ({ config, data }) => configure(config, data),
   [MSG.APPLICABLE]: ({ config }) => postMessage({ type: MSG.FIELDS, applicable: M.applicableFields(config) }),
   [MSG.TICK]: ({ batches }) => tick(batches),
   [MSG.RESET]: ({ seed }) => {
@@ -213,10 +220,25 @@ const handlers = {
     startRun();
   },
   [MSG.SAMPLES]: ({ indices }) => samples(indices),
+  [MSG.SAVE_RUN]: () => {
+    const bytes = trainer.saveRun();
+    postMessage({ type: MSG.RUN_SAVED, bytes }, [bytes.buffer]);
+  },
+  [MSG.LOAD_RUN]: ({ bytes }) => {
+    let loaded;
+    try {
+      loaded = M.loadRun(bytes);
+    } catch (e) {
+      return fail(e); // the trainer that was there stays
+    }
+    trainer?.delete();
+    trainer = loaded;
+    startRun();
+  },
 };
 
 onmessage = ({ data }) => {
-  if (!M || (!trainer && data.type !== MSG.CONFIGURE && data.type !== MSG.APPLICABLE)) return;
+  if (!M || (!trainer && ![MSG.CONFIGURE, MSG.APPLICABLE, MSG.LOAD_RUN].includes(data.type))) return;
   try {
     handlers[data.type](data);
   } catch (e) {

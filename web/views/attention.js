@@ -50,7 +50,12 @@ export const attention = {
       if (shown) chart.update(shown.values, shown.answer);
     };
     details.addEventListener('toggle', () => details.open && last && fillTable(details, last.values.map((v, i) => [i === last.answer ? `${i} ★` : String(i), v.toFixed(4)])));
-    return { reset: () => {}, update: draw, text };
+    const downloads = (state) => (last ? [
+      { label: 'PNG', name: 'attention.png', png: canvas, title: 'The attention' },
+      { label: 'CSV', name: 'attention.csv', csv: [['position', 'weight', 'answer'], ...last.values.map((v, i) => [i, v, Number(i === last.answer)])] },
+      { label: 'JSON', name: 'attention.json', json: { averaged_over: state.run.testSamples, attention: state.attention, per_position: last.values, answer_position: last.answer < 0 ? null : last.answer } },
+    ] : []);
+    return { reset: () => {}, update: draw, text, downloads };
   },
 };
 
@@ -72,6 +77,17 @@ export const heatmap = {
     figure.append(legend());
     return {
       reset: () => {},
+      downloads(state) {
+        if (!state.attention) return [];
+        const [T, F] = state.attention.shape;
+        const rows = [['time_step', 'feature', 'weight']];
+        for (let t = 0; t < T; t++) for (let f = 0; f < F; f++) rows.push([t, f, state.attention.data[t * F + f]]);
+        return [
+          { label: 'PNG', name: 'attention-per-feature.png', png: canvas, title: 'Attention per input feature', colorScale: true },
+          { label: 'CSV', name: 'attention-per-feature.csv', csv: rows },
+          { label: 'JSON', name: 'attention-per-feature.json', json: state.attention },
+        ];
+      },
       update(state) {
         if (!state.attention) return;
         const { run } = state;
@@ -104,6 +120,16 @@ export const history = {
       update(state) {
         if (state.snapshots.length) chart.update(state.snapshots.map((s) => Array.from(s.values)));
       },
+      downloads(state) {
+        const snaps = state.snapshots;
+        if (!snaps.length) return [];
+        const P = snaps[0].values.length;
+        return [
+          { label: 'PNG', name: 'attention-over-training.png', png: canvas, title: 'The attention over training', colorScale: true },
+          { label: 'CSV', name: 'attention-over-training.csv', csv: [['step', 'epoch', ...Array.from({ length: P }, (_, i) => `position_${i}`)], ...snaps.map((x) => [x.step, x.epoch, ...x.values])] },
+          { label: 'JSON', name: 'attention-over-training.json', json: snaps },
+        ];
+      },
     };
   },
 };
@@ -120,10 +146,16 @@ export const summary = {
     ]);
     const captionEl = el('figcaption', { id: 'summary-caption' });
     figure.append(el('div', { className: 'table-scroll', tabIndex: 0, role: 'region', ariaLabel: 'The model\'s layers' }, [table]), captionEl);
+    let current = [];
     return {
+      downloads: (state) => [
+        { label: 'CSV', name: 'model.csv', csv: [['layer', 'type', 'output_shape', 'parameters'], ...current.map((r) => [r.name, r.kind, r.output_shape, r.params])] },
+        { label: 'JSON', name: 'model.json', json: { config: state.run.config, layers: current } },
+      ],
       reset(run) {
         const rows = run.summary;
         fillTable(figure, rows.map((r) => [r.name, r.kind, r.output_shape, r.params.toLocaleString('en')]));
+        current = rows;
         const total = rows.reduce((s, r) => s + r.params, 0);
         captionEl.textContent = `${rows.length} layers, ${total.toLocaleString('en')} trainable parameters. Shapes as Keras prints them: None is the batch.`;
       },

@@ -58,6 +58,17 @@ function curveView({ name, title, yTitle, yMax, series, caption, table }) {
         text(state) {
           captionEl.textContent = caption(state);
         },
+        downloads(state) {
+          const keys = ['loss', 'metric', 'attention_on_target', 'hit_rate'];
+          const rows = [['set', 'step', 'epoch', ...keys]];
+          for (const [set, list] of [['training (recent batches)', state.points], ['validation', state.validations]])
+            for (const p of list) rows.push([set, p.step, p.epoch, ...keys.map((k) => p[k])]);
+          return [
+            { label: 'PNG', name: `${name}.png`, png: canvas, title },
+            { label: 'CSV', name: `${name}.csv`, csv: rows },
+            { label: 'JSON', name: `${name}.json`, json: { recent_window: state.constants.recent_window, training: state.points, validation: state.validations } },
+          ];
+        },
       };
     },
   };

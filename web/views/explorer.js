@@ -46,6 +46,7 @@ export const explorer = {
     let page = 0;
     const arrived = []; // samples from the worker, not drawn yet
     let askedAt = -1;   // the training step of the last request
+    let shownSamples = []; // the samples on screen, for the download
     // The held-out samples each panel steps through: for 0/1 tasks, one class per panel.
     let lists = [[], []];
     function pick() {
@@ -121,7 +122,12 @@ export const explorer = {
           app.request('samples', { indices });
         }
       },
+      downloads() {
+        if (!shownSamples.length) return [];
+        return [{ label: 'JSON', name: 'samples.json', json: shownSamples }];
+      },
       samples(list, run) {
+        shownSamples = list;
         arrived.splice(0, arrived.length, ...list);
         for (const s of list) {
           const p = panels.find((x) => x.index === s.index);
