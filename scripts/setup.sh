@@ -18,6 +18,7 @@ REQUIREMENTS=(
   "make|make"
   "g++|g++"
   "chromium|chromium"
+  "/usr/include/csv.h|libcsv-dev"                      # the CLI's --data FILE (CSV)
   "/usr/share/nodejs/acorn|node-acorn"                 # Emscripten's JS optimizer needs it
 )
 

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <string>
 
+#include "data_file.hpp"
 #include "preset.hpp"
 #include "task.hpp"
 #include "trainer.hpp"
@@ -82,6 +83,8 @@ void usage(FILE* out) {
         std::fprintf(out, "  --%-26s %s%s\n", (flag_name(f.name) + " V").c_str(), f.help, limits(f).c_str());
     std::fprintf(out,
                  "  --quiet                      print only the final attention\n"
+                 "  --data FILE                  train on a CSV file instead of the task's data (see the\n"
+                 "                               README, \"Your own data\": x_<i> or x_<t>_<d>, y, mask_<p>)\n"
                  "  --trace N                    train N single steps [1, %d]; print each batch loss\n"
                  "                               and the final attention as JSON with exact float values\n"
                  "  --help                       this text\n\nPresets:\n",
@@ -176,6 +179,7 @@ int main(int argc, char** argv) {
     std::vector<std::pair<const ConfigField*, std::string>> given;
     bool quiet = false;
     int trace_steps = 0;  // --trace N: print per-step losses and the attention as JSON
+    std::string data_path;  // --data FILE
     try {
         for (int i = 1; i < argc; ++i) {
             std::string a = argv[i];
@@ -199,9 +203,9 @@ int main(int argc, char** argv) {
                 a = a.substr(0, eq);
                 inline_value = true;
             }
-            const bool is_trace = a == "--trace";
-            const ConfigField* f = is_trace ? nullptr : find_flag(a.substr(2));
-            if (!is_trace && !f) {
+            const bool is_trace = a == "--trace", is_data = a == "--data";
+            const ConfigField* f = is_trace || is_data ? nullptr : find_flag(a.substr(2));
+            if (!is_trace && !is_data && !f) {
                 std::fprintf(stderr, "attention: unknown flag %s (see --help)\n", quoted(a).c_str());
                 return 2;
             }
@@ -213,12 +217,29 @@ int main(int argc, char** argv) {
                 value = argv[++i];
             }
             if (is_trace) trace_steps = int(to_integer("trace", value, 1, kMaxTrace));
+            else if (is_data) {
+                if (value.empty()) throw ConfigError("data", "expected a file name (got '')");
+                data_path = value;
+            }
             else if (f->s == &Config::preset) preset = value;
             else given.emplace_back(f, value);
         }
         Config c = defaults_for(preset);
         for (const auto& [f, value] : given) set_flag(c, *f, value);
+        DataFile data;
+        if (!data_path.empty()) {  // the file's shape sets the sizes
+            data = read_data_file(data_path, kMemoryBudget / 4);
+            const Task& task = find_task(c.task);
+            if (task.sequence != (data.time > 0))
+                throw ConfigError("data", std::string("the file holds ") + (data.time ? "sequences" : "vectors") + ", and task " +
+                                              c.task + " takes " + (task.sequence ? "sequences" : "vectors") + ": choose another --preset");
+            c.samples = data.n;
+            c.input_dim = data.dim;
+            if (data.time) c.time_steps = data.time;
+            c.test_samples = std::min(c.test_samples, data.n);
+        }
         Trainer trainer(c);
+        if (!data_path.empty()) trainer.set_data(data.x, data.y, data.mask.shape.empty() ? nullptr : &data.mask);
         if (trace_steps) return trace(trainer, trace_steps);
         const Task& task = find_task(c.task);
         const char* metric = metric_name(task.metric);

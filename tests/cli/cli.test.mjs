@@ -72,3 +72,45 @@ test('bad flags are refused naming the flag, with exit status 2 and nothing trai
     assert.equal(r.stdout, '', args.join(' '));
   }
 });
+
+test('--data FILE trains on a CSV file in the page\'s format, and a bad file is refused naming the row and column', async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attention-cli-'));
+  try {
+    // A vector task's data: 400 samples of 8 entries, the answer at entry 1, with its mask.
+    const lines = ['x_0,x_1,x_2,x_3,x_4,x_5,x_6,x_7,y,' + Array.from({ length: 8 }, (_, p) => `mask_${p}`).join(',')];
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+    for (let i = 0; i < 400; i++) {
+      const y = i % 2;
+      const x = Array.from({ length: 8 }, (_, k) => (k === 1 ? y : rand().toFixed(4)));
+      lines.push([...x, y, ...Array.from({ length: 8 }, (_, p) => Number(p === 1))].join(','));
+    }
+    const good = path.join(dir, 'good.csv');
+    fs.writeFileSync(good, lines.join('\n'));
+    const r = run('--preset', 'dense', '--data', good, '--epochs', '30', '--units', '8', '--quiet');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /argmax 1 \(target 1\)/);
+    assert.match(r.stdout, /val attention on target [\d.]+, hit rate [\d.]+/);
+    for (const [name, content, message] of [
+      ['letters.csv', 'x_0,x_1,x_2,x_3,y\n1,2,3,4,0\n1,2,3,abc,1\n', /^attention: data: row 2, column x_3: 'abc' is not a number/],
+      ['missing.csv', 'x_0,x_1,y\n1,2,0\n1,,1\n', /^attention: data: row 2, column x_1: the value is missing/],
+      ['ragged.csv', 'x_0,x_1,y\n1,2,0\n1,2\n', /^attention: data: row 2: 2 values where the header has 3 columns/],
+      ['constant.csv', 'x_0,x_1,y\n1,2,0.5\n3,4,0.5\n', /^attention: data: column y: every row has the same target \(0.5\)/],
+      ['no-target.csv', 'x_0,x_1\n1,2\n', /^attention: data: there is no column y/],
+      ['empty.csv', '', /^attention: data: '.*empty.csv' is empty/],
+      ['mask.csv', 'x_0,x_1,y,mask_0,mask_1\n1,2,0,2,0\n3,4,1,0,1\n', /^attention: data: row 1, column mask_0: a mask is 0 or 1 \(got 2\)/],
+    ]) {
+      fs.writeFileSync(path.join(dir, name), content);
+      const bad = run('--preset', 'dense', '--data', path.join(dir, name));
+      assert.equal(bad.status, 2, name);
+      assert.match(bad.stderr, message, name);
+    }
+    const seq = run('--preset', 'lstm_before', '--data', good);
+    assert.equal(seq.status, 2);
+    assert.match(seq.stderr, /^attention: data: the file holds vectors, and task answer_in_sequence takes sequences/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
