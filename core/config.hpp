@@ -23,6 +23,22 @@ struct ConfigError : std::invalid_argument {
 // characters kept (a NUL would cut what() short; a 50 MB string would make a 50 MB message).
 std::string quoted(const std::string& v);
 
+// The row of a table (tasks, presets: rows with a `name`) called `name`, or nullptr.
+template <class Row>
+const Row* find_row(const std::vector<Row>& rows, const std::string& name) {
+    for (const auto& r : rows)
+        if (name == r.name) return &r;
+    return nullptr;
+}
+// The same, or a ConfigError naming `field` and listing the names the table has.
+template <class Row>
+const Row& find_row(const std::vector<Row>& rows, const std::string& name, const char* field) {
+    if (const Row* r = find_row(rows, name)) return *r;
+    std::string list;
+    for (const auto& r : rows) list += (list.empty() ? "" : ", ") + std::string(r.name);
+    throw ConfigError(field, "unknown " + std::string(field) + " " + quoted(name) + " (expected one of " + list + ")");
+}
+
 // Real-valued settings are doubles, as JS and Python hold them (Keras's split is
 // floor(n * (1 - 0.1)) in double); training narrows them to float where it uses them.
 // The member defaults are the dense example's (preset "dense").

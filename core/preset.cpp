@@ -108,13 +108,6 @@ const std::vector<Preset>& presets() {
     return table;
 }
 
-const Preset& find_preset(const std::string& name) {
-    std::string list;
-    for (const auto& p : presets()) {
-        if (name == p.name) return p;
-        list += (list.empty() ? "" : ", ") + std::string(p.name);
-    }
-    throw ConfigError("preset", "unknown preset " + quoted(name) + " (expected one of " + list + ")");
-}
+const Preset& find_preset(const std::string& name) { return find_row(presets(), name, "preset"); }
 
 }  // namespace attn

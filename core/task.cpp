@@ -36,20 +36,8 @@ const std::vector<Task>& tasks() {
     return table;
 }
 
-const Task& find_task(const std::string& name) {
-    std::string list;
-    for (const auto& t : tasks()) {
-        if (name == t.name) return t;
-        list += (list.empty() ? "" : ", ") + std::string(t.name);
-    }
-    throw ConfigError("task", "unknown task " + quoted(name) + " (expected one of " + list + ")");
-}
-
-const Task* find_task_or_null(const std::string& name) {
-    for (const auto& t : tasks())
-        if (name == t.name) return &t;
-    return nullptr;
-}
+const Task& find_task(const std::string& name) { return find_row(tasks(), name, "task"); }
+const Task* find_task_or_null(const std::string& name) { return find_row(tasks(), name); }
 
 const char* metric_name(Metric m) { return m == Metric::accuracy ? "accuracy" : "mae"; }
 const char* head_name(Head h) { return h == Head::sigmoid ? "sigmoid" : "linear"; }

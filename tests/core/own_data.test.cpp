@@ -9,8 +9,10 @@
 
 #include "preset.hpp"
 #include "trainer.hpp"
+#include "expect.hpp"
 
 using namespace attn;
+using attn::test::config_error;
 
 namespace {
 
@@ -24,17 +26,6 @@ Config small(const char* preset) {
     if (c.recurrent()) c.units = 8;
     c.attention_units = 6;
     return c;
-}
-
-template <class F>
-ConfigError config_error(F&& f) {
-    try {
-        f();
-    } catch (const ConfigError& e) {
-        return e;
-    }
-    FAIL("expected a ConfigError");
-    return ConfigError("", "");
 }
 
 // The first n samples of another seed's held-out batch, as the caller's arrays.

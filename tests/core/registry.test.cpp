@@ -12,21 +12,12 @@
 #include "preset.hpp"
 #include "task.hpp"
 #include "trainer.hpp"
+#include "expect.hpp"
 
 using namespace attn;
+using attn::test::config_error;
 
 namespace {
-
-template <class F>
-ConfigError config_error(F&& f) {
-    try {
-        f();
-    } catch (const ConfigError& e) {
-        return e;
-    }
-    FAIL("expected a ConfigError");
-    return ConfigError("", "");
-}
 
 // A config small enough to build and step in milliseconds.
 Config small(Config c) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "trainer.hpp"
+#include "expect.hpp"
 
 using attn::Config;
 using attn::ConfigError;
@@ -18,6 +19,7 @@ using attn::Status;
 using attn::Tensor;
 using attn::Trainer;
 using attn::Weight;
+using attn::test::config_error;
 
 namespace {
 
@@ -109,17 +111,6 @@ std::string keras_shape(const std::vector<int>& shape) {
     std::string s = "(None";
     for (size_t i = 1; i < shape.size(); ++i) s += ", " + std::to_string(shape[i]);
     return s + ")";
-}
-
-template <class F>
-ConfigError catch_config_error(F&& f) {
-    try {
-        f();
-    } catch (const ConfigError& e) {
-        return e;
-    }
-    FAIL("expected a ConfigError");
-    return ConfigError("", "");
 }
 
 }  // namespace
@@ -532,7 +523,7 @@ TEST_CASE("trainer: activations() rejects an unknown layer, listing the valid na
     for (const char* p : {"dense", "lstm_after"}) {
         INFO("preset " << p);
         Trainer t(small(p));
-        const ConfigError e = catch_config_error([&] { t.activations("no_such_layer"); });
+        const ConfigError e = config_error([&] { t.activations("no_such_layer"); });
         CHECK(e.field == "layer");
         const std::string what = e.what();
         CHECK_THAT(what, Catch::Matchers::Contains("no_such_layer"));
@@ -546,26 +537,26 @@ TEST_CASE("trainer: activations() rejects custom inputs of the wrong shape", "[t
     {
         Trainer t(small_dense());
         Tensor x{{5, 31}, std::vector<float>(5 * 31, 0.0f)};
-        ConfigError e = catch_config_error([&] { t.activations("output", &x); });
+        ConfigError e = config_error([&] { t.activations("output", &x); });
         CHECK(e.field == "inputs");
         CHECK_THAT(e.what(), Catch::Matchers::Contains("(5, 31)"));
         Tensor y{{5, 32}, std::vector<float>(10, 0.0f)};  // shape right, data short
-        e = catch_config_error([&] { t.activations("output", &y); });
+        e = config_error([&] { t.activations("output", &y); });
         CHECK(e.field == "inputs");
         Tensor z{{5, 32}, std::vector<float>(5 * 32, 0.0f)};
         z.data[7] = std::numeric_limits<float>::quiet_NaN();
-        e = catch_config_error([&] { t.predict(z); });
+        e = config_error([&] { t.predict(z); });
         CHECK(e.field == "inputs.data[7]");  // names the index
         CHECK_THAT(e.what(), Catch::Matchers::StartsWith("inputs.data[7]: expected a finite number"));
     }
     {
         Trainer t(small_rec("lstm_after"));
         Tensor x{{5, 8}, std::vector<float>(5 * 8, 0.0f)};  // missing the feature axis
-        ConfigError e = catch_config_error([&] { t.activations("attention_vec", &x); });
+        ConfigError e = config_error([&] { t.activations("attention_vec", &x); });
         CHECK(e.field == "inputs");
         CHECK_THAT(e.what(), Catch::Matchers::Contains("(5, 8)"));
         Tensor y{{5, 2, 8}, std::vector<float>(5 * 16, 0.0f)};  // time and features swapped
-        e = catch_config_error([&] { t.activations("attention_vec", &y); });
+        e = config_error([&] { t.activations("attention_vec", &y); });
         CHECK(e.field == "inputs");
         CHECK_THAT(e.what(), Catch::Matchers::Contains("(5, 2, 8)"));
     }
@@ -801,7 +792,7 @@ TEST_CASE("trainer: set_weights rejects bad input, naming the weight, and change
     SECTION("wrong count") {
         auto w = original;
         w.pop_back();
-        const ConfigError e = catch_config_error([&] { t.set_weights(w); });
+        const ConfigError e = config_error([&] { t.set_weights(w); });
         CHECK_THAT(e.field, Catch::Matchers::StartsWith("weights"));
         CHECK_THAT(e.what(), Catch::Matchers::Contains("7"));
         CHECK_THAT(e.what(), Catch::Matchers::Contains("6"));
@@ -810,7 +801,7 @@ TEST_CASE("trainer: set_weights rejects bad input, naming the weight, and change
         auto w = original;
         for (float& v : w[0].data) v += 1.0f;
         w[1].shape = {24, 6};  // same number of values, Keras shape is (6, 24)
-        const ConfigError e = catch_config_error([&] { t.set_weights(w); });
+        const ConfigError e = config_error([&] { t.set_weights(w); });
         CHECK_THAT(e.field, Catch::Matchers::StartsWith("weights[1]"));
         CHECK_THAT(e.what(), Catch::Matchers::Contains("lstm/recurrent_kernel"));
         CHECK_THAT(e.what(), Catch::Matchers::Contains("(24, 6)"));
@@ -818,7 +809,7 @@ TEST_CASE("trainer: set_weights rejects bad input, naming the weight, and change
     SECTION("right shape, wrong number of values") {
         auto w = original;
         w[3].data.pop_back();
-        const ConfigError e = catch_config_error([&] { t.set_weights(w); });
+        const ConfigError e = config_error([&] { t.set_weights(w); });
         CHECK_THAT(e.field, Catch::Matchers::StartsWith("weights[3]"));
         CHECK_THAT(e.what(), Catch::Matchers::Contains("attention_probs/kernel"));
     }
@@ -827,14 +818,14 @@ TEST_CASE("trainer: set_weights rejects bad input, naming the weight, and change
         for (size_t i = 0; i + 1 < w.size(); ++i)
             for (float& v : w[i].data) v *= 0.5f;
         w[6].data[0] = std::numeric_limits<float>::quiet_NaN();
-        const ConfigError e = catch_config_error([&] { t.set_weights(w); });
+        const ConfigError e = config_error([&] { t.set_weights(w); });
         CHECK_THAT(e.field, Catch::Matchers::StartsWith("weights[6]"));
         CHECK_THAT(e.what(), Catch::Matchers::Contains("output/bias"));
     }
     SECTION("an infinity") {
         auto w = original;
         w[2].data[5] = std::numeric_limits<float>::infinity();
-        const ConfigError e = catch_config_error([&] { t.set_weights(w); });
+        const ConfigError e = config_error([&] { t.set_weights(w); });
         CHECK_THAT(e.field, Catch::Matchers::StartsWith("weights[2]"));
     }
     CHECK(same_weights(t.weights(), original));
