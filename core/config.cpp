@@ -64,6 +64,7 @@ bool sequence_task(const Config& c) {
     return t && t->sequence;
 }
 bool block_on_sequence(const Config& c) { return c.block() && c.recurrent(); }
+bool gru_cell(const Config& c) { return c.gru(); }
 bool many_to_one(const Config& c) { return c.attention == "many_to_one"; }
 bool sgd(const Config& c) { return c.optimizer == "sgd"; }
 bool answer_position(const Config& c) {
@@ -136,6 +137,10 @@ const std::vector<ConfigField>& config_fields() {
                  names_of_presets()),
             text("task", "Task", "the data, the model's head, loss and metric", &Config::task, names_of_tasks()),
             text("cell", "Recurrent layer", "lstm | gru | none (none: vector tasks)", &Config::cell, {"lstm", "gru", "none"}),
+            boolean("reset_after", "GRU reset after",
+                    "true: the GRU's reset gate scales its recurrent product (Keras's default, as PyTorch); "
+                    "false: it scales the state before the product (Keras's reset_after=False, the GRU TF.js loads)",
+                    &Config::reset_after, gru_cell),
             text("attention", "Attention",
                  "block: the 2017 attention block; many_to_one: the Luong/Bahdanau Attention layer; none: no attention",
                  &Config::attention, {"block", "many_to_one", "none"}),

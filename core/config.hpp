@@ -47,6 +47,7 @@ struct Config {
     // The model (see core/model.hpp for how these build it).
     std::string task = "answer_in_vector"; // core/task.hpp: the data, the head, loss and metric
     std::string cell = "none";             // lstm, gru, none (vector tasks)
+    bool reset_after = true;               // gru: Keras's reset_after (true: its default; false: TF.js's GRU)
     std::string attention = "block";       // block (2017), many_to_one (Luong/Bahdanau), none
     std::string placement = "before";      // block with a cell: before or after it
     bool single_attention_vector = false;  // block on sequences: one vector shared by all features

@@ -59,24 +59,83 @@ inline void cell_backward(const float* g, const float* hh, int H, const float* h
     store(dhw + 2 * H, dxh * r);
     store(dh, dhv * z);
 }
+
+// reset_after = false ("reset before"): the candidate's recurrent product reads r * h_{t-1},
+// so a step is gates (all samples), then that product, then states.
+// cell_gates_before: g holds the pre-activations of z and r (input and recurrent products and
+// the bias) and xh; z and r replace theirs; rh = r * h_prev.
+template <class F>
+inline void cell_gates_before(float* g, int H, const float* h_prev, float* rh) {
+    using simd::load;
+    using simd::store;
+    store(g, simd::gate_logistic(load<F>(g)));
+    const F r = simd::gate_logistic(load<F>(g + H));
+    store(g + H, r);
+    store(rh, r * load<F>(h_prev));
+}
+// cell_state_before: hw = Wh_h (r * h_prev); n = tanh(xh + hw) replaces xh;
+// h = z h_prev + (1-z) n.
+template <class F>
+inline void cell_state_before(float* g, int H, const float* hw, const float* h_prev, float* h) {
+    using simd::load;
+    using simd::store;
+    const F z = load<F>(g);
+    const F n = simd::tanh(load<F>(g + 2 * H) + load<F>(hw));
+    store(g + 2 * H, n);
+    store(h, z * load<F>(h_prev) + (1.0f - z) * n);
+}
+
+// Their backward, in two parts around the product d(rh) = Wh_h^T d(xh).
+// cell_backward_before: dh: dL/dh_t from step t+1 (dy: from the output, or nullptr), replaced
+// by its direct part of dL/dh_{t-1}; dx: dL/d(xz, _, xh) (xr comes in the second part).
+template <class F>
+inline void cell_backward_before(const float* g, int H, const float* h_prev, const float* dy, float* dh, float* dx) {
+    using simd::load;
+    using simd::store;
+    const F z = load<F>(g), n = load<F>(g + 2 * H);
+    const F dhv = dy ? load<F>(dh) + load<F>(dy) : load<F>(dh);
+    // h = z h_prev + (1-z) n:  dz = dh (h_prev - n), dn = dh (1-z), dh_prev = dh z
+    store(dx, dhv * (load<F>(h_prev) - n) * z * (1.0f - z));
+    // n = tanh(xh + hw): d(xh) = d(hw) = dn (1 - n^2)
+    store(dx + 2 * H, dhv * (1.0f - z) * (1.0f - n * n));
+    store(dh, dhv * z);
+}
+// cell_backward_reset: drh = dL/d(r * h_prev):  dr = drh h_prev, dh_prev += drh r.
+template <class F>
+inline void cell_backward_reset(const float* g, int H, const float* h_prev, const float* drh, float* dh, float* dx) {
+    using simd::load;
+    using simd::store;
+    const F r = load<F>(g + H), d = load<F>(drh);
+    store(dx + H, d * load<F>(h_prev) * r * (1.0f - r));
+    store(dh, load<F>(dh) + d * r);
+}
 }  // namespace
 
 GRU::GRU(const std::string& name, Shape in, int units, bool return_sequences, int batch,
-         ParamStore& ps)
+         ParamStore& ps, bool reset_after)
     : Layer(name, in, return_sequences ? Shape{in.time, units} : Shape{0, units}, batch),
-      ps_(ps), H_(units), return_sequences_(return_sequences), Hs_(return_sequences ? y_ : hs_own_) {
+      ps_(ps), H_(units), return_sequences_(return_sequences), reset_after_(reset_after),
+      Hs_(return_sequences ? y_ : hs_own_) {
     if (!in.is_sequence()) throw std::logic_error("GRU " + name + " takes sequences");
     const int D = in.features, H = units, T = in.time, B = batch;
     iWx_ = ps.declare(name + "/kernel", 3 * H, D, {D, 3 * H});
     iWh_ = ps.declare(name + "/recurrent_kernel", 3 * H, H, {H, 3 * H});
-    ib_ = ps.declare(name + "/bias", 3 * H, 2, {2, 3 * H});
+    if (reset_after)
+        ib_ = ps.declare(name + "/bias", 3 * H, 2, {2, 3 * H});
+    else
+        ib_ = ps.declare(name + "/bias", 3 * H, 1, {3 * H});
     buffer(G_, 3 * H, T * B);
-    buffer(HH_, H, T * B);
     buffer(Hs_, H, T * B);
     buffer(hw_, H, B);
-    buffer(bx_, 3 * H, 1);
     buffer(dX_, 3 * H, B);
-    buffer(dHW_, 3 * H, B);
+    if (reset_after) {
+        buffer(HH_, H, T * B);
+        buffer(bx_, 3 * H, 1);
+        buffer(dHW_, 3 * H, B);
+    } else {
+        buffer(RH_, H, T * B);
+        buffer(dRH_, H, B);
+    }
     buffer(dh_, H, B);
     buffer(zero_, H, B);
     buffer(WhT_, H, 3 * H);
@@ -92,6 +151,16 @@ void GRU::init(ParamStore& ps, Rng& rng) {
 
 const Mat& GRU::run_forward(const Mat& x, bool) {
     x_ = &x;
+    return reset_after_ ? forward_reset_after(x) : forward_reset_before(x);
+}
+
+const Mat& GRU::run_backward(const Mat& dy) {
+    return reset_after_ ? backward_reset_after(dy) : backward_reset_before(dy);
+}
+
+// ---- reset_after = true -----------------------------------------------------------------
+
+const Mat& GRU::forward_reset_after(const Mat& x) {
     const int H = H_, T = in_.time, B = B_;
     const auto Wh = ps_.value(iWh_);
     const auto b = ps_.value(ib_);  // col 0: bx, col 1: bh
@@ -128,7 +197,7 @@ const Mat& GRU::run_forward(const Mat& x, bool) {
     return y_;
 }
 
-const Mat& GRU::run_backward(const Mat& dy) {
+const Mat& GRU::backward_reset_after(const Mat& dy) {
     const int H = H_, T = in_.time, B = B_;
     const Mat& x = *x_;
     const int D = in_.features;
@@ -164,9 +233,89 @@ const Mat& GRU::run_backward(const Mat& dy) {
     return dx_;
 }
 
+// ---- reset_after = false ----------------------------------------------------------------
+
+const Mat& GRU::forward_reset_before(const Mat& x) {
+    const int H = H_, T = in_.time, B = B_;
+    const auto Wh = ps_.value(iWh_);
+    const auto Wx = ps_.value(iWx_);
+    const float* b = ps_.value(ib_).data();  // (3H) one bias, on the input product
+    for (int t = 0; t < T; ++t) {
+        auto g_t = G_.middleCols(t * B, B);
+        gemm_nn_bias(Wx, x.middleCols(t * B, B), b, g_t);  // Wx x_t + b
+        if (t)                                             // z, r: + Wh_zr h_{t-1}
+            gemm_nn(Wh.topRows(2 * H), Hs_.middleCols((t - 1) * B, B), g_t.topRows(2 * H), true);
+        // Columns of the step: G 3H apart; h_prev, RH, hw and Hs H apart.
+        float *g = G_.col(t * B).data(), *rh = RH_.col(t * B).data(), *h = Hs_.col(t * B).data();
+        const float* h_prev = t ? Hs_.col((t - 1) * B).data() : zero_.data();
+        for (int s = 0; s < B; ++s)                        // z, r; rh = r * h_{t-1}
+            simd::by_lanes(H, [&](int r, auto lane) {
+                cell_gates_before<decltype(lane)>(g + size_t(s) * 3 * H + r, H, h_prev + size_t(s) * H + r,
+                                                  rh + size_t(s) * H + r);
+            });
+        if (t) gemm_nn(Wh.bottomRows(H), RH_.middleCols(t * B, B), hw_, false);  // hw = Wh_h rh
+        else hw_.setZero();                                                       // (h_{-1} = 0)
+        for (int s = 0; s < B; ++s)                        // n = tanh(xh + hw); h
+            simd::by_lanes(H, [&](int r, auto lane) {
+                const size_t o = size_t(s) * H + r;
+                cell_state_before<decltype(lane)>(g + size_t(s) * 3 * H + r, H, hw_.data() + o, h_prev + o, h + o);
+            });
+    }
+    if (!return_sequences_) y_ = Hs_.middleCols((T - 1) * B, B);
+    return y_;
+}
+
+const Mat& GRU::backward_reset_before(const Mat& dy) {
+    const int H = H_, T = in_.time, B = B_;
+    const Mat& x = *x_;
+    const int D = in_.features;
+    const auto Wx = ps_.value(iWx_);
+    WhT_ = ps_.value(iWh_).transpose();  // (H, 3H): [Wh_z^T Wh_r^T Wh_h^T], once per batch
+    auto dWh = ps_.grad(iWh_), dWx = ps_.grad(iWx_);
+    float* db = ps_.grad(ib_).data();
+    dh_.setZero();
+    if (input_grad_) dx_.setZero();
+    for (int t = T - 1; t >= 0; --t) {
+        const float* h_prev = t ? Hs_.col((t - 1) * B).data() : zero_.data();
+        for (int s = 0; s < B; ++s) {  // h and n: dz, d(xh) = d(hw), the direct dh_prev
+            const int col = t * B + s;
+            const float* dyc = return_sequences_ ? dy.col(col).data() : t == T - 1 ? dy.col(s).data() : nullptr;
+            const float* g = G_.col(col).data();
+            float *dh = dh_.col(s).data(), *dx = dX_.col(s).data();
+            simd::by_lanes(H, [&](int r, auto lane) {
+                cell_backward_before<decltype(lane)>(g + r, H, h_prev + size_t(s) * H + r, dyc ? dyc + r : nullptr,
+                                                     dh + r, dx + r);
+            });
+        }
+        // hw = Wh_h rh:  drh = Wh_h^T d(hw)  (rh = r * h_{-1} = 0 at t = 0: nothing flows to r)
+        if (t) gemm_nn(WhT_.rightCols(H), dX_.bottomRows(H), dRH_, false);
+        else dRH_.setZero();
+        for (int s = 0; s < B; ++s) {  // rh = r * h_prev:  dr, dh_prev += drh r
+            const float* g = G_.col(t * B + s).data();
+            float *dh = dh_.col(s).data(), *dx = dX_.col(s).data();
+            const float* drh = dRH_.col(s).data();
+            simd::by_lanes(H, [&](int r, auto lane) {
+                cell_backward_reset<decltype(lane)>(g + r, H, h_prev + size_t(s) * H + r, drh + r, dh + r, dx + r);
+            });
+        }
+        // The step's products. z, r: Wh_zr h_{t-1}; h: Wh_h rh; all three: Wx x_t + b.
+        if (t) {
+            const auto h_prev_t = Hs_.middleCols((t - 1) * B, B);
+            gemm_nn(WhT_.leftCols(2 * H), dX_.topRows(2 * H), dh_, true);              // dh_prev += Wh_zr^T dzr
+            gemm_nt(dX_.topRows(2 * H), h_prev_t, dWh.topRows(2 * H), true);           // dWh_zr += dzr h_{t-1}^T
+            gemm_nt(dX_.bottomRows(H), RH_.middleCols(t * B, B), dWh.bottomRows(H), true);  // dWh_h += dhw rh^T
+        }
+        add_row_sums(dX_, db);                                                         // db += sum of dX
+        gemm_nt(dX_, x.middleCols(t * B, B), dWx, true);                               // dWx += dX x_t^T
+        if (input_grad_)                                                               // dx_t = Wx^T dX
+            gemm_tn(D, B, 3 * H, Wx.data(), 3 * H, dX_.data(), 3 * H, dx_.col(t * B).data(), D);
+    }
+    return dx_;
+}
+
 std::vector<SummaryRow> GRU::summary() const {
     const int D = in_.features, H = H_;
-    return {{name_, "GRU", out_.keras(), 3LL * H * (D + H + 2)}};
+    return {{name_, "GRU", out_.keras(), 3LL * H * (D + H + (reset_after_ ? 2 : 1))}};
 }
 
 }  // namespace attn

@@ -28,7 +28,7 @@ Model::Model(const Config& c, int B, ParamStore& ps, Rng& dropout_rng) : B_(B) {
     };
     auto out = [&] { return layers_.back()->output_shape(); };
     auto cell = [&](Shape in, bool seq) -> LayerPtr {
-        if (c.gru()) return std::make_unique<GRU>("gru", in, c.units, seq, B, ps);
+        if (c.gru()) return std::make_unique<GRU>("gru", in, c.units, seq, B, ps, c.reset_after);
         return std::make_unique<LSTM>("lstm", in, c.units, seq, B, ps);
     };
     const bool dropout = c.dropout > 0.0;

@@ -240,12 +240,14 @@ TEST_CASE("GRU: hand-computed single step", "[gru]") {
 }
 
 TEST_CASE("LSTM and GRU: gradients with and without return_sequences", "[lstm][gru][gradient]") {
-    for (bool gru : {false, true})
+    // cell 0: LSTM; 1: GRU (reset_after); 2: GRU with reset_after=false.
+    for (int cell : {0, 1, 2})
         for (bool seq : {true, false}) {
-            INFO((gru ? "GRU" : "LSTM") << " return_sequences " << seq);
+            INFO((cell == 0 ? "LSTM" : cell == 1 ? "GRU reset_after" : "GRU reset_after=false") << " return_sequences "
+                                                                                               << seq);
             ParamStore ps;
-            LayerPtr l = gru ? LayerPtr(new GRU("gru", Shape{4, 3}, 5, seq, 2, ps))
-                             : LayerPtr(new LSTM("lstm", Shape{4, 3}, 5, seq, 2, ps));
+            LayerPtr l = cell ? LayerPtr(new GRU("gru", Shape{4, 3}, 5, seq, 2, ps, cell == 1))
+                              : LayerPtr(new LSTM("lstm", Shape{4, 3}, 5, seq, 2, ps));
             ps.allocate();
             Rng rng(13, Stream::init);
             randomize(ps, rng);
@@ -272,6 +274,31 @@ TEST_CASE("LSTM/GRU init: Keras initialisers", "[lstm][gru][init]") {
     CHECK(b.middleRows(2 * H, 2 * H).isZero());
     CHECK(ps.value(5).isZero());  // GRU biases (2, 3H) start at zero
     CHECK(ps.list()[5].keras_shape == std::vector<int>{2, 3 * H});
+}
+
+TEST_CASE("GRU reset_after=false: Keras's one bias (3H,), its parameter count, its own equations", "[gru]") {
+    const int D = 2, H = 2;
+    ParamStore ps;
+    GRU g("gru", Shape{2, D}, H, true, 1, ps, false);
+    ps.allocate();
+    CHECK(ps.list()[2].name == "gru/bias");
+    CHECK(ps.list()[2].keras_shape == std::vector<int>{3 * H});
+    CHECK(g.summary()[0].params == 3LL * H * (D + H + 1));
+    // x = 0, Kx = 0, the candidate's bias 1, Kh all ones but for unit 0 of r (zeros), so the
+    // two units' r differ. Step 1 (h_0 = 0): z = 1/2, h_1 = tanh(1) / 2 in both units.
+    // Step 2: z = s = sigmoid(2 h_1), r = (1/2, s); the candidate reads r * h_1 (reset
+    // before), a = 1 + (1/2 + s) h_1 in both units, h_2 = s h_1 + (1 - s) tanh(a). With
+    // reset_after the units would differ: a_k = 1 + r_k 2 h_1.
+    ps.value(1).setOnes();      // ours (3H, H): row j is Keras's column j (gate unit)
+    ps.value(1).row(H).setZero();
+    ps.value(2).bottomRows(H).setOnes();
+    const Mat y = g.forward(Mat::Zero(D, 2), false);
+    const double h1 = 0.5 * std::tanh(1.0), s = 1.0 / (1.0 + std::exp(-2.0 * h1));
+    const double h2 = s * h1 + (1.0 - s) * std::tanh(1.0 + (0.5 + s) * h1);
+    for (int k = 0; k < H; ++k) {
+        CHECK(y(k, 0) == Approx(h1).epsilon(1e-6));
+        CHECK(y(k, 1) == Approx(h2).epsilon(1e-6));
+    }
 }
 
 TEST_CASE("Flatten: Keras order and its exact inverse", "[flatten][gradient]") {

@@ -429,6 +429,84 @@ Expected gru_reference(ParamStore& ps, bool seq, int T, int D, int H, int B, con
     return r;
 }
 
+// Keras's GRU with reset_after=False (TF.js's only GRU), gates z, r, h, one bias (3H,): the
+// reset gate scales h_{t-1} before the candidate's recurrent product.
+//   xw = x_t Kx + b,  z = sigmoid(xw_z + h_{t-1} Kh_z),  r = sigmoid(xw_r + h_{t-1} Kh_r),
+//   n = tanh(xw_h + (r h_{t-1}) Kh_h),  h_t = z h_{t-1} + (1 - z) n.
+Expected gru_reset_before_reference(ParamStore& ps, bool seq, int T, int D, int H, int B, const Mat& x,
+                                    const Mat& dy) {
+    const int G = 3 * H;
+    const float *Kx = ps.value(0).data(), *Kh = ps.value(1).data(), *bias = ps.value(2).data();
+    Expected r;
+    r.y = MatD::Zero(H, seq ? T * B : B);
+    r.dx = MatD::Zero(D, T * B);
+    r.grads = {V(size_t(D) * G, 0.0), V(size_t(H) * G, 0.0), V(size_t(G), 0.0)};
+    for (int b = 0; b < B; ++b) {
+        auto xs = [&](int t, int d) { return double(x(d, t * B + b)); };
+        std::vector<V> z(T, V(H)), rg(T, V(H)), n(T, V(H)), rh(T, V(H)), h(T + 1, V(H, 0.0));
+        for (int t = 0; t < T; ++t) {
+            V xw(G);
+            for (int j = 0; j < G; ++j) {
+                xw[j] = bias[j];
+                for (int d = 0; d < D; ++d) xw[j] += xs(t, d) * Kx[d * G + j];
+            }
+            for (int k = 0; k < H; ++k) {
+                double az = xw[k], ar = xw[H + k];
+                for (int m = 0; m < H; ++m) {
+                    az += h[t][m] * Kh[m * G + k];
+                    ar += h[t][m] * Kh[m * G + H + k];
+                }
+                z[t][k] = sigmoid(az);
+                rg[t][k] = sigmoid(ar);
+                rh[t][k] = rg[t][k] * h[t][k];
+            }
+            for (int k = 0; k < H; ++k) {
+                double a = xw[2 * H + k];
+                for (int m = 0; m < H; ++m) a += rh[t][m] * Kh[m * G + 2 * H + k];
+                n[t][k] = std::tanh(a);
+                h[t + 1][k] = z[t][k] * h[t][k] + (1.0 - z[t][k]) * n[t][k];
+                if (seq) r.y(k, t * B + b) = h[t + 1][k];
+                else if (t == T - 1) r.y(k, b) = h[t + 1][k];
+            }
+        }
+        V dh(H, 0.0);
+        for (int t = T - 1; t >= 0; --t) {
+            V dxw(G), drh(H, 0.0), dprev(H);
+            for (int k = 0; k < H; ++k) {
+                if (seq) dh[k] += dy(k, t * B + b);
+                else if (t == T - 1) dh[k] += dy(k, b);
+                // h = z h_prev + (1 - z) n;  n = tanh(a),  a = xw_h + rh Kh_h
+                dxw[k] = dh[k] * (h[t][k] - n[t][k]) * z[t][k] * (1.0 - z[t][k]);
+                dxw[2 * H + k] = dh[k] * (1.0 - z[t][k]) * (1.0 - n[t][k] * n[t][k]);
+                dprev[k] = dh[k] * z[t][k];  // the direct path h_prev -> h
+            }
+            for (int m = 0; m < H; ++m)  // a = xw_h + rh Kh_h
+                for (int k = 0; k < H; ++k) {
+                    drh[m] += Kh[m * G + 2 * H + k] * dxw[2 * H + k];
+                    r.grads[1][m * G + 2 * H + k] += rh[t][m] * dxw[2 * H + k];
+                }
+            for (int k = 0; k < H; ++k) {  // rh = r h_prev
+                dxw[H + k] = drh[k] * h[t][k] * rg[t][k] * (1.0 - rg[t][k]);
+                dprev[k] += drh[k] * rg[t][k];
+            }
+            for (int j = 0; j < G; ++j) {  // xw = x Kx + b
+                for (int d = 0; d < D; ++d) {
+                    r.grads[0][d * G + j] += xs(t, d) * dxw[j];
+                    r.dx(d, t * B + b) += Kx[d * G + j] * dxw[j];
+                }
+                r.grads[2][j] += dxw[j];
+            }
+            for (int j = 0; j < 2 * H; ++j)  // z, r: + h_prev Kh_zr
+                for (int m = 0; m < H; ++m) {
+                    r.grads[1][m * G + j] += h[t][m] * dxw[j];
+                    dprev[m] += Kh[m * G + j] * dxw[j];
+                }
+            dh = dprev;
+        }
+    }
+    return r;
+}
+
 }  // namespace
 
 TEST_CASE("Dense matches a plain-loop double reference: vectors and sequences, every activation",
@@ -518,6 +596,26 @@ TEST_CASE("GRU (reset_after) matches a plain-loop double reference, forward and 
                                 return gru_reference(ps, seq, T, D, H, B, x, dy);
                             },
                             uint64_t(22 + 1000 * H + 100 * B + 10 * T + D + seq));
+                    }
+}
+
+TEST_CASE("GRU (reset_after=false) matches a plain-loop double reference, forward and backward through time",
+          "[gru][reference]") {
+    for (bool seq : {true, false})
+        for (int H : {1, 3, 4, 5, 33})
+            for (int B : {1, 2, 5})
+                for (int T : {1, 4})
+                    for (int D : {2, 5}) {
+                        INFO("return_sequences " << seq << " units " << H << " batch " << B << " time " << T
+                                                 << " inputs " << D);
+                        compare_with_reference(
+                            [&](ParamStore& ps) {
+                                return LayerPtr(new GRU("gru", Shape{T, D}, H, seq, B, ps, /*reset_after=*/false));
+                            },
+                            [&](ParamStore& ps, const Mat& x, const Mat& dy) {
+                                return gru_reset_before_reference(ps, seq, T, D, H, B, x, dy);
+                            },
+                            uint64_t(23 + 1000 * H + 100 * B + 10 * T + D + seq));
                     }
 }
 

@@ -217,6 +217,9 @@ TEST_CASE("registry: fields that do not apply to a config are marked so", "[regi
     Config sgd = max;
     sgd.optimizer = "sgd";
     CHECK(applies(sgd, "momentum"));
+    CHECK_FALSE(applies(after, "reset_after"));  // an LSTM
+    CHECK_FALSE(applies(dense, "reset_after"));
+    CHECK(applies(defaults_for("gru_after"), "reset_after"));
     for (const auto& f : config_fields()) {  // every field has words for people
         CHECK(std::string(f.label).size() > 2);
         CHECK(std::string(f.help).size() > 5);
@@ -255,6 +258,25 @@ TEST_CASE("registry: the many-to-one models have Keras's layers, weights and par
         CHECK(t.activations("context_vector").shape == std::vector<int>{c.test_samples, D});
         CHECK(t.activations("attention").shape == std::vector<int>{c.test_samples, U});
         CHECK(t.attention().shape == std::vector<int>{c.time_steps});
+    }
+}
+
+TEST_CASE("registry: reset_after picks Keras's GRU variant: its bias, its parameter count", "[registry]") {
+    for (bool reset_after : {true, false}) {
+        Config c = small(defaults_for("gru_after"));
+        c.reset_after = reset_after;
+        INFO("reset_after " << reset_after);
+        Trainer t(c);
+        const int D = c.input_dim, H = c.units;
+        const std::vector<Weight> w = t.weights();
+        CHECK(names(w) == std::vector<std::string>{"gru/kernel", "gru/recurrent_kernel", "gru/bias",
+                                                   "attention_probs/kernel", "attention_probs/bias", "output/kernel",
+                                                   "output/bias"});
+        CHECK(w[2].shape == (reset_after ? std::vector<int>{2, 3 * H} : std::vector<int>{3 * H}));
+        for (const auto& r : t.summary())
+            if (r.name == "gru") CHECK(r.params == 3LL * H * (D + H + (reset_after ? 2 : 1)));
+        const Metrics m = t.step(3);
+        CHECK(std::isfinite(m.train.loss));
     }
 }
 

@@ -27,6 +27,7 @@ const badConfigs = [
   [{ samples: '100' }, /^samples: expected a number \(got '100'\)/],
   [{ seed: -1 }, /^seed: expected an integer/],
   [{ single_attention_vector: 'yes' }, /^single_attention_vector: expected true or false/],
+  [{ preset: 'gru_after', reset_after: 1 }, /^reset_after: expected true or false/],
   [{ epoch: 3 }, /^epoch: unknown config field/],
   [{ samples: 100, batch_size: 80 }, /^batch_size: must not exceed the 50 training samples/],
 ];

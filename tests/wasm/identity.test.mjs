@@ -12,7 +12,8 @@ const M = await loadModule();
 const cli = path.join(root, 'build/native/attention');
 
 // Every preset in the table (at most 20000 samples, so the data is drawn quickly), then
-// variants that reach other code: optimizers, dropout, losses, the other score, no attention.
+// variants that reach other code: optimizers, dropout, losses, the other score, no attention,
+// the GRU's reset_after=false.
 const configs = [
   ...M.presets().map((p, i) => ({ preset: p.name, seed: 11 + i, samples: Math.min(p.config.samples, 20000) })),
   { preset: 'dense', seed: 3 },
@@ -24,6 +25,8 @@ const configs = [
   { preset: 'find_max', samples: 5000, seed: 9, score: 'bahdanau', cell: 'gru', units: 24, attention_units: 20 },
   { preset: 'add_two_numbers', samples: 5000, seed: 10, attention: 'none', loss: 'mse' },
   { preset: 'find_max', samples: 5000, seed: 12, attention: 'block', placement: 'after', units: 16 },
+  { preset: 'gru_after', samples: 20000, seed: 13, reset_after: false },
+  { preset: 'find_max', samples: 5000, seed: 14, cell: 'gru', reset_after: false, units: 18, attention_units: 20 },
 ];
 
 const flags = (c) => Object.entries(c).flatMap(([k, v]) => [`--${k.replaceAll('_', '-')}`, String(v)]);
