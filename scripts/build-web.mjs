@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 // Module files beside the page, and the vendor files the page loads with classic <script> tags.
-const MODULE_FILES = ['attention.mjs', 'attention_core.mjs', 'attention_core.wasm'];
+const MODULE_FILES = ['attention.mjs', 'export.mjs', 'attention_core.mjs', 'attention_core.wasm'];
 const VENDOR = [
   // [package, file in the package, name in dist/vendor/, optional]
   ['chart.js', 'dist/chart.umd.js', 'chart.umd.js'],

@@ -32,6 +32,14 @@ export interface Config {
   task: TaskName;
   /** The recurrent layer; none for vector tasks. */
   cell: 'lstm' | 'gru' | 'none';
+  /**
+   * The GRU's variant, Keras's reset_after (GRU only; default true). true: the reset gate
+   * scales the candidate's recurrent product, bias included (Keras's default; PyTorch's GRU);
+   * bias [2, 3*units]. false: it scales the state before that product (Keras's
+   * reset_after=False); bias [3*units]. TF.js's GRU is always false: only such a GRU exports
+   * (exportTfjs()).
+   */
+  reset_after: boolean;
   /** block: the 2017 attention block; many_to_one: the Luong/Bahdanau Attention layer; none: a baseline. */
   attention: 'block' | 'many_to_one' | 'none';
   /** The block before or after the recurrent layer. */
@@ -167,6 +175,51 @@ export interface Weight {
   data: Float32Array;
 }
 
+/** One weight of a TF.js weights manifest: Keras's name ("lstm/kernel") and shape. */
+export interface WeightSpec {
+  name: string;
+  shape: number[];
+  dtype: 'float32';
+}
+
+/**
+ * A model in TensorFlow.js's LayersModel format: TF.js's ModelArtifacts, so
+ * `tf.loadLayersModel(tf.io.fromMemory(artifacts))` loads it. modelTopology is Keras's
+ * functional-model JSON (class_name 'Model'), built from TF.js's built-in layers only and named
+ * as summary() names the layers; weightSpecs name the weights as getWeights() does;
+ * weightData holds their float32 values, in weightSpecs' order.
+ */
+export interface TfjsArtifacts {
+  modelTopology: { class_name: string; config: object; keras_version: string; backend: string };
+  weightSpecs: WeightSpec[];
+  weightData: ArrayBuffer;
+  format: 'layers-model';
+  generatedBy: string;
+  convertedBy: null;
+}
+
+/**
+ * What importTfjs() reads: TF.js's ModelArtifacts (from exportTfjs(), or from a TF.js model's
+ * save(tf.io.withSaveHandler(...))), or a parsed model.json (weightsManifest instead of
+ * weightSpecs; Keras's model_config wrapping, as tensorflowjs_converter writes it, is fine) with
+ * the contents of its weight files, in the manifest's order, as weightData.
+ */
+export interface TfjsArtifactsInput {
+  modelTopology: object | string;
+  weightSpecs?: WeightSpec[];
+  weightsManifest?: { paths: string[]; weights: WeightSpec[] }[];
+  weightData: ArrayBuffer | ArrayBufferView | (ArrayBuffer | ArrayBufferView)[];
+}
+
+/** The model.json file of a LayersModel, as tf.io.browserDownloads writes it beside its weights file. */
+export interface TfjsModelJson {
+  modelTopology: TfjsArtifacts['modelTopology'];
+  format: 'layers-model';
+  generatedBy: string;
+  convertedBy: string | null;
+  weightsManifest: { paths: string[]; weights: WeightSpec[] }[];
+}
+
 export declare class Trainer {
   /** Validates the config, checks its memory (see estimate()), draws the data and initialises the weights. */
   constructor(config?: Partial<Config>);
@@ -213,6 +266,29 @@ export declare class Trainer {
   getWeights(): Weight[];
   /** Replace all weights; shapes must match getWeights(). Nothing changes on error. */
   setWeights(weights: TensorInput[]): void;
+  /**
+   * The model and its current weights in TF.js's LayersModel format (see TfjsArtifacts):
+   * `tf.loadLayersModel(tf.io.fromMemory(t.exportTfjs()))` predicts what predict() does (within
+   * 1e-5), and getLayer('attention_vec' | 'attention_probs' | 'attention_weight') gives the
+   * attention. Write model.json with tfjsModelJson() and model.weights.bin from weightData;
+   * `tensorflowjs_converter --input_format=tfjs_layers_model --output_format=keras` turns them
+   * into a Keras .h5. Throws (field "reset_after") for a GRU with reset_after true, which
+   * TF.js cannot load: see tfjsExportProblem().
+   */
+  exportTfjs(): TfjsArtifacts;
+  /** Why exportTfjs() would refuse this model: { field, message } (the message starts with the field), or null. */
+  tfjsExportProblem(): { field: string; message: string } | null;
+  /**
+   * Replace the weights with a LayersModel's (see TfjsArtifactsInput) of this trainer's
+   * architecture: ours, or one built in TF.js or converted from Keras with the layers and
+   * weights named as summary() and getWeights() name them. Every weight must match by name
+   * (Keras 2's "lstm/lstm_cell/kernel" counts as "lstm/kernel") and shape, and the layers
+   * holding them must compute the same (class, activation, recurrent_activation, reset_after,
+   * return_sequences). A mismatch throws an Error (field "artifacts", and `layer`, `weight`
+   * where one is at fault) naming the layer or weight and both shapes or values; nothing
+   * changes then. Training and reading the attention go on from the new weights.
+   */
+  importTfjs(artifacts: TfjsArtifactsInput): void;
   /** The same run again from the start (same seed: exactly the same numbers), or a new seed. */
   reset(seed?: number): void;
   /** The full effective configuration. */
@@ -292,6 +368,8 @@ export interface AttentionModule {
   tasks(): Task[];
   /** Every config field with its label, type, limits and a help line. */
   configFields(): ConfigField[];
+  /** The model.json for exportTfjs()'s artifacts, whose weights go in `weightsFile` (default model.weights.bin) beside it. */
+  tfjsModelJson(artifacts: TfjsArtifacts, weightsFile?: string): TfjsModelJson;
   /** The names of the fields a config uses (the others are checked but unused). */
   applicableFields(config: Partial<Config>): (keyof Config)[];
   /** What a trainer for this config would need, before building it (throws for an invalid config). */

@@ -4,8 +4,9 @@
 // Proxy in an argument therefore runs while no C++ state is in use: it cannot free a trainer
 // mid-call or grow the memory under a copy. Bad arguments are Errors naming the argument and
 // the index (`inputs.data[17]: expected a finite number (got null)`), with error.field set.
-// wasm/attention.d.ts documents the API.
+// wasm/attention.d.ts documents the API; wasm/export.mjs holds the TF.js export and import.
 import createCore from './attention_core.mjs';
+import { readTfjsArtifacts, tfjsArtifacts, tfjsExportProblem, tfjsModelJson, tfjsWeightsFor } from './export.mjs';
 
 const SHOWN = 40; // characters of a bad value echoed in a message
 
@@ -91,6 +92,8 @@ function runBytes(v) {
 }
 
 function wrap(core) {
+  const heads = new Map(core.tasks().map((t) => [t.name, t.head]));
+
   class Trainer {
     #t;
 
@@ -203,6 +206,34 @@ function wrap(core) {
       for (let i = 0; i < weights.length; i++) list.push(tensor(`weights[${i}]`, weights[i]));
       this.#live('setWeights').setWeights(list);
     }
+    // The model as TF.js's ModelArtifacts (tf.loadLayersModel(tf.io.fromMemory(artifacts))
+    // loads it): Keras's topology from built-in layers, the weights by Keras's names.
+    exportTfjs() {
+      arity('exportTfjs()', arguments, 0);
+      const t = this.#live('exportTfjs');
+      const config = t.config();
+      const problem = tfjsExportProblem(config);
+      if (problem) {
+        const e = new Error(problem.message);
+        e.field = problem.field;
+        throw e;
+      }
+      return tfjsArtifacts(config, heads.get(config.task), t.getWeights());
+    }
+    // Why exportTfjs() would refuse this model ({ field, message }), or null.
+    tfjsExportProblem() {
+      arity('tfjsExportProblem()', arguments, 0);
+      return tfjsExportProblem(this.#live('tfjsExportProblem').config());
+    }
+    // Weights from TF.js artifacts (or a parsed model.json with its weightData) of a model of
+    // this architecture; nothing changes on error.
+    importTfjs(artifacts) {
+      arity('importTfjs(artifacts)', arguments, 1);
+      const read = readTfjsArtifacts(artifacts); // every user value read before the core is called
+      const t = this.#live('importTfjs');
+      const config = t.config();
+      t.setWeights(tfjsWeightsFor(config, heads.get(config.task), t.getWeights(), read));
+    }
     reset(seed) {
       arity('reset(seed?)', arguments, 0, 1);
       if (arguments.length === 0 || seed === undefined) return this.#live('reset').reset();
@@ -263,6 +294,12 @@ function wrap(core) {
     presets: () => core.presets(),
     tasks: () => core.tasks(),
     configFields: () => core.configFields(),
+    tfjsModelJson(artifacts, weightsFile = 'model.weights.bin') {
+      arity('tfjsModelJson(artifacts, weightsFile?)', arguments, 1, 2);
+      if (artifacts === null || typeof artifacts !== 'object') fail('artifacts', `expected exportTfjs()'s result (got ${describe(artifacts)})`);
+      if (typeof weightsFile !== 'string') fail('weightsFile', `expected a file name (got ${describe(weightsFile)})`);
+      return tfjsModelJson(artifacts, weightsFile);
+    },
     constants: () => core.constants(),
     heapInUse: () => core.heapInUse(),
   });

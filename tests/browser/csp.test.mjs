@@ -283,6 +283,7 @@ describe('Content-Security-Policy', { concurrency: false }, () => {
         'example-post.html': ['text/html; charset=utf-8', 'same-origin'],
         'worker.js': ['text/javascript; charset=utf-8', 'same-origin'],
         'attention.mjs': ['text/javascript; charset=utf-8', 'same-origin'],
+        'export.mjs': ['text/javascript; charset=utf-8', 'same-origin'],
         'attention_core.mjs': ['text/javascript; charset=utf-8', 'same-origin'],
         'attention_core.wasm': ['application/wasm', 'same-origin'],
         'style.css': ['text/css; charset=utf-8', 'same-origin'],

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { root } from './module.mjs';
 
-const files = ['attention.mjs', 'attention_core.mjs'].map((f) => path.join(root, 'build/wasm', f));
+const files = ['attention.mjs', 'export.mjs', 'attention_core.mjs'].map((f) => path.join(root, 'build/wasm', f));
 
 // Each pattern: a construct that compiles a string as code. Identifiers that merely end in
 // "Function" (craftInvokerFunction, embind__requireFunction) are not calls of Function itself.
@@ -21,7 +21,7 @@ const DYNAMIC_CODE = [
   ['setTimeout/setInterval with a string', /\bset(?:Timeout|Interval)\s*\(\s*["'`]/],
 ];
 
-test('attention.mjs and attention_core.mjs contain no eval and no new Function (-sDYNAMIC_EXECUTION=0)', () => {
+test('attention.mjs, export.mjs and attention_core.mjs contain no eval and no new Function (-sDYNAMIC_EXECUTION=0)', () => {
   const found = [];
   for (const file of files) {
     assert.ok(fs.existsSync(file), `${path.relative(root, file)} is missing: build the wasm module first`);

@@ -1,0 +1,346 @@
+// Export to TensorFlow.js and import from it (wasm/export.mjs through Trainer.exportTfjs() and
+// importTfjs()): every preset and variant TF.js can load exports, loads with tf.loadLayersModel
+// (cpu backend) and predicts what the trainer predicts, within 1e-5 on the held-out samples,
+// attention included; its topology is the one TF.js writes for the same model built through its
+// own API (bench/page/tfjs-models.js). Weights come back into a trainer from our own artifacts,
+// from a model trained in TF.js, and under Keras 2's cell-scoped names; a mismatch names the
+// layer or weight and both shapes, and changes nothing.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { loadModule, root, withTrainer } from './module.mjs';
+
+await import('../../bench/page/tfjs-models.js'); // defines globalThis.buildTfjsModel
+const { buildTfjsModel } = globalThis;
+const { tfjsTopology } = await import(path.join(root, 'build/wasm/export.mjs'));
+
+await tf.setBackend('cpu');
+const M = await loadModule();
+const heads = new Map(M.tasks().map((t) => [t.name, t.head]));
+const presets = new Map(M.presets().map((p) => [p.name, p.config]));
+
+const TOLERANCE = 1e-5;
+
+// A config small enough to build, train a few batches and export in well under a second.
+const small = (c) => ({ samples: Math.min(presets.get(c.preset).samples, 600), test_samples: 40, seed: 3, ...c });
+
+// withTrainer for an async body: the trainer lives until the body's promise settles.
+async function withTrainerAsync(config, fn) {
+  const t = new M.Trainer(config);
+  try {
+    return await fn(t);
+  } finally {
+    t.delete();
+  }
+}
+
+const maxDiff = (a, b) => {
+  assert.equal(a.length, b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+};
+
+// The named output that holds a config's attention, as our getActivations() and TF.js call it.
+function attentionLayer(c) {
+  if (c.attention === 'none') return null;
+  if (c.attention === 'many_to_one') return 'attention_weight';
+  return c.cell === 'none' ? 'attention_probs' : 'attention_vec';
+}
+
+// What TF.js's own model for the config serializes: names, classes, connections.
+function wiring(layers) {
+  return layers.map((l) => `${l.name}:${l.class_name}<-${JSON.stringify(l.inbound_nodes)}`);
+}
+
+const exportable = [
+  ...[...presets].filter(([, c]) => c.cell !== 'gru').map(([name]) => ({ preset: name })),
+  { preset: 'gru_after', reset_after: false },
+  { preset: 'gru_before', reset_after: false },
+  { preset: 'lstm_after', single_attention_vector: true },
+  { preset: 'lstm_before', single_attention_vector: true },
+  { preset: 'gru_before', reset_after: false, single_attention_vector: true, dropout: 0.1 },
+  { preset: 'lstm_after', attention: 'none' },
+  { preset: 'dense', attention: 'none' },
+  { preset: 'dense', dropout: 0.2, seed: 5 },
+  { preset: 'find_max', cell: 'gru', reset_after: false, score: 'bahdanau', units: 24, attention_units: 20 },
+  { preset: 'find_max', attention: 'block', placement: 'after', units: 16 },
+];
+
+const measured = [];
+for (const variant of exportable) {
+  test(`exported, tf.loadLayersModel predicts as we do: ${JSON.stringify(variant)}`, async () => {
+    const t = new M.Trainer(small(variant));
+    try {
+      t.step(5);
+      const c = t.config();
+      assert.equal(t.tfjsExportProblem(), null);
+      const artifacts = t.exportTfjs();
+      const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+      const x = t.testInputs();
+      const input = tf.tensor(x.data, x.shape);
+      const ours = t.predict(x).data;
+      const theirs = tf.tidy(() => model.predict(input).dataSync());
+      const prediction = maxDiff(ours, theirs);
+      assert.ok(prediction <= TOLERANCE, `predictions differ by ${prediction}`);
+
+      const name = attentionLayer(c);
+      let attention = 0;
+      if (name) {
+        const probe = tf.model({ inputs: model.inputs, outputs: model.getLayer(name).output });
+        const theirsA = tf.tidy(() => probe.predict(input).dataSync());
+        attention = maxDiff(t.getActivations(name, x).data, theirsA);
+        assert.ok(attention <= TOLERANCE, `${name} differs by ${attention}`);
+      }
+      input.dispose();
+
+      // TF.js's own model of the same architecture, at most 8 units wide (its orthogonal
+      // initialiser takes tens of seconds at 128 units on the cpu backend; loading does not
+      // initialise, so the exports above are at full size).
+      const narrow = { ...c, units: Math.min(c.units, 8), attention_units: Math.min(c.attention_units, 8) };
+      const head = heads.get(c.task);
+      const built = buildTfjsModel(tf, { name: c.preset, config: narrow, head });
+      assert.deepEqual(wiring(tfjsTopology(narrow, head).config.layers), wiring(built.toJSON(null, false).config.layers));
+      assert.deepEqual(artifacts.weightSpecs.map((s) => s.name), built.weights.map((w) => w.originalName));
+      assert.equal(built.countParams(), M.estimate(narrow).parameter_count);
+      model.dispose();
+      built.dispose();
+      measured.push(`${JSON.stringify(variant)}: prediction ${prediction.toExponential(1)}, ${name ?? 'no attention'} ${attention.toExponential(1)}`);
+    } finally {
+      t.delete();
+    }
+  });
+}
+
+test('max differences, for the record', (ctx) => {
+  for (const line of measured) ctx.diagnostic(line);
+});
+
+test("a GRU with reset_after true (the default) does not export, and says why", () => {
+  for (const preset of ['gru_after', 'gru_before']) {
+    withTrainer(M, small({ preset }), (t) => {
+      const problem = t.tfjsExportProblem();
+      assert.equal(problem.field, 'reset_after');
+      assert.match(problem.message, /^reset_after: TF\.js's GRU cannot load reset_after=true .*reset_after false/);
+      assert.throws(() => t.exportTfjs(), (e) => e.field === 'reset_after' && e.message === problem.message);
+    });
+  }
+});
+
+test('round trip: exported weights into a fresh trainer of the same config, another seed, give the same predictions', () => {
+  for (const preset of ['lstm_after', 'find_max', 'dense']) {
+    withTrainer(M, small({ preset }), (from) => {
+      from.step(4);
+      const artifacts = from.exportTfjs();
+      withTrainer(M, small({ preset, seed: 99 }), (to) => {
+        const x = from.testInputs();
+        assert.notDeepEqual(to.predict(x).data, from.predict(x).data);
+        to.importTfjs(artifacts);
+        assert.deepEqual(to.predict(x).data, from.predict(x).data);
+        const layer = attentionLayer(from.config());
+        assert.deepEqual(to.getActivations(layer, x).data, from.getActivations(layer, x).data);
+        // model.json + the weights file, as the page writes and a server serves them.
+        withTrainer(M, small({ preset, seed: 7 }), (third) => {
+          const json = JSON.parse(JSON.stringify(M.tfjsModelJson(artifacts)));
+          assert.deepEqual(json.weightsManifest[0].paths, ['./model.weights.bin']);
+          third.importTfjs({ ...json, weightData: new Uint8Array(artifacts.weightData) });
+          assert.deepEqual(third.predict(x).data, from.predict(x).data);
+          const m = third.step(3); // and training goes on from them
+          assert.equal(m.status, 'training');
+          assert.ok(Number.isFinite(m.batch_loss));
+        });
+      });
+    });
+  }
+});
+
+// A model built and trained in TF.js (its own initial weights, its own optimizer), saved as
+// TF.js saves it, loads into the trainer of the same config.
+for (const variant of [
+  { preset: 'lstm_after', units: 8, samples: 400 },
+  { preset: 'find_max', units: 12, attention_units: 10, score: 'bahdanau', cell: 'gru', reset_after: false },
+  { preset: 'lstm_before', single_attention_vector: true, units: 8, samples: 400 },
+]) {
+  test(`a model trained in TF.js imports and predicts as in TF.js: ${JSON.stringify(variant)}`, async (ctx) => {
+    await withTrainerAsync(small(variant), async (t) => {
+      const c = t.config();
+      const model = buildTfjsModel(tf, { name: c.preset, config: c, head: heads.get(c.task) });
+      const x = t.testInputs(), y = t.testTargets();
+      const [xs, ys] = [tf.tensor(x.data, x.shape), tf.tensor(y.data, y.shape)];
+      await model.fit(xs, ys, { epochs: 2, batchSize: 20, verbose: 0 });
+      let artifacts;
+      await model.save(tf.io.withSaveHandler(async (a) => {
+        artifacts = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }));
+      t.importTfjs(artifacts);
+      const theirs = tf.tidy(() => model.predict(xs).dataSync());
+      const d = maxDiff(t.predict(x).data, theirs);
+      ctx.diagnostic(`max difference ${d.toExponential(1)}`);
+      assert.ok(d <= TOLERANCE, `predictions differ by ${d}`);
+      tf.dispose([xs, ys]);
+      model.dispose();
+    });
+  });
+}
+
+function rejects(fn, pattern, props = {}) {
+  assert.throws(fn, (e) => {
+    assert.ok(e instanceof Error);
+    assert.match(e.message, pattern);
+    for (const [k, v] of Object.entries(props)) assert.equal(e[k], v, `error.${k}`);
+    return true;
+  });
+}
+
+test('a mismatch names the layer or weight and both shapes, and changes nothing', () => {
+  withTrainer(M, small({ preset: 'lstm_after' }), (from) => {
+    const artifacts = from.exportTfjs();
+    withTrainer(M, small({ preset: 'lstm_after', units: 16 }), (t) => {
+      const before = t.getWeights();
+      rejects(() => t.importTfjs(artifacts),
+        /^artifacts: weight lstm\/kernel of layer lstm: shape \[2, 128\] in the model, \[2, 64\] in this trainer$/,
+        { field: 'artifacts', layer: 'lstm', weight: 'lstm/kernel' });
+      assert.deepEqual(t.getWeights(), before);
+    });
+    withTrainer(M, small({ preset: 'gru_after' }), (t) => {
+      rejects(() => t.importTfjs(artifacts), /^artifacts: no weight gru\/kernel \(layer gru, shape \[2, 96\]\) in the model; it has lstm\/kernel \[2, 128\]/,
+        { layer: 'gru', weight: 'gru/kernel' });
+    });
+    withTrainer(M, small({ preset: 'lstm_after', single_attention_vector: true }), (t) => {
+      rejects(() => t.importTfjs(artifacts), /^artifacts: no layer dim_reduction .* set single_attention_vector false$/, { layer: 'dim_reduction' });
+    });
+    withTrainer(M, small({ preset: 'lstm_before' }), (t) => {
+      rejects(() => t.importTfjs(artifacts), /^artifacts: weight output\/kernel of layer output: shape \[640, 1\] in the model, \[32, 1\] in this trainer$/);
+    });
+    rejects(() => from.importTfjs({ ...artifacts, weightData: artifacts.weightData.slice(4) }),
+      /^artifacts\.weightData: \d+ bytes, but weightSpecs describe \d+ \(7 float32 arrays\)$/, { field: 'artifacts.weightData' });
+    const quantized = artifacts.weightSpecs.map((s, i) => (i ? s : { ...s, quantization: { dtype: 'uint8', min: 0, scale: 1 } }));
+    rejects(() => from.importTfjs({ ...artifacts, weightSpecs: quantized }), /^artifacts\.weightSpecs\[0\]: lstm\/kernel is quantized/);
+    rejects(() => from.importTfjs({ weightSpecs: [] }), /^artifacts\.modelTopology: expected a Keras model's JSON/);
+    rejects(() => from.importTfjs(null), /^artifacts: expected \{ modelTopology, weightSpecs, weightData \}/);
+  });
+  withTrainer(M, small({ preset: 'gru_after', reset_after: false }), (from) => {
+    withTrainer(M, small({ preset: 'gru_after' }), (t) => {
+      rejects(() => t.importTfjs(from.exportTfjs()),
+        /^artifacts: weight gru\/bias of layer gru: shape \[96\] in the model, \[2, 96\] in this trainer \(the model's GRU has reset_after=false: set reset_after false\)$/,
+        { layer: 'gru', weight: 'gru/bias' });
+    });
+  });
+});
+
+test("a model's computing settings are checked: TF.js's default hard_sigmoid, another head", async () => {
+  await withTrainerAsync(small({ preset: 'lstm_before', units: 4, samples: 300 }), async (t) => {
+    const c = t.config();
+    for (const activation of ['sigmoid', 'linear']) {
+      const inputs = tf.input({ shape: [c.time_steps, c.input_dim], name: 'input' });
+      let a = tf.layers.permute({ dims: [2, 1] }).apply(inputs);
+      a = tf.layers.dense({ units: c.time_steps, activation: 'softmax', name: 'attention_probs' }).apply(a);
+      a = tf.layers.permute({ dims: [2, 1], name: 'attention_vec' }).apply(a);
+      a = tf.layers.multiply({ name: 'attention_mul' }).apply([inputs, a]);
+      const h = tf.layers.lstm({ units: 4, name: 'lstm' }).apply(a); // recurrentActivation: TF.js's hard_sigmoid
+      const model = tf.model({ inputs, outputs: tf.layers.dense({ units: 1, activation, name: 'output' }).apply(h) });
+      let artifacts;
+      await model.save(tf.io.withSaveHandler(async (x) => {
+        artifacts = x;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }));
+      model.dispose();
+      rejects(() => t.importTfjs(artifacts), /^artifacts: layer lstm: recurrent_activation hard_sigmoid in the model, sigmoid in this trainer$/,
+        { layer: 'lstm' });
+      const fixed = JSON.parse(JSON.stringify(artifacts.modelTopology));
+      fixed.config.layers.find((l) => l.name === 'lstm').config.recurrent_activation = 'sigmoid';
+      if (activation === 'sigmoid') t.importTfjs({ ...artifacts, modelTopology: fixed });
+      else rejects(() => t.importTfjs({ ...artifacts, modelTopology: fixed }),
+        /^artifacts: layer output: activation linear in the model, sigmoid in this trainer$/, { layer: 'output' });
+    }
+  });
+});
+
+test("Keras 2's cell-scoped weight names (lstm/lstm_cell/kernel) and a wrapped model_config load", () => {
+  withTrainer(M, small({ preset: 'find_max' }), (from) => {
+    from.step(2);
+    const artifacts = from.exportTfjs();
+    const keras = {
+      modelTopology: { keras_version: '2.15.0', backend: 'tensorflow', model_config: artifacts.modelTopology },
+      weightSpecs: artifacts.weightSpecs.map((s) => ({ ...s, name: s.name.replace(/^lstm\//, 'lstm/lstm_cell/') })),
+      weightData: artifacts.weightData,
+    };
+    assert.equal(keras.weightSpecs[0].name, 'lstm/lstm_cell/kernel');
+    withTrainer(M, small({ preset: 'find_max', seed: 8 }), (t) => {
+      t.importTfjs(keras);
+      const x = from.testInputs();
+      assert.deepEqual(t.predict(x).data, from.predict(x).data);
+    });
+  });
+});
+
+test('importTfjs reads its argument before calling in: a getter that deletes the trainer', () => {
+  withTrainer(M, small({ preset: 'dense' }), (from) => {
+    const artifacts = from.exportTfjs();
+    const t = new M.Trainer(small({ preset: 'dense' }));
+    const hostile = { ...artifacts, get weightData() { t.delete(); return artifacts.weightData; } };
+    rejects(() => t.importTfjs(hostile), /^importTfjs: this trainer has been deleted/);
+    assert.equal(t.isDeleted(), true);
+  });
+});
+
+// The README's PyTorch table, checked against PyTorch's documented equations (torch.nn.LSTM,
+// torch.nn.GRU; PyTorch itself is not installed here): the mapped weights, run through those
+// equations in double, give the trainer's hidden states.
+const transpose = (a, rows, cols) => Float64Array.from({ length: rows * cols }, (_, i) => a[(i % rows) * cols + Math.floor(i / rows)]);
+// Keras's gate blocks z, r, h on the last axis -> PyTorch's r, z, n.
+const zrhToRzn = (a, H) => {
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i += 3 * H)
+    for (let k = 0; k < H; k++) [out[i + k], out[i + H + k], out[i + 2 * H + k]] = [a[i + H + k], a[i + k], a[i + 2 * H + k]];
+  return out;
+};
+const sigmoid = (v) => 1 / (1 + Math.exp(-v));
+// W (G, n) row-major times v (n), plus b.
+const affine = (W, v, b) => b.map((bj, j) => v.reduce((s, vk, k) => s + W[j * v.length + k] * vk, bj));
+
+function torchStates(cell, p, xs, T, D, H) { // one sample's x (T, D) -> h_t for each t, (T, H)
+  let h = new Array(H).fill(0), c = new Array(H).fill(0);
+  const out = [];
+  for (let t = 0; t < T; t++) {
+    const x = Array.from(xs.subarray(t * D, t * D + D));
+    const gi = affine(p.weight_ih, x, Array.from(p.bias_ih)), gh = affine(p.weight_hh, h, Array.from(p.bias_hh));
+    if (cell === 'lstm') { // i, f, g, o
+      const g = gi.map((v, j) => v + gh[j]);
+      c = c.map((cv, k) => sigmoid(g[H + k]) * cv + sigmoid(g[k]) * Math.tanh(g[2 * H + k]));
+      h = c.map((cv, k) => sigmoid(g[3 * H + k]) * Math.tanh(cv));
+    } else { // r, z, n: n = tanh(W_in x + b_in + r * (W_hn h + b_hn))
+      const r = h.map((_, k) => sigmoid(gi[k] + gh[k])), z = h.map((_, k) => sigmoid(gi[H + k] + gh[H + k]));
+      const n = h.map((_, k) => Math.tanh(gi[2 * H + k] + r[k] * gh[2 * H + k]));
+      h = h.map((hv, k) => (1 - z[k]) * n[k] + z[k] * hv);
+    }
+    out.push(...h);
+  }
+  return out;
+}
+
+test("the README's PyTorch weight mapping: PyTorch's LSTM and GRU equations on the mapped weights give our states", () => {
+  for (const cell of ['lstm', 'gru']) {
+    withTrainer(M, small({ preset: `${cell}_after`, units: 6, samples: 200, test_samples: 4 }), (t) => {
+      t.step(3);
+      const c = t.config(), T = c.time_steps, D = c.input_dim, H = c.units, G = cell === 'lstm' ? 4 * H : 3 * H;
+      const w = Object.fromEntries(t.getWeights().filter((x) => x.name.startsWith(`${cell}/`)).map((x) => [x.name.split('/')[1], x.data]));
+      const order = cell === 'lstm' ? (a) => Float64Array.from(a) : (a) => zrhToRzn(a, H);
+      const p = {
+        weight_ih: transpose(order(w.kernel), D, G), // (G, D)
+        weight_hh: transpose(order(w.recurrent_kernel), H, G), // (G, H)
+        bias_ih: order(cell === 'lstm' ? w.bias : w.bias.subarray(0, G)),
+        bias_hh: cell === 'lstm' ? new Float64Array(G) : order(w.bias.subarray(G)),
+      };
+      const x = t.testInputs();
+      const ours = t.getActivations(cell, x).data; // (n, T, H)
+      for (let b = 0; b < x.shape[0]; b++) {
+        const theirs = torchStates(cell, p, x.data.subarray(b * T * D, (b + 1) * T * D), T, D, H);
+        const d = maxDiff(ours.subarray(b * T * H, (b + 1) * T * H), theirs);
+        assert.ok(d < 1e-5, `${cell} sample ${b}: states differ by ${d}`);
+      }
+    });
+  }
+});
