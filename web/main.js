@@ -428,6 +428,7 @@ function onConfigured(data) {
 }
 
 function onProgress({ metrics, attention, positions, points, validations, frames }) {
+  if (/^Loading /.test($('model-note').textContent)) modelNote('Loaded the weights: the views show the model with them.');
   state.inFlight = false;
   state.metrics = metrics;
   state.attention = attention;
@@ -539,6 +540,41 @@ $('data-forget').addEventListener('click', () => {
 });
 $('data-forget').disabled = true;
 
+// ---- the model as TF.js's LayersModel ---------------------------------------------------------
+function modelNote(text, bad = false) {
+  $('model-note').textContent = text;
+  $('model-note').className = `note${bad ? ' bad' : ''}`;
+}
+
+$('model-export').addEventListener('click', () => {
+  if (!state.ready) return modelNote('There is no model yet.', true);
+  send(MSG.EXPORT_MODEL);
+});
+
+function onModelExported({ modelJson, weights, problem }) {
+  if (problem) return modelNote(`This model cannot be exported: ${problem}`, true);
+  download.save(download.json(modelJson), 'model.json');
+  download.save(new Blob([weights], { type: 'application/octet-stream' }), 'model.weights.bin');
+  modelNote('Downloaded model.json and model.weights.bin.');
+}
+
+// Both files of a LayersModel, chosen together: model.json and its weights.
+$('model-import').addEventListener('change', async () => {
+  const files = [...$('model-import').files];
+  $('model-import').value = '';
+  const json = files.find((f) => f.name.endsWith('.json')), bin = files.find((f) => f.name.endsWith('.bin'));
+  if (!json || !bin) return modelNote('Choose both files at once: model.json and its .bin weights.', true);
+  let modelJson;
+  try {
+    modelJson = JSON.parse(await json.text());
+  } catch {
+    return modelNote(`${shown(json.name)} is not JSON.`, true);
+  }
+  stop();
+  send(MSG.IMPORT_MODEL, { modelJson, weights: await bin.arrayBuffer() });
+  modelNote(`Loading ${shown(json.name)}…`);
+});
+
 // ---- saving and loading a run ----------------------------------------------------------------
 // The page's file: the core's saved run (base64) and what the page recorded of it.
 const RUN_FORMAT = 'attention-playground-run';
@@ -625,7 +661,9 @@ function onMessage({ data }) {
       return requestFrame();
     }
     case MSG.RUN_SAVED: return onRunSaved(data);
+    case MSG.MODEL_EXPORTED: return onModelExported(data);
     case MSG.ERROR:
+      if (data.field === 'model') return modelNote(`These weights do not fit this model: ${data.message.replace(/^[a-z_]+: /, '')}`, true);
       if (data.field === 'run') {
         state.loading = null;
         state.building = false;

@@ -9,6 +9,8 @@ export const MSG = Object.freeze({
   SAMPLES: 'samples',     // { indices }: held-out samples with their attention and prediction
   SAVE_RUN: 'save-run',   // the whole run as bytes (answered by RUN_SAVED)
   LOAD_RUN: 'load-run',   // { bytes }: continue a saved run (answered by CONFIGURED, or ERROR field "run")
+  EXPORT_MODEL: 'export-model', // the model as TF.js's model.json + model.weights.bin (answered by MODEL_EXPORTED)
+  IMPORT_MODEL: 'import-model', // { modelJson, weights }: load those weights (answered by PROGRESS, or ERROR)
 
   // worker -> page
   READY: 'ready',         // { presets, tasks, fields, constants }: the module's tables
@@ -17,6 +19,7 @@ export const MSG = Object.freeze({
   PROGRESS: 'progress',   // { metrics, attention, positions, history, points, validations, frames }
   SAMPLE_DATA: 'sample-data', // { samples: [{ index, input, shape, attention, mask, target, prediction }] }
   RUN_SAVED: 'run-saved', // { bytes }: the core's saved run
+  MODEL_EXPORTED: 'model-exported', // { modelJson, weights } or { problem }: why this model cannot be exported
   ERROR: 'error',         // { field, message }: field is the config field the error names, if any
   FAILED: 'failed',       // { message }: the module could not start (no WebAssembly, no worker module)
 });

@@ -224,6 +224,21 @@ const handlers = {
     const bytes = trainer.saveRun();
     postMessage({ type: MSG.RUN_SAVED, bytes }, [bytes.buffer]);
   },
+  [MSG.EXPORT_MODEL]: () => {
+    const problem = trainer.tfjsExportProblem();
+    if (problem) return postMessage({ type: MSG.MODEL_EXPORTED, problem: problem.message });
+    const artifacts = trainer.exportTfjs();
+    postMessage({ type: MSG.MODEL_EXPORTED, modelJson: M.tfjsModelJson(artifacts), weights: artifacts.weightData }, [artifacts.weightData]);
+  },
+  [MSG.IMPORT_MODEL]: ({ modelJson, weights }) => {
+    const artifacts = { modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest?.flatMap((g) => g.weights) ?? [], weightData: weights };
+    try {
+      trainer.importTfjs(artifacts);
+    } catch (e) {
+      return postMessage({ type: MSG.ERROR, field: 'model', message: e.message });
+    }
+    report();
+  },
   [MSG.LOAD_RUN]: ({ bytes }) => {
     let loaded;
     try {

@@ -91,6 +91,37 @@ describe('files', { concurrency: false }, () => {
     await p.close();
   });
 
+  test('the model downloads as TF.js\'s model.json and weights, loads back, and a GRU says why it cannot', { timeout: 90_000 }, async () => {
+    const p = await page('?preset=lstm_before&samples=3000');
+    await p.click('#step');
+    await waitForStep(p, 1);
+    const files = [];
+    p.on('download', (d) => files.push(d));
+    await p.click('#model-export');
+    await p.waitForFunction(() => /Downloaded model.json/.test(document.querySelector('#model-note').textContent));
+    await p.waitForTimeout(300);
+    const saved = {};
+    for (const d of files) {
+      saved[d.suggestedFilename()] = path.join(dir, d.suggestedFilename());
+      await d.saveAs(saved[d.suggestedFilename()]);
+    }
+    const modelJson = JSON.parse(fs.readFileSync(saved['model.json'], 'utf8'));
+    assert.equal(modelJson.weightsManifest[0].paths[0], './model.weights.bin');
+    const floats = modelJson.weightsManifest[0].weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
+    assert.equal(fs.statSync(saved['model.weights.bin']).size, 4 * floats);
+    await p.setInputFiles('#model-import', [saved['model.json'], saved['model.weights.bin']]);
+    await p.waitForFunction(() => /Loaded the weights/.test(document.querySelector('#model-note').textContent));
+    await p.goto(`${server.url}?preset=gru_after`);
+    await p.waitForFunction(() => document.body.dataset.ready === 'true');
+    await p.click('#model-export');
+    await p.waitForFunction(() => /cannot be exported: reset_after/.test(document.querySelector('#model-note').textContent));
+    await p.goto(`${server.url}?preset=dense`);
+    await p.waitForFunction(() => document.body.dataset.ready === 'true');
+    await p.setInputFiles('#model-import', [saved['model.json'], saved['model.weights.bin']]);
+    await p.waitForFunction(() => /do not fit this model: .*attention_probs\/kernel.*\[20, 20\].*\[32, 32\]/.test(document.querySelector('#model-note').textContent));
+    await p.close();
+  });
+
   test('a saved run, loaded back, goes on where it stopped', { timeout: 120_000 }, async () => {
     const query = '?preset=lstm_before&samples=3000&seed=5';
     const straight = await page(query);

@@ -224,7 +224,7 @@ describe('page', { concurrency: false }, () => {
 
   test('before training the maps use their fixed scale: uniform attention looks uniform and dark', { timeout: 60_000 }, (t) =>
     onPage(t, async ({ page }) => {
-      await page.waitForFunction(() => document.querySelector('#chart-map')?.width > 0);
+      await page.waitForFunction(() => /^Rows are/.test(document.querySelector('#map-caption')?.textContent ?? ''));
       // The attention panel's cells (a dozen samples x 32 positions, all near 1/32) are the
       // colour of 0.03 on the 0..1 scale: viridis there is dark purple (about 70, 10, 90).
       const pixels = await page.evaluate(() => {
