@@ -8,7 +8,7 @@ import { CHOICE_LABELS, PAGE_DEFAULTS, PAGE_FIELDS, SPEED, fromURL, inPageWords,
 import { EMBED_VIEWS, VIEWS, VIEW_NAMES } from './views/index.js';
 import { el, fmt } from './views/dom.js';
 import * as download from './downloads.js';
-import { fittingPresets, readCSV } from './data.js';
+import { LIMITS as DATA_LIMITS, fittingPresets, readCSV } from './data.js';
 
 const $ = (id) => document.getElementById(id);
 // embed.html is this page with <body data-mode="embed">: compact, configured by its URL.
@@ -501,6 +501,8 @@ async function readData(file) {
 function forgetData() {
   state.ownData = null;
   $('data-forget').disabled = true;
+$('data-limits').textContent = `Up to ${DATA_LIMITS.bytes / 1e6} MB, ${DATA_LIMITS.rows.toLocaleString('en')} rows, ` +
+  `${DATA_LIMITS.positions} time steps and ${DATA_LIMITS.features} features; the run must also fit the memory a trainer may use (1 GB).`;
 }
 
 $('data-file').addEventListener('change', () => {
@@ -539,6 +541,8 @@ $('data-forget').addEventListener('click', () => {
   configure();
 });
 $('data-forget').disabled = true;
+$('data-limits').textContent = `Up to ${DATA_LIMITS.bytes / 1e6} MB, ${DATA_LIMITS.rows.toLocaleString('en')} rows, ` +
+  `${DATA_LIMITS.positions} time steps and ${DATA_LIMITS.features} features; the run must also fit the memory a trainer may use (1 GB).`;
 
 // ---- the model as TF.js's LayersModel ---------------------------------------------------------
 function modelNote(text, bad = false) {
