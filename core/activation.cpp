@@ -1,20 +1,8 @@
 #include "activation.hpp"
 
-#include <stdexcept>
-
 #include "simd.hpp"
 
 namespace attn {
-
-Activation parse_activation(const std::string& n) {
-    if (n == "linear") return Activation::linear;
-    if (n == "relu") return Activation::relu;
-    if (n == "tanh") return Activation::tanh;
-    if (n == "sigmoid") return Activation::sigmoid;
-    if (n == "softmax") return Activation::softmax;
-    throw std::invalid_argument("activation: unknown activation '" + n +
-                                "' (expected linear, relu, tanh, sigmoid or softmax)");
-}
 
 const char* activation_name(Activation a) {
     switch (a) {

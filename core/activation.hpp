@@ -11,7 +11,6 @@ namespace attn {
 
 enum class Activation { linear, relu, tanh, sigmoid, softmax };
 
-Activation parse_activation(const std::string& name);  // throws std::invalid_argument
 const char* activation_name(Activation a);
 
 // In place: z (pre-activation, F x N) becomes y. Softmax normalises each column.

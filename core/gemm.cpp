@@ -1,8 +1,7 @@
 #include "gemm.hpp"
 
-#include <algorithm>
 
-#include <xmmintrin.h>  // _MM_TRANSPOSE4_PS: SSE natively, SIMD128 shuffles in wasm
+#include <algorithm>
 
 #include "simd.hpp"
 
@@ -62,13 +61,12 @@ void pack_b(int kc, int nc, const float* B, int ldb, float* pb) {
         if (!TransB)  // 4 k of 4 columns at a time, transposed in registers (data movement only)
             for (; k + 4 <= kc; k += 4, pb += 16) {
                 const float* b = B + k + size_t(n) * ldb;
-                __m128 c0 = _mm_loadu_ps(b), c1 = _mm_loadu_ps(b + ldb);
-                __m128 c2 = _mm_loadu_ps(b + 2 * size_t(ldb)), c3 = _mm_loadu_ps(b + 3 * size_t(ldb));
-                _MM_TRANSPOSE4_PS(c0, c1, c2, c3);
-                _mm_storeu_ps(pb, c0);
-                _mm_storeu_ps(pb + 4, c1);
-                _mm_storeu_ps(pb + 8, c2);
-                _mm_storeu_ps(pb + 12, c3);
+                v4 c0 = load(b), c1 = load(b + ldb), c2 = load(b + 2 * size_t(ldb)), c3 = load(b + 3 * size_t(ldb));
+                simd::transpose4(c0, c1, c2, c3);
+                store(pb, c0);
+                store(pb + 4, c1);
+                store(pb + 8, c2);
+                store(pb + 12, c3);
             }
         if (TransB)  // the 4 columns' entries of a k are contiguous in B
             for (; k < kc; ++k, pb += 4) store(pb, load(B + n + size_t(k) * ldb));

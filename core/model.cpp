@@ -11,16 +11,7 @@
 
 namespace attn {
 
-namespace {
-// Eigen sizes its matrix-product blocks from the CPU's cache sizes (queried natively, guessed
-// in wasm); different blocks sum in a different order. Fixed sizes give both builds the same
-// blocking, hence the same bits (with EIGEN_ARCH_DEFAULT_NUMBER_OF_REGISTERS=16, set in CMake,
-// for the same micro-kernel).
-void pin_eigen_blocking() { Eigen::setCpuCacheSizes(32 * 1024, 512 * 1024, 2 * 1024 * 1024); }
-}  // namespace
-
 Model::Model(const Config& c, int B, ParamStore& ps, Rng& dropout_rng) : B_(B) {
-    pin_eigen_blocking();
     const Task& task = find_task(c.task);
     auto add = [&](LayerPtr l) {
         layers_.push_back(std::move(l));

@@ -60,6 +60,17 @@ inline void pipelined(int items, int n, First&& first, Second&& second) {
     by_lanes(n, [&](int i, auto lane) { second(items - 1, i, lane); });
 }
 
+// The 4x4 block of rows a, b, c, d transposed in place (data movement only): afterwards a holds
+// the first lanes of the four, b the second lanes, and so on.
+inline void transpose4(v4& a, v4& b, v4& c, v4& d) {
+    const v4 ab_lo = __builtin_shufflevector(a, b, 0, 4, 1, 5), ab_hi = __builtin_shufflevector(a, b, 2, 6, 3, 7);
+    const v4 cd_lo = __builtin_shufflevector(c, d, 0, 4, 1, 5), cd_hi = __builtin_shufflevector(c, d, 2, 6, 3, 7);
+    a = __builtin_shufflevector(ab_lo, cd_lo, 0, 1, 4, 5);
+    b = __builtin_shufflevector(ab_lo, cd_lo, 2, 3, 6, 7);
+    c = __builtin_shufflevector(ab_hi, cd_hi, 0, 1, 4, 5);
+    d = __builtin_shufflevector(ab_hi, cd_hi, 2, 3, 6, 7);
+}
+
 // dst[0 .. n) = src[0 .. n), for short runs (Emscripten's memcpy is a call and a byte loop).
 inline void copy(float* dst, const float* src, int n) {
     by_lanes(n, [&](int i, auto lane) { store(dst + i, load<decltype(lane)>(src + i)); });
