@@ -378,6 +378,12 @@ export interface AttentionModule {
   constants(): { recent_window: number; memory_limit: number };
   /** Bytes currently allocated on the wasm heap (for leak checks). */
   heapInUse(): number;
+  /**
+   * Bytes of the module's WebAssembly memory (its buffer's byteLength): what this module costs
+   * the tab. It grows with the largest run so far and never shrinks; heapInUse() is the part
+   * malloc has handed out.
+   */
+  memoryBytes(): number;
 }
 
 export default function createAttentionModule(options?: { wasmBinary?: ArrayBuffer | Uint8Array }): Promise<AttentionModule>;

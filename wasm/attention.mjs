@@ -302,6 +302,7 @@ function wrap(core) {
     },
     constants: () => core.constants(),
     heapInUse: () => core.heapInUse(),
+    memoryBytes: () => core.memoryBytes(),
   });
 }
 

@@ -8,6 +8,7 @@
 // plain values before calling in, so no user code (a getter, a valueOf) runs while C++ state
 // is in use. The checks here stay as the second line.
 #include <emscripten/bind.h>
+#include <emscripten/heap.h>
 #include <emscripten/val.h>
 #include <malloc.h>
 
@@ -454,6 +455,10 @@ val constants() {
 // Bytes malloc has handed out and not taken back: what the memory tests watch.
 double heap_in_use() { return double(mallinfo().uordblks); }
 
+// Bytes of the wasm memory itself (its buffer's byteLength): what the tab pays for this
+// module. It grows with the largest run so far and never shrinks.
+double memory_bytes() { return double(emscripten_get_heap_size()); }
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(attention) {
@@ -494,4 +499,5 @@ EMSCRIPTEN_BINDINGS(attention) {
     function("configFields", &config_fields_js);
     function("constants", &constants);
     function("heapInUse", &heap_in_use);
+    function("memoryBytes", &memory_bytes);
 }

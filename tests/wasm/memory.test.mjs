@@ -1,4 +1,5 @@
 // Every object JS creates can be deleted: create/train/delete loops leave the heap flat.
+// M.memoryBytes() (what the comparison page shows per worker) is the wasm memory itself.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { loadModule } from './module.mjs';
@@ -31,4 +32,17 @@ test('errors free what they allocated', () => {
     try { new M.Trainer({ nope: 1 }); } catch {}
   }
   assert.ok(M.heapInUse() - before < 16 * 1024, `heap grew by ${M.heapInUse() - before} bytes`);
+});
+
+test('M.memoryBytes(): the wasm memory in whole 64 KiB pages, at least what malloc handed out; it grows with a run', () => {
+  const before = M.memoryBytes();
+  assert.ok(Number.isInteger(before) && before % 65536 === 0, `${before} is whole wasm pages`);
+  assert.ok(before >= M.heapInUse());
+  const t = new M.Trainer({ preset: 'lstm_after', samples: 200000 });
+  try {
+    assert.ok(M.memoryBytes() >= before + 0.9 * t.footprint().data, 'the data of a larger run is in it');
+    assert.ok(M.memoryBytes() >= M.heapInUse());
+  } finally {
+    t.delete();
+  }
 });
