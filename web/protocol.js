@@ -15,8 +15,8 @@ export const MSG = Object.freeze({
   // worker -> page
   READY: 'ready',         // { presets, tasks, fields, constants }: the module's tables
   FIELDS: 'fields',       // { applicable }: the names of the fields a config uses
-  CONFIGURED: 'configured', // { config, applicable, summary, task, stepsPerEpoch, totalSteps, footprint }
-  PROGRESS: 'progress',   // { metrics, attention, positions, history, points, validations, frames }
+  CONFIGURED: 'configured', // { config, applicable, summary, task, stepsPerEpoch, totalSteps, footprint, memory }
+  PROGRESS: 'progress',   // { metrics, attention, positions, history, points, validations, frames, memory }
   SAMPLE_DATA: 'sample-data', // { samples: [{ index, input, shape, attention, mask, target, prediction }] }
   RUN_SAVED: 'run-saved', // { bytes }: the core's saved run
   MODEL_EXPORTED: 'model-exported', // { modelJson, weights } or { problem }: why this model cannot be exported

@@ -83,6 +83,7 @@ function startRun() {
     hasAttention: hasAttention(),
     validateEvery: run.validateEvery,
     uniformOnTarget,
+    memory: M.memoryBytes(),
   });
   record(now); // the first frame: the attention before training (or where a loaded run stopped)
   report();
@@ -158,6 +159,7 @@ function report() {
     points: run.points,
     validations: run.validations,
     frames: run.frames,
+    memory: M.memoryBytes(), // bytes of this worker's wasm memory (it only grows)
   };
   run.points = [];
   run.validations = [];
