@@ -5,6 +5,7 @@ export const COLORS = Object.freeze({
   vermillion: '#D55E00',
   green: '#009E73',
   sky: '#56B4E9',
+  purple: '#CC79A7',
   grey: '#6b7280',
   ink: '#1f2933',
 });
