@@ -206,6 +206,23 @@ describe('Content-Security-Policy', { concurrency: false }, () => {
       await page.waitForTimeout(500);
     }));
 
+  test('the comparison (compare.html) under the strict policy: its workers ready, train, zero violations', { timeout: 120_000 }, (t) =>
+    withCspWatch(t, {}, async ({ page }) => {
+      await openPage(page, `${strict.url}compare.html?preset=dense&v=&v=learning_rate:0.01&v=attention:none`);
+      const steps = () => page.$$eval('#summary-table tbody tr', (trs) => trs.map((tr) => Number(tr.dataset.step)));
+      await page.click('#step');
+      await page.waitForFunction(() => [...document.querySelectorAll('#summary-table tbody tr')].every((tr) => Number(tr.dataset.step) >= 1));
+      await page.click('#play');
+      await page.waitForFunction(() => [...document.querySelectorAll('#summary-table tbody tr')].every((tr) => Number(tr.dataset.step) >= 20), null, { timeout: 30_000 });
+      await page.click('#play');
+      await page.click('#curve-data > summary');
+      await page.click('[data-comparison="placement"]'); // another comparison: new configs, the small multiples' bars
+      await page.waitForFunction(() => document.body.dataset.ready === 'true' && document.querySelectorAll('#summary-table tbody tr').length === 2);
+      await page.click('#step');
+      await page.waitForTimeout(500);
+      t.diagnostic(`steps ${(await steps()).join(', ')}, status "${await statusText(page)}"`);
+    }));
+
   test('the example post under the strict policy: both widgets ready, train and resize, zero violations', { timeout: 120_000 }, (t) =>
     withCspWatch(t, { viewport: { width: 900, height: 900 } }, async ({ page }) => {
       await page.goto(`${strict.url}example-post.html`);
@@ -255,7 +272,7 @@ describe('Content-Security-Policy', { concurrency: false }, () => {
   test('no inline script, style, style attribute, event handler or javascript: URL in any page', () => {
     // Also what the browser would only report when it happens (a handler that never fires).
     const pages = fs.readdirSync(distDir).filter((f) => f.endsWith('.html'));
-    assert.deepEqual(pages.sort(), ['embed.html', 'example-post.html', 'index.html']);
+    assert.deepEqual(pages.sort(), ['compare.html', 'embed.html', 'example-post.html', 'index.html']);
     const INLINE = [
       ['<script> without src', /<script\b(?![^>]*\bsrc=)[^>]*>/i],
       ['<style>', /<style\b/i],

@@ -81,7 +81,7 @@ export function map(canvas, { attention, mask, rows, positions }) {
       ctx.fillRect(left + q * cw, top + r * ch, Math.ceil(cw), Math.ceil(ch));
     }
   if (mask) {
-    const radius = Math.max(1.5, Math.min(cw, ch) / 5);
+    const radius = Math.max(1.5, Math.min(cw, ch) / 3.5);
     ctx.lineWidth = 1;
     for (let r = 0; r < rows; r++)
       for (let q = 0; q < positions; q++) {
