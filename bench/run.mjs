@@ -12,8 +12,11 @@
 // Adam, MAE; attention_example: 32, Adam, MAE).
 //
 //   npm run bench                     # setup + build + this script
-//   node bench/run.mjs [--quick] [--only native,node,chromium,tfjs] [--repeats N]
+//   node bench/run.mjs [--quick] [--only native,node,chromium,tfjs,compare] [--repeats N]
 //                      [--json FILE | --no-json] [--tfjs-method both|fit|trainOnBatch] [--verbose]
+//
+// The "compare" part (bench/compare/run.mjs) measures the comparison page: N workers training at
+// once against N x one worker.
 //
 // It prints numbers; it is not a test (not part of npm test) and exits 0 whether targets pass
 // or miss. It exits 1 only when something could not be measured.
@@ -46,10 +49,11 @@ const TARGETS = {
 };
 
 // ---- command line ----------------------------------------------------------------------------
-const USAGE = 'usage: node bench/run.mjs [--quick] [--only native,node,chromium,tfjs] [--repeats N] ' +
+const PARTS = ['native', 'node', 'chromium', 'tfjs', 'compare'];
+const USAGE = 'usage: node bench/run.mjs [--quick] [--only native,node,chromium,tfjs,compare] [--repeats N] ' +
   '[--json FILE | --no-json] [--tfjs-method both|fit|trainOnBatch] [--verbose]';
 function parseArgs(argv) {
-  const o = { quick: false, only: new Set(['native', 'node', 'chromium', 'tfjs']), repeats: 0,
+  const o = { quick: false, only: new Set(PARTS), repeats: 0,
     json: path.join(root, 'test-results/bench.json'), verbose: false, tfjsMethod: 'both' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -70,7 +74,7 @@ function parseArgs(argv) {
       if (!Number.isInteger(o.repeats) || o.repeats < 1 || o.repeats > 100) fail(`--repeats must be 1..100\n${USAGE}`);
     } else if (a === '--only') {
       o.only = new Set(value().split(',').map((s) => s.trim()).filter(Boolean));
-      for (const s of o.only) if (!['native', 'node', 'chromium', 'tfjs'].includes(s)) fail(`--only: unknown part ${s}\n${USAGE}`);
+      for (const s of o.only) if (!PARTS.includes(s)) fail(`--only: unknown part ${s}\n${USAGE}`);
     } else if (a === '--help' || a === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -492,11 +496,18 @@ async function main() {
     r.chromium = await runChromium({ table, repeats, scale, tfjs: o.only.has('tfjs'), chromium: o.only.has('chromium'),
       quick: o.quick, verbose: o.verbose, tfjsMethod: o.tfjsMethod });
   }
+  let compareText = '';
+  if (o.only.has('compare')) {
+    const { benchCompare, reportCompare } = await import('./compare/run.mjs');
+    r.compare = await timed('chromium: the comparison page, N workers at once', () =>
+      benchCompare(o.quick ? { seconds: 4, rounds: 1 } : {}));
+    compareText = `\n${reportCompare(r.compare)}`;
+  }
   r.load.after = os.loadavg();
   r.seconds = (performance.now() - t0) / 1000;
   const { text, targets } = report(r, table);
   r.targets = targets;
-  console.log(text);
+  console.log(text + compareText);
   console.log(`(bench took ${r.seconds.toFixed(0)} s)`);
   if (o.json) {
     fs.mkdirSync(path.dirname(o.json), { recursive: true });
