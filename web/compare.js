@@ -347,7 +347,7 @@ function showShared() {
   const match = READY_MADE.find((r) => r.preset === state.preset.name && !Object.keys(state.base).length &&
     r.variants.length === texts.length && r.variants.every((t, i) => t === texts[i]));
   for (const b of $('ready-made').querySelectorAll('button')) b.setAttribute('aria-pressed', String(b.dataset.comparison === match?.name));
-  $('claim').textContent = match ? match.claim : '';
+  setText($('claim'), match ? match.claim : '');
   $('add-variant').disabled = state.variants.length >= MAX_VARIANTS;
 }
 
