@@ -36,12 +36,11 @@ const state = {
   differing: [],       // the fields whose values differ between the variants
   variants: [],
 };
-let nextId = 0;
 
 // A variant: its text (the overrides as typed), what the page made of it, its worker and run.
 function newVariant(text = '') {
   return {
-    id: nextId++, text, overrides: {}, pageError: null, config: null, label: '',
+    text, overrides: {}, pageError: null, config: null, label: '',
     worker: null, workerReady: false, failed: null, pending: false,
     awaiting: 0,       // CONFIGUREs and RESETs sent and not yet answered: older answers are stale
     building: false, ready: false, coreError: null, run: null,
