@@ -237,7 +237,7 @@ function onProgress(v, { metrics, positions, points, validations, frames, memory
   v.validations.push(...validations);
   v.memory = memory;
   if (!v.hit90) v.hit90 = firstHit(v);
-  changed();
+  changed({ progress: true });
 }
 
 // The first step at which the hit rate reached HIT_GOAL: on validation where the run has it,
@@ -473,13 +473,15 @@ function setStatus(text, tone = '') {
 }
 
 // ---- drawing ---------------------------------------------------------------------------------
-const dirty = { curves: 0, cards: 0, table: 0 };
-const last = { curves: 0, cards: 0, table: 0 };
+const dirty = { controls: 0, curves: 0, cards: 0, table: 0 };
+const last = { controls: 0, curves: 0, cards: 0, table: 0 };
 let frameRequested = false;
 
-// Something changed: buttons and status now, pictures on the next frame(s).
-function changed() {
+// Something changed: buttons and status now, pictures on the next frame(s). Progress changes
+// the pictures only; anything else (a configuration, an error) the controls too.
+function changed({ progress = false } = {}) {
   dirty.curves = dirty.cards = dirty.table = 1;
+  if (!progress) dirty.controls = 1;
   update();
   requestFrame();
 }
@@ -501,7 +503,8 @@ function frame(now) {
   }
   const idle = !state.playing;
   let pending = false;
-  for (const [part, every, draw] of [['cards', CARDS_MS, drawColumns], ['curves', CURVES_MS, drawCurves], ['table', TABLE_MS, drawTable]]) {
+  const parts = [['controls', 0, drawControls], ['cards', CARDS_MS, drawCards], ['curves', CURVES_MS, drawCurves], ['table', TABLE_MS, drawTable]];
+  for (const [part, every, draw] of parts) {
     if (!dirty[part]) continue;
     if (!idle && now - last[part] < every) {
       pending = true;
@@ -514,9 +517,8 @@ function frame(now) {
   if (pending) requestFrame();
 }
 
-// The variants' columns, then the controls that depend on them.
-function drawColumns() {
-  drawCards();
+// The controls that follow the variants' configurations.
+function drawControls() {
   showShared();
   showDiffers();
 }

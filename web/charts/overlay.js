@@ -4,7 +4,7 @@
 // points (cheap: a few thousand per run at most); draw().
 import { baseOptions, makeChart } from './common.js';
 
-const MAX_POINTS = 1500; // beyond this a line keeps every other point
+const MAX_POINTS = 600; // a longer line is thinned to about this many points (a chart is a few hundred px wide)
 
 export class OverlayChart {
   constructor(canvas, { yTitle = '', yMax = undefined } = {}) {
