@@ -113,6 +113,12 @@ export function reportCompare(r) {
   const width = head.map((_, i) => Math.max(...cells.map((row) => String(row[i]).length)));
   for (const row of cells) lines.push(row.map((c, i) => (i ? String(c).padStart(width[i]) : String(c).padEnd(width[i]))).join('  '));
   lines.push(`  every round, samples/s: ${['workers', 'page'].map((p) => `${p} ${r.counts.map((n) => `N=${n} ${r.runs[p][n].map(fmtInt).join(' / ')}`).join(', ')}`).join('; ')}`);
+  // Each round's N measured right after its N=1: the ratio within a round, less exposed to
+  // other work coming and going between rounds.
+  for (const n of r.counts.filter((x) => x > 1)) {
+    const paired = ['workers', 'page'].map((p) => `${p} ${r.runs[p][n].map((x, i) => `${(100 * x / (n * r.runs[p][1][i])).toFixed(0)}%`).join(' / ')}`);
+    lines.push(`  N=${n} / (${n} x N=1) within each round: ${paired.join('; ')}`);
+  }
   const busy = Math.max(r.load.before[0], r.load.after[0]) > 1.2;
   lines.push(`  load average ${r.load.before.map((x) => x.toFixed(2)).join(' ')} at start, ${r.load.after.map((x) => x.toFixed(2)).join(' ')} at end` +
     (busy ? ' (busy: other processes share these cores, so N workers compete with them too; the ratio is a lower bound)' : ''));
