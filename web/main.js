@@ -9,6 +9,7 @@ import { EMBED_VIEWS, VIEWS, VIEW_NAMES } from './views/index.js';
 import { el, fmt } from './views/dom.js';
 import * as download from './downloads.js';
 import { LIMITS as DATA_LIMITS, fittingPresets, readCSV } from './data.js';
+import { compactWidget } from './embed.js';
 
 const $ = (id) => document.getElementById(id);
 // embed.html is this page with <body data-mode="embed">: compact, configured by its URL.
@@ -51,6 +52,7 @@ const state = {
 };
 
 let worker;
+let embed = null;   // embed.html: the compact widget's hooks (web/embed.js)
 const send = (type, fields = {}) => worker.postMessage({ type, ...fields });
 
 // ---- views from the registry -----------------------------------------------------------------
@@ -105,13 +107,16 @@ function downloadMenu(v) {
 }
 
 // Which views show: those the URL asks for (an embed: a few), of those that apply to the run.
+const embedDefaultViews = (run) => (run?.task.answer_position ? ['attention', 'loss'] : EMBED_VIEWS.filter((v) => v !== 'attention'));
+const askedViews = () => state.options.views ?? (EMBED ? embedDefaultViews(state.run) : VIEW_NAMES);
 function applyViews() {
   const run = state.run;
-  const asked = state.options.views ?? (EMBED ? (run?.task.answer_position ? ['attention', 'loss'] : EMBED_VIEWS.filter((v) => v !== 'attention')) : VIEW_NAMES);
+  const asked = askedViews();
   for (const v of views) {
     const on = asked.includes(v.spec.name) && (!run || v.spec.applies(run));
     v.figure.toggleAttribute('data-off', !on);
   }
+  embed?.layout();
 }
 const visible = (v) => !v.figure.hasAttribute('data-off');
 
@@ -191,7 +196,10 @@ function showErrors() {
     setError(field.name, state.pageErrors[field.name] ?? (state.coreError?.field === field.name ? state.coreError.text : null));
   // An error in the collapsed settings opens them, so it is seen beside its control.
   const where = Object.keys(state.pageErrors)[0] ?? state.coreError?.field;
-  if (where && $('settings').contains(control(where)) && !state.failed) $('settings-group').open = true;
+  if (where && $('settings').contains(control(where)) && !state.failed) {
+    $('settings-group').open = true;
+    embed?.reveal($('settings-group')); // the widget keeps the settings in its menu
+  }
 }
 
 const readControl = (field) => (field.type === 'boolean' ? control(field.name).checked : control(field.name).value);
@@ -278,7 +286,7 @@ function statusNow() {
     // an embed with basic controls has none), else in the status line alone.
     const row = control(state.coreError.field ?? '')?.closest('.field');
     const inSettings = row && $('settings-group').contains(row);
-    const shownBeside = row && !row.hidden && (inSettings ? $('side').offsetParent !== null : row.offsetParent !== null);
+    const shownBeside = row && !row.hidden && (inSettings ? $('settings-group').offsetParent !== null : row.offsetParent !== null);
     const f = shownBeside ? fieldOf(state.coreError.field) : null;
     return [f ? `Fix the highlighted setting to train: ${state.coreError.text}` : `This run cannot start: ${state.coreError.text}`, 'bad'];
   }
@@ -421,13 +429,14 @@ function onConfigured(data) {
   if (loaded) for (const v of views) if (visible(v)) state.dirty.add(v);
   document.body.dataset.ready = 'true';
   update();
+  embed?.configured();
   if (state.autoplay) {
     state.autoplay = false; // only the first model starts by itself
     play();
   }
 }
 
-function onProgress({ metrics, attention, positions, points, validations, frames }) {
+function onProgress({ metrics, attention, positions, points, validations, frames, epochEnds }) {
   if (/^Loading /.test($('model-note').textContent)) modelNote('Loaded the weights: the views show the model with them.');
   state.inFlight = false;
   state.metrics = metrics;
@@ -457,6 +466,7 @@ function onProgress({ metrics, attention, positions, points, validations, frames
     }
   drawProgress();
   update();
+  embed?.progress(epochEnds);
   requestFrame();
 }
 
@@ -827,29 +837,6 @@ $('embed-copy').addEventListener('click', async () => {
   setTimeout(() => ($('embed-copied').textContent = ''), 2000);
 });
 
-if (EMBED) {
-  // Pause while scrolled out of view; resume when back if it was playing.
-  new IntersectionObserver(([entry]) => {
-    if (!entry.isIntersecting && state.playing) {
-      state.offscreen = true;
-      stop();
-    } else if (entry.isIntersecting && state.offscreen) {
-      state.offscreen = false;
-      play();
-    }
-  }).observe(document.querySelector('main'));
-  // Tell the host page our height: { type: 'attention-widget:resize', height } (see
-  // embed-host.js). It carries nothing private, so any parent may read it.
-  if (window.parent !== window) {
-    let last = 0;
-    new ResizeObserver(() => {
-      const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
-      if (height !== last) window.parent.postMessage({ type: 'attention-widget:resize', height }, '*');
-      last = height;
-    }).observe(document.documentElement);
-  }
-}
-
 // ---- start ---------------------------------------------------------------------------------
 // When something the page needs is missing, it says so in words, with what to do.
 function cannotRun(message) {
@@ -861,6 +848,7 @@ function cannotRun(message) {
 
 function start() {
   buildViews();
+  if (EMBED) embed = compactWidget({ $, state, views, asked: askedViews, play, stop, embedOptions: EMBED_OPTIONS });
   update();
   if (location.protocol === 'file:')
     return cannotRun('This page was opened from a file. Browsers run its training engine (a Web Worker and WebAssembly) only from a web server: run `npm start` and open http://127.0.0.1:8080, or put the dist/ folder on any static host.');

@@ -16,7 +16,7 @@ export const MSG = Object.freeze({
   READY: 'ready',         // { presets, tasks, fields, constants }: the module's tables
   FIELDS: 'fields',       // { applicable }: the names of the fields a config uses
   CONFIGURED: 'configured', // { config, applicable, summary, task, stepsPerEpoch, totalSteps, footprint, memory }
-  PROGRESS: 'progress',   // { metrics, attention, positions, history, points, validations, frames, memory }
+  PROGRESS: 'progress',   // { metrics, attention, positions, history, points, validations, frames, epochEnds, memory }
   SAMPLE_DATA: 'sample-data', // { samples: [{ index, input, shape, attention, mask, target, prediction }] }
   RUN_SAVED: 'run-saved', // { bytes }: the core's saved run
   MODEL_EXPORTED: 'model-exported', // { modelJson, weights } or { problem }: why this model cannot be exported

@@ -53,6 +53,9 @@ export const PAGE_OPTIONS = [
 // Links made before the registry named models by model/placement/vector.
 const LEGACY = { model: true, placement: true, vector: true };
 
+// What a host's resize script adds to the widget's URL (Pym.js): read by web/embed.js, not noted.
+export const HOST_PARAMS = ['initialWidth', 'childId', 'parentTitle', 'parentUrl'];
+
 const MAX_NOTE_VALUE = 40; // long or hostile values are shown cut short in notes
 
 export function shown(value) {
@@ -111,7 +114,7 @@ export function inPageWords(message, field, fields) {
 export function fromURL(params, { presets, fields, views }) {
   const notes = [];
   const byName = new Map(fields.map((f) => [f.name, f]));
-  const known = new Set([...byName.keys(), ...PAGE_OPTIONS.map((o) => o.key), ...Object.keys(LEGACY)]);
+  const known = new Set([...byName.keys(), ...PAGE_OPTIONS.map((o) => o.key), ...Object.keys(LEGACY), ...HOST_PARAMS]);
   for (const name of new Set(params.keys()))
     if (!known.has(name)) notes.push(`ignored unknown parameter "${shown(name)}"`);
 

@@ -58,6 +58,7 @@ function startRun() {
     maps,
     points: [],      // { step, epoch, loss, metric, attention_on_target, hit_rate } not yet sent
     validations: [], // the same, on the validation samples
+    epochEnds: [],   // the metrics at each epoch's end (for the widget's epoch events)
     frames: [],      // { step, epoch, attention, mask } not yet sent
   };
   run.nextValidation = now.step + run.validateEvery;
@@ -114,6 +115,7 @@ function record(metrics) {
   const finished = metrics.status === 'done' || metrics.status === 'diverged';
   if (metrics.step > run.lastStep && Number.isFinite(metrics.recent_loss))
     run.points.push({ step: metrics.step, epoch, ...scoresOf(metrics, 'recent_') });
+  if (metrics.epoch > run.lastEpoch) run.epochEnds.push(metrics);
   if (metrics.epoch > run.lastEpoch && Number.isFinite(metrics.val_loss)) {
     run.validations.push({ step: metrics.step, epoch: metrics.epoch, ...scoresOf(metrics, 'val_') });
     run.nextValidation = metrics.step + run.validateEvery;
@@ -158,11 +160,13 @@ function report() {
     positions,
     points: run.points,
     validations: run.validations,
+    epochEnds: run.epochEnds,
     frames: run.frames,
     memory: M.memoryBytes(), // bytes of this worker's wasm memory (it only grows)
   };
   run.points = [];
   run.validations = [];
+  run.epochEnds = [];
   run.frames = [];
   const transfer = attention ? [attention.data.buffer, positions.buffer] : [];
   for (const f of message.frames) transfer.push(f.attention.buffer);

@@ -17,11 +17,11 @@ const FRAME_MS = 150; // replay speed: a frame every 150 ms
 
 // Draws frame f (its three panels) onto canvas, `width` CSS pixels wide (taller than its cells
 // need by `top`, for a title); returns each sample's peak, how many peaks are on the answer,
-// and the attention on the answer summed over samples.
-function render(canvas, f, width, { title = '', top = 18, scale = window.devicePixelRatio || 1 } = {}) {
+// and the attention on the answer summed over samples. `maxHeight` caps the rows' height.
+function render(canvas, f, width, { title = '', top = 18, scale = window.devicePixelRatio || 1, maxHeight = Infinity } = {}) {
   const { rows, positions: P } = f;
   const gap = 12, label = 22, bottom = 16;
-  const cell = Math.max(3, Math.min(18, Math.floor((width - label - 2 * gap) / (3 * P))));
+  const cell = Math.max(3, Math.min(18, Math.floor((width - label - 2 * gap) / (3 * P)), Math.floor((maxHeight - top - bottom) / rows)));
   const rowH = Math.max(cell, 13); // cells may be wider than tall, never too flat to label
   const panel = cell * P;
   const cssWidth = label + 3 * panel + 2 * gap, height = top + rows * rowH + bottom;
@@ -157,7 +157,9 @@ export const map = {
 
     function draw(f) {
       if (!f) return;
-      const { peaks, hits, onTruth } = render(canvas, f, Math.max(240, box.clientWidth));
+      // --map-max-height (the widget's compact layout) caps the rows' height.
+      const maxHeight = parseFloat(getComputedStyle(box).getPropertyValue('--map-max-height')) || Infinity;
+      const { peaks, hits, onTruth } = render(canvas, f, Math.max(240, box.clientWidth), { maxHeight });
       const { rows, positions: P } = f;
       captionEl.textContent = `Rows are ${rows} held-out samples, columns the ${P} positions. Left: the attention (brighter is more, from 0 to 1); middle: where it peaks; right: where the answer is. ` +
         (f.mask ? `Here the peak is on the answer for ${hits} of ${rows} samples, and ${(onTruth / rows).toFixed(2)} of the attention is on it on average.` : '');
