@@ -685,7 +685,7 @@ function onMessage({ data }) {
         return runNote(`The file's run could not be loaded: ${data.message.replace(/^run: /, '')}.`, true);
       }
       return onError(data);
-    case MSG.FAILED: return cannotRun(`The training engine could not start in this browser: ${data.message}`);
+    case MSG.FAILED: return cannotRun(engineFailed(data));
   }
 }
 
@@ -843,8 +843,25 @@ function cannotRun(message) {
   state.failed = message;
   $('notice').hidden = false;
   $('notice').textContent = message;
+  embed?.failed(message); // the widget: the link to the full page
   update();
 }
+
+// The worker's module could not start: a policy that forbids WebAssembly, in words.
+function engineFailed({ message, blocked }) {
+  if (blocked === 'wasm-eval' || /wasm-(unsafe-)?eval|Content Security Policy/i.test(message))
+    return 'The Content-Security-Policy this demo is served with does not allow WebAssembly (its script-src needs \'wasm-unsafe-eval\'), and the training engine is WebAssembly: the demo cannot run here.';
+  return `The training engine could not start in this browser: ${message}`;
+}
+
+// The document sees the violation when its policy blocks the worker (worker-src).
+let workerBlocked = null;
+document.addEventListener('securitypolicyviolation', (e) => {
+  if (/worker\.js$/.test(e.blockedURI) || e.effectiveDirective === 'worker-src') workerBlocked = e.effectiveDirective;
+});
+const workerFailed = (detail) => (workerBlocked
+  ? `The Content-Security-Policy this demo is served with does not allow its Web Worker (${workerBlocked}), which does the training: the demo cannot run here.`
+  : `The training worker ${detail}.`);
 
 function start() {
   buildViews();
@@ -855,14 +872,15 @@ function start() {
   if (typeof WebAssembly !== 'object' || typeof Worker !== 'function')
     return cannotRun('This browser has no WebAssembly or no Web Workers, which the training engine needs. Try a current Firefox, Chrome, Edge or Safari.');
   if (self.origin === 'null')
-    return cannotRun(`This demo is in a frame whose sandbox lacks allow-same-origin, so it cannot load its training engine. ${EMBED ? 'Open the full page instead (link above), or ask the site to add allow-same-origin.' : ''}`);
+    return cannotRun(`This demo is in a frame whose sandbox lacks allow-same-origin, so it cannot load its training engine (a Web Worker and WebAssembly from its own site).${EMBED ? ' Open the full page instead, or ask the site to add allow-same-origin to the iframe\'s sandbox.' : ''}`);
   try {
     worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   } catch (e) {
-    return cannotRun(`The training worker could not start (${shown(e.message)}). A Content-Security-Policy without worker-src 'self' blocks it.`);
+    return cannotRun(workerFailed(`could not start (${shown(e.message)}); a Content-Security-Policy without worker-src 'self' blocks it`));
   }
   worker.onmessage = onMessage;
-  worker.onerror = (e) => cannotRun(`The training worker failed: ${e.message || 'it could not load (a Content-Security-Policy may block it)'}.`);
+  // A violation event comes with the error event of a blocked worker: read it a moment later.
+  worker.onerror = (e) => setTimeout(() => cannotRun(workerFailed(`failed: ${e.message || 'it could not load (a Content-Security-Policy may block it)'}`)), 50);
 }
 
 start();

@@ -21,5 +21,5 @@ export const MSG = Object.freeze({
   RUN_SAVED: 'run-saved', // { bytes }: the core's saved run
   MODEL_EXPORTED: 'model-exported', // { modelJson, weights } or { problem }: why this model cannot be exported
   ERROR: 'error',         // { field, message }: field is the config field the error names, if any
-  FAILED: 'failed',       // { message }: the module could not start (no WebAssembly, no worker module)
+  FAILED: 'failed',       // { message, blocked }: the module could not start (no WebAssembly, a policy; blocked: what a CSP blocked)
 });

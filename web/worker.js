@@ -267,11 +267,14 @@ onmessage = ({ data }) => {
   }
 };
 
+// A policy that forbids compiling WebAssembly reports here, with what it blocked ('wasm-eval').
+let blocked = null;
+self.addEventListener('securitypolicyviolation', (e) => (blocked ??= e.blockedURI));
 try {
   const { default: createAttentionModule } = await import('./attention.mjs');
   M = await createAttentionModule();
 } catch (e) {
-  postMessage({ type: MSG.FAILED, message: e instanceof Error ? e.message : String(e) });
+  postMessage({ type: MSG.FAILED, message: e instanceof Error ? e.message : String(e), blocked });
 }
 if (M) {
   postMessage({
