@@ -54,19 +54,26 @@ export const RECOMMENDED_CSP = [
 // Cross-Origin-Resource-Policy: same-origin for everything the page loads itself (its scripts,
 // worker, module, .wasm and vendor files all come from its own origin, also inside an iframe
 // on a blog), cross-origin for the files other origins load: embed-host.js (a <script> on
-// the host page), embed.html (the iframe's document; only checked when the host page is
-// cross-origin isolated), and boot.js (in a frame whose sandbox lacks allow-same-origin the
-// document's origin is opaque, so every file is cross-origin to it: boot.js is the one that
-// still loads there, to say why the demo cannot start). By file name, in any folder (dist/
-// may sit in a sub-folder).
-export const CROSS_ORIGIN_FILES = new Set(['embed-host.js', 'embed.html', 'boot.js']);
+// the host page), attention-demo.js (the custom element, a module script on the host page),
+// embed.html (the iframe's document; only checked when the host page is cross-origin
+// isolated), boot.js (in a frame whose sandbox lacks allow-same-origin the document's origin
+// is opaque, so every file is cross-origin to it: boot.js is the one that still loads there, to
+// say why the demo cannot start). By file name, in any folder (dist/ may sit in a sub-folder).
+export const CROSS_ORIGIN_FILES = new Set(['embed-host.js', 'attention-demo.js', 'embed.html', 'boot.js']);
+
+// Access-Control-Allow-Origin: * for the files other origins read rather than run as a classic
+// script: a module script from another origin is fetched with CORS (attention-demo.js). It is
+// public and read without credentials.
+export const CORS_FILES = new Set(['attention-demo.js']);
 
 /** The security headers for a file, as a path below the root ('/embed.html'). */
 export function securityHeaders(relPath, { csp = RECOMMENDED_CSP } = {}) {
-  const crossOrigin = CROSS_ORIGIN_FILES.has(path.posix.basename(relPath));
+  const name = path.posix.basename(relPath);
+  const crossOrigin = CROSS_ORIGIN_FILES.has(name);
   return {
     ...(csp ? { 'Content-Security-Policy': csp } : {}),
     'Cross-Origin-Resource-Policy': crossOrigin ? 'cross-origin' : 'same-origin',
+    ...(CORS_FILES.has(name) ? { 'Access-Control-Allow-Origin': '*' } : {}),
     'X-Content-Type-Options': 'nosniff',
   };
 }
