@@ -10,6 +10,7 @@ import { el, fmt } from './views/dom.js';
 import * as download from './downloads.js';
 import { LIMITS as DATA_LIMITS, fittingPresets, readCSV } from './data.js';
 import { compactWidget } from './embed.js';
+import { embedBuilder } from './embed-builder.js';
 
 const $ = (id) => document.getElementById(id);
 // embed.html is this page with <body data-mode="embed">: compact, configured by its URL.
@@ -53,6 +54,7 @@ const state = {
 
 let worker;
 let embed = null;   // embed.html: the compact widget's hooks (web/embed.js)
+let builder = null; // the full page: the embed builder (web/embed-builder.js)
 const send = (type, fields = {}) => worker.postMessage({ type, ...fields });
 
 // ---- views from the registry -----------------------------------------------------------------
@@ -430,6 +432,7 @@ function onConfigured(data) {
   document.body.dataset.ready = 'true';
   update();
   embed?.configured();
+  builder?.configured(state.run);
   if (state.autoplay) {
     state.autoplay = false; // only the first model starts by itself
     play();
@@ -778,7 +781,7 @@ function writeURL() {
   history.replaceState(null, '', query ? `?${query}` : location.pathname);
   const settings = toURL(state.preset, state.values, state.speed !== SPEED.default ? { speed: state.speed } : {});
   $('full-page').href = `index.html?${settings}`;
-  updateEmbedCode();
+  builder?.update();
 }
 
 function readURL() {
@@ -802,40 +805,6 @@ function applyPageOptions() {
   state.autoplay = state.options.autoplay === 'always' || (state.options.autoplay === '1' && !reduced);
   applyViews();
 }
-
-// ---- embedding: the code to copy; in an iframe, a good guest -----------------------------
-function updateEmbedCode() {
-  const params = toURL(state.preset, state.values, state.speed !== SPEED.default ? { speed: state.speed } : {});
-  const base = new URL('.', location.href);
-  const src = new URL(`embed.html?${params}`, base).href;
-  // allow-scripts: the demo runs; allow-same-origin: its worker and .wasm load from its own
-  // origin; allow-popups: the "Open the full page" link. Nothing else. The style attribute is
-  // the host page's markup, not ours.
-  const esc = (t) => t.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
-  $('embed-code').value =
-    `<iframe src="${esc(src)}" title="Attention demo (${esc(state.preset.label)})" loading="lazy" ` +
-    'sandbox="allow-scripts allow-same-origin allow-popups" ' +
-    'style="width:100%;max-width:700px;aspect-ratio:4/3;border:0"></iframe>\n' +
-    `<script src="${esc(new URL('embed-host.js', base).href)}" async></script>`;
-}
-
-$('embed-open').addEventListener('click', () => {
-  const open = $('embed-panel').hidden;
-  $('embed-panel').hidden = !open;
-  $('embed-open').setAttribute('aria-expanded', String(open));
-  if (open) updateEmbedCode();
-});
-$('embed-copy').addEventListener('click', async () => {
-  const text = $('embed-code').value;
-  try {
-    await navigator.clipboard.writeText(text);
-  } catch {
-    $('embed-code').select(); // no clipboard access (e.g. not a secure context): select it
-    document.execCommand?.('copy');
-  }
-  $('embed-copied').textContent = 'Copied.';
-  setTimeout(() => ($('embed-copied').textContent = ''), 2000);
-});
 
 // ---- start ---------------------------------------------------------------------------------
 // When something the page needs is missing, it says so in words, with what to do.
@@ -866,6 +835,7 @@ const workerFailed = (detail) => (workerBlocked
 function start() {
   buildViews();
   if (EMBED) embed = compactWidget({ $, state, views, asked: askedViews, play, stop, embedOptions: EMBED_OPTIONS });
+  else builder = embedBuilder({ $, state, embedDefaultViews });
   update();
   if (location.protocol === 'file:')
     return cannotRun('This page was opened from a file. Browsers run its training engine (a Web Worker and WebAssembly) only from a web server: run `npm start` and open http://127.0.0.1:8080, or put the dist/ folder on any static host.');
