@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 // Assemble the static site in dist/: the page (web/), the wasm module (build/wasm/attention.mjs,
 // which wraps attention_core.mjs + .wasm) and the front-end packages in dist/vendor/ with their licenses. Every path
-// in the output is relative, so the folder works copied to any static host.
+// in the output is relative, so the folder works copied to any static host, except the oEmbed
+// files (oembed.json, oembed/<preset>.json: one per preset of the module's table, see
+// scripts/oembed.mjs), which oEmbed wants absolute: they name --site-url, the URL dist/ is
+// served at (default http://127.0.0.1:8080/, what npm start serves).
 //
-// Usage: node scripts/build-web.mjs [--out dist] [--web web] [--wasm build/wasm]
+// Usage: node scripts/build-web.mjs [--out dist] [--web web] [--wasm build/wasm] [--site-url URL]
 // Run scripts/build.sh (the wasm build) first.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeOembed } from './oembed.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -29,16 +33,22 @@ function fail(msg) {
   process.exit(1);
 }
 
+const DEFAULT_SITE_URL = 'http://127.0.0.1:8080/';
+
 function parseArgs(argv) {
   const opts = { out: 'dist', web: 'web', wasm: 'build/wasm' };
+  let siteUrl = null;
   for (let i = 0; i < argv.length; i++) {
-    const m = /^--(out|web|wasm)(?:=(.*))?$/.exec(argv[i]);
-    if (!m) fail(`unknown argument ${argv[i]} (usage: build-web.mjs [--out dist] [--web web] [--wasm build/wasm])`);
+    const m = /^--(out|web|wasm|site-url)(?:=(.*))?$/.exec(argv[i]);
+    if (!m) fail(`unknown argument ${argv[i]} (usage: build-web.mjs [--out dist] [--web web] [--wasm build/wasm] [--site-url URL])`);
     const value = m[2] ?? argv[++i];
     if (!value) fail(`--${m[1]} needs a value`);
-    opts[m[1]] = value;
+    if (m[1] === 'site-url') siteUrl = value;
+    else opts[m[1]] = value;
   }
   for (const k of Object.keys(opts)) opts[k] = path.resolve(root, opts[k]);
+  if (siteUrl !== null && !/^https?:\/\/[^/]/.test(siteUrl)) fail(`--site-url must be an absolute http(s) URL (got ${siteUrl})`);
+  opts.siteUrl = siteUrl;
   return opts;
 }
 
@@ -104,6 +114,12 @@ const vendorDir = path.join(opts.out, 'vendor');
 fs.mkdirSync(vendorDir, { recursive: true });
 for (const [src, name] of [...vendorSources, ...licenses]) fs.copyFileSync(src, path.join(vendorDir, name));
 
+// oEmbed: a response per preset of the module's table (read from the module, so a new preset
+// gets its file), and the page's discovery link made absolute.
+const { default: createModule } = await import(pathToFileURL(path.join(opts.wasm, 'attention.mjs')).href);
+const M = await createModule({ wasmBinary: fs.readFileSync(path.join(opts.wasm, 'attention_core.wasm')) });
+const oembedFiles = writeOembed(opts.out, { presets: M.presets(), siteUrl: opts.siteUrl ?? DEFAULT_SITE_URL });
+
 const bytes = (function size(dir) {
   let s = 0;
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -114,5 +130,7 @@ const bytes = (function size(dir) {
 })(opts.out);
 console.log(
   `[build-web] ${rel(opts.out)}/: ${pageFiles} page files, ${MODULE_FILES.length} module files, ` +
-  `${vendorSources.length + licenses.length} vendor files (${(bytes / 1024).toFixed(0)} KiB) ` +
-  `in ${(performance.now() - t0).toFixed(0)} ms`);
+  `${vendorSources.length + licenses.length} vendor files, ${oembedFiles.length} oEmbed files ` +
+  `(${(bytes / 1024).toFixed(0)} KiB) in ${(performance.now() - t0).toFixed(0)} ms`);
+if (!opts.siteUrl)
+  console.log(`[build-web] the oEmbed files name ${DEFAULT_SITE_URL}; for a deployment: --site-url https://your.host/path/`);

@@ -58,22 +58,24 @@ export const RECOMMENDED_CSP = [
 // embed.html (the iframe's document; only checked when the host page is cross-origin
 // isolated), boot.js (in a frame whose sandbox lacks allow-same-origin the document's origin
 // is opaque, so every file is cross-origin to it: boot.js is the one that still loads there, to
-// say why the demo cannot start). By file name, in any folder (dist/ may sit in a sub-folder).
+// say why the demo cannot start), and the oEmbed responses. By file name, in any folder (dist/
+// may sit in a sub-folder).
 export const CROSS_ORIGIN_FILES = new Set(['embed-host.js', 'attention-demo.js', 'embed.html', 'boot.js']);
+const isOembed = (relPath) => /(^|\/)(oembed\.json|oembed\/[^/]+\.json)$/.test(relPath);
 
 // Access-Control-Allow-Origin: * for the files other origins read rather than run as a classic
-// script: a module script from another origin is fetched with CORS (attention-demo.js). It is
-// public and read without credentials.
+// script: a module script from another origin is fetched with CORS (attention-demo.js), and so
+// is an oEmbed response read by a consumer's browser. Both are public and carry no credentials.
 export const CORS_FILES = new Set(['attention-demo.js']);
 
 /** The security headers for a file, as a path below the root ('/embed.html'). */
 export function securityHeaders(relPath, { csp = RECOMMENDED_CSP } = {}) {
   const name = path.posix.basename(relPath);
-  const crossOrigin = CROSS_ORIGIN_FILES.has(name);
+  const crossOrigin = CROSS_ORIGIN_FILES.has(name) || isOembed(relPath);
   return {
     ...(csp ? { 'Content-Security-Policy': csp } : {}),
     'Cross-Origin-Resource-Policy': crossOrigin ? 'cross-origin' : 'same-origin',
-    ...(CORS_FILES.has(name) ? { 'Access-Control-Allow-Origin': '*' } : {}),
+    ...(CORS_FILES.has(name) || isOembed(relPath) ? { 'Access-Control-Allow-Origin': '*' } : {}),
     'X-Content-Type-Options': 'nosniff',
   };
 }

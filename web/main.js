@@ -781,6 +781,9 @@ function writeURL() {
   history.replaceState(null, '', query ? `?${query}` : location.pathname);
   const settings = toURL(state.preset, state.values, state.speed !== SPEED.default ? { speed: state.speed } : {});
   $('full-page').href = `index.html?${settings}`;
+  // Discovery for oEmbed consumers that run scripts: the current preset's file (scripts/oembed.mjs).
+  const oembed = document.querySelector('link[type="application/json+oembed"]');
+  if (oembed) oembed.href = new URL(`oembed/${state.preset.name}.json`, oembed.href).href;
   builder?.update();
 }
 
