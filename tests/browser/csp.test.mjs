@@ -191,6 +191,7 @@ describe('Content-Security-Policy', { concurrency: false }, () => {
       await page.click('details#attention-data > summary');
       await page.click('#embed-open');
       assert.match(await page.inputValue('#embed-code'), /<iframe /);
+      await readyFrame(page, '#embed-preview'); // the builder's live preview: the widget, under the same policy
       await choosePreset(page, 'lstm_before');
       await stepTimes(page, 2);
       assert.equal(await page.isVisible('#chart-heatmap'), true, 'the heatmap is shown');
@@ -245,9 +246,13 @@ describe('Content-Security-Policy', { concurrency: false }, () => {
     const widget = await serve({ root: siteDir, port: 0 });
     const hostDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attention-csp-host-'));
     const origin = new URL(widget.url).origin;
+    // ... and the custom element, a module script from the widget's origin (served with CORS).
     const post = fs.readFileSync(path.join(distDir, 'example-post.html'), 'utf8')
       .replaceAll('src="embed.html', `src="${widget.url}embed.html`)
-      .replaceAll('src="embed-host.js"', `src="${widget.url}embed-host.js"`);
+      .replaceAll('src="embed-host.js"', `src="${widget.url}embed-host.js"`)
+      .replace('</article>', `<attention-demo id="element-demo" preset="dense" loading="eager"></attention-demo></article>
+  <script type="module" src="${widget.url}attention-demo.js"></script>`);
+    assert.ok(post.includes('<attention-demo'));
     fs.writeFileSync(path.join(hostDir, 'index.html'), post);
     fs.copyFileSync(path.join(distDir, 'example-post.css'), path.join(hostDir, 'example-post.css'));
     const hostCsp = STRICT_CSP.replace("script-src 'self' 'wasm-unsafe-eval'", `script-src 'self' ${origin}`) +
@@ -261,6 +266,12 @@ describe('Content-Security-Policy', { concurrency: false }, () => {
         assert.equal(new URL(frame.url()).origin, origin);
         await stepTimes(frame, 2);
         await page.waitForFunction(() => document.getElementById('dense-demo').style.height !== '', null, { timeout: 10_000 });
+        // The element: its iframe in a shadow root, styled through the CSSOM only.
+        await page.$eval('#element-demo', (e) => e.scrollIntoView());
+        const inner = await (await page.waitForFunction(() => document.getElementById('element-demo').frame)).asElement().contentFrame();
+        await inner.waitForFunction(() => document.body?.dataset.ready === 'true', null, { timeout: 60_000 });
+        await stepTimes(inner, 1);
+        await page.waitForFunction(() => document.getElementById('element-demo').frame.style.height !== '', null, { timeout: 10_000 });
       });
     } finally {
       await host.close();
@@ -296,6 +307,9 @@ describe('Content-Security-Policy', { concurrency: false }, () => {
         'index.html': ['text/html; charset=utf-8', 'same-origin'],
         'embed.html': ['text/html; charset=utf-8', 'cross-origin'],
         'embed-host.js': ['text/javascript; charset=utf-8', 'cross-origin'],
+        'attention-demo.js': ['text/javascript; charset=utf-8', 'cross-origin', '*'],
+        'oembed.json': ['application/json; charset=utf-8', 'cross-origin', '*'],
+        'oembed/dense.json': ['application/json; charset=utf-8', 'cross-origin', '*'],
         'boot.js': ['text/javascript; charset=utf-8', 'cross-origin'],
         'example-post.html': ['text/html; charset=utf-8', 'same-origin'],
         'worker.js': ['text/javascript; charset=utf-8', 'same-origin'],
@@ -306,12 +320,13 @@ describe('Content-Security-Policy', { concurrency: false }, () => {
         'style.css': ['text/css; charset=utf-8', 'same-origin'],
         'vendor/chart.umd.js': ['text/javascript; charset=utf-8', 'same-origin'],
       };
-      for (const [file, [type, corp]] of Object.entries(expect)) {
+      for (const [file, [type, corp, cors = null]] of Object.entries(expect)) {
         const res = await fetch(`${server.url}${file}`, { method: 'HEAD' });
         assert.equal(res.status, 200, file);
         assert.equal(res.headers.get('content-type'), type, `${file}: Content-Type`);
         assert.equal(res.headers.get('content-security-policy'), RECOMMENDED_CSP, `${file}: CSP`);
         assert.equal(res.headers.get('cross-origin-resource-policy'), corp, `${file}: CORP`);
+        assert.equal(res.headers.get('access-control-allow-origin'), cors, `${file}: CORS`);
         assert.equal(res.headers.get('x-content-type-options'), 'nosniff', `${file}: nosniff`);
       }
       assert.equal(MIME_TYPES['.wasm'], 'application/wasm');

@@ -1,7 +1,9 @@
 // Embedding (issue 5) in headless Chromium: the example blog post served from one loopback
 // origin embeds two widgets served from another; both train to the expected peak and the
 // iframes resize. Hostile URL parameters give a note and run nothing; a shared link
-// reproduces a run; embed options, reduced motion, off-screen pausing and the embed code.
+// reproduces a run; embed options, reduced motion, off-screen pausing, the embed builder and
+// its code. widget.test.mjs has the rest of the widget: its compact layout's height, the custom
+// element, the events, the resize protocols, oEmbed, the snippet flavours, the failure modes.
 //
 // Run: node scripts/build-web.mjs && node --test tests/browser/
 import assert from 'node:assert/strict';
@@ -54,13 +56,14 @@ async function withBrowser(opts, fn) {
 async function frameOf(page, selector) {
   const handle = await page.waitForSelector(selector);
   const frame = await handle.contentFrame();
-  await frame.waitForFunction(() => document.body?.dataset.ready === 'true', null, { timeout: 60_000 });
+  // Polled by a timer: an iframe out of view gets no animation frames.
+  await frame.waitForFunction(() => document.body?.dataset.ready === 'true', null, { timeout: 60_000, polling: 200 });
   return frame;
 }
 
 async function trainToEnd(frame) {
   await frame.click('#play');
-  await frame.waitForFunction(() => /done|diverged/.test(document.querySelector('#status').textContent), null, { timeout: 120_000 });
+  await frame.waitForFunction(() => /done|diverged/.test(document.querySelector('#status').textContent), null, { timeout: 120_000, polling: 200 });
   assert.match(await frame.textContent('#status'), /done/);
   return {
     peak: Number(await frame.textContent('#attention-peak')),
@@ -77,9 +80,12 @@ describe('embedding', () => {
       assert.equal(new URL(dense.url()).origin, new URL(widget.url).origin);
       assert.notEqual(new URL(page.url()).origin, new URL(widget.url).origin);
 
-      // Embed views: the dense demo shows attention and loss only.
+      // Embed views: the dense demo shows attention and loss only, one at a time (tabs).
       assert.ok(await dense.isVisible('#chart-attention'));
+      assert.equal(await dense.isVisible('#chart-loss'), false, 'loss is the second tab');
+      await dense.click('#tab-loss');
       assert.ok(await dense.isVisible('#chart-loss'));
+      await dense.click('#tab-attention');
       assert.equal(await dense.isVisible('#chart-history'), false);
       assert.equal(await dense.isVisible('#settings'), false, 'basic controls: no settings form');
       assert.ok(await lstm.isVisible('.words'), 'text=1 shows the lesson text');
@@ -207,6 +213,54 @@ describe('embedding', () => {
       await page.evaluate(() => window.scrollTo(0, 0));
       await frame.waitForFunction((n) => Number(document.querySelector('[data-metric="step"]').textContent) > n + 5, off, { timeout: 15_000 });
       assert.equal(await frame.getAttribute('#play', 'aria-pressed'), 'true', 'playing again');
+    });
+  });
+
+  test('the embed builder: views, controls, text, autoplay, height and flavour make the code; a live preview', { timeout: 120_000 }, async () => {
+    await withBrowser({ viewport: { width: 1280, height: 1000 } }, async ({ page }) => {
+      await openPage(page, `${widget.url}?preset=lstm_before`);
+      await page.click('#embed-open');
+      const code = () => page.inputValue('#embed-code');
+      assert.match(await code(), /embed\.html\?preset=lstm_before&amp;views=attention,loss"/, 'the default views of a 2017 task');
+      const offered = () => page.$$eval('#embed-main option', (os) => os.map((o) => o.value));
+      assert.ok((await offered()).includes('heatmap'), 'the per-feature heatmap applies to a recurrent 2017 model');
+      await page.selectOption('#embed-main', 'heatmap');
+      await page.check('#embed-tab-focus');
+      await page.selectOption('#embed-controls', 'none');
+      await page.check('#embed-text');
+      await page.selectOption('#embed-autoplay', '1');
+      assert.match(await code(), /views=heatmap,attention,focus,loss&amp;controls=none&amp;text=1&amp;autoplay=1"/);
+      assert.match(await code(), /embed-host\.js/);
+      await page.selectOption('#embed-height', 'fixed');
+      assert.doesNotMatch(await code(), /<script/, 'a fixed height needs no script');
+      // Each flavour; the shortcode and the include come with their file.
+      const expect = {
+        markdown: /^<iframe [^\n]* width="700" height="525"[^\n]*><\/iframe>$/,
+        hugo: /^\{\{< attention-demo src="[^"]+" title="[^"]+" >\}\}$/,
+        jekyll: /^\{% include attention-demo\.html src="[^"]+" title="[^"]+" %\}$/,
+        quarto: /^```\{=html\}\n<iframe [^]*\n```$/,
+        wordpress: /^<!-- wp:html -->\n<iframe [^]*\n<!-- \/wp:html -->$/,
+        element: /^<script type="module" src="[^"]+attention-demo\.js"><\/script>\n<attention-demo preset="lstm_before" [^]*views="heatmap,attention,focus,loss"/,
+        html: /^<iframe /,
+      };
+      for (const [flavour, pattern] of Object.entries(expect)) {
+        await page.selectOption('#embed-flavour', flavour);
+        assert.match(await code(), pattern, flavour);
+        assert.equal(await page.isVisible('#embed-template'), flavour === 'hugo' || flavour === 'jekyll', `${flavour}: the template file`);
+        assert.ok((await page.textContent('#embed-note')).length > 20, `${flavour}: a note says where it goes`);
+      }
+      // The preview is the widget with these choices, fitted to its content.
+      const preview = await (await page.waitForSelector('#embed-preview')).contentFrame();
+      await preview.waitForFunction(() => document.body?.dataset.ready === 'true' && /views=heatmap/.test(location.search), null, { timeout: 60_000, polling: 200 });
+      assert.ok(await preview.isVisible('#chart-heatmap'), 'the main view');
+      assert.equal(await preview.isVisible('#step'), false, 'controls=none');
+      assert.ok(await preview.isVisible('.words'), 'text=1');
+      await page.waitForFunction(() => document.getElementById('embed-preview').style.height !== '');
+      // Another model: only the views that apply to it, from the widget's defaults again.
+      await choosePreset(page, 'dense');
+      assert.equal((await offered()).includes('heatmap'), false, 'no per-feature heatmap for a vector');
+      await page.selectOption('#embed-flavour', 'html');
+      assert.match(await code(), /embed\.html\?preset=dense&amp;views=attention,loss&amp;controls=none/);
     });
   });
 
