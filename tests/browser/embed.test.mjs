@@ -251,7 +251,12 @@ describe('embedding', () => {
       }
       // The preview is the widget with these choices, fitted to its content.
       const preview = await (await page.waitForSelector('#embed-preview')).contentFrame();
-      await preview.waitForFunction(() => document.body?.dataset.ready === 'true' && /views=heatmap/.test(location.search), null, { timeout: 60_000, polling: 200 });
+      // (It reloads a moment after each change: wait for the last one.)
+      await preview.waitForFunction(() => {
+        const q = new URLSearchParams(location.search);
+        return document.body?.dataset.ready === 'true' && q.get('views') === 'heatmap,attention,focus,loss' &&
+          q.get('controls') === 'none' && q.get('text') === '1' && q.get('autoplay') === '1';
+      }, null, { timeout: 60_000, polling: 200 });
       assert.ok(await preview.isVisible('#chart-heatmap'), 'the main view');
       assert.equal(await preview.isVisible('#step'), false, 'controls=none');
       assert.ok(await preview.isVisible('.words'), 'text=1');
