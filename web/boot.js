@@ -28,7 +28,7 @@
         link.textContent = 'Open the full page ↗';
         notice.append(' ', link);
         document.body.dataset.failed = 'true';
-        for (const part of document.querySelectorAll('body > header, body > main, body > footer')) part.hidden = true;
+        for (const part of document.querySelectorAll('body > .skip, body > header, body > main, body > footer')) part.hidden = true;
       }
     };
     if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', show);
