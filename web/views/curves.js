@@ -21,7 +21,7 @@ function curveView({ name, title, yTitle, yMax, series, caption, table }) {
         yMax: typeof yMax === 'function' ? undefined : yMax,
         series: series.map((s, i) => ({ label: s.label, color: s.color ?? [COLORS.blue, COLORS.vermillion, COLORS.green, COLORS.orange][i], validation: s.validation })),
       });
-      let drawnPoints = 0, drawnValidations = 0;
+      let drawnPoints = 0, drawnValidations = 0, tabled = 0;
       let details = null;
       if (table) {
         details = el('details', { id: `${name}-data` }, [el('summary', { textContent: table.summary })]);
@@ -33,6 +33,13 @@ function curveView({ name, title, yTitle, yMax, series, caption, table }) {
         details.append(scroll);
         figure.append(details);
       }
+      // The words: the caption, and the table, kept current even while closed or off the
+      // screen (a few rows at a time), so it is complete the moment it is opened.
+      function words(state) {
+        if (details) appendRows(details, state.points.slice(tabled).map(table.row));
+        tabled = state.points.length;
+        captionEl.textContent = caption(state);
+      }
       return {
         reset(run) {
           chart.reset(run.config.epochs);
@@ -40,7 +47,7 @@ function curveView({ name, title, yTitle, yMax, series, caption, table }) {
             chart.chart.options.scales.y.title.text = yTitle(run);
             chart.chart.options.scales.y.max = typeof yMax === 'function' ? yMax(run) : yMax;
           }
-          drawnPoints = drawnValidations = 0;
+          drawnPoints = drawnValidations = tabled = 0;
           details?.querySelector('tbody').replaceChildren();
           captionEl.textContent = caption(app.state);
         },
@@ -50,14 +57,9 @@ function curveView({ name, title, yTitle, yMax, series, caption, table }) {
           drawnValidations = state.validations.length;
           series.forEach((s, i) => chart.append(i, (s.validation ? validations : points).map((p) => ({ x: p.epoch, y: p[s.key] }))));
           chart.draw();
-          // The table is kept current even while closed (a few rows per redraw), so it is
-          // complete the moment it is opened.
-          if (details) appendRows(details, points.map(table.row));
-          captionEl.textContent = caption(state);
+          words(state);
         },
-        text(state) {
-          captionEl.textContent = caption(state);
-        },
+        text: words,
         downloads(state) {
           const keys = ['loss', 'metric', 'attention_on_target', 'hit_rate'];
           const rows = [['set', 'step', 'epoch', ...keys]];
