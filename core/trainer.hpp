@@ -52,7 +52,8 @@ struct Metrics {
     Status status = Status::ready;
     std::string message;              // why training stopped, when it did
     // Diverged: the loss or a weight became non-finite (the weights of the last finite loss
-    // are restored), or the mean loss of the last kWindow batches rose above 4x the first's.
+    // are restored); or, over the last kWindow batches, the mean loss rose above 4x the first
+    // batch's, or a sigmoid head sat saturated on the wrong side for a quarter of the samples.
 };
 constexpr int kWindow = 20;  // batches in Metrics::recent
 
