@@ -75,7 +75,9 @@ long long slot_floats(const Model& m) {
     return m.floats() + B * in.size() + 2 * B + B * positions(in);
 }
 
-Footprint footprint_of(const Config& c, int n_data, int n_test, const ParamStore& ps, const std::map<int, Slot>& slots) {
+// drawn: whether the task's generator draws the data (false for the caller's, set_data).
+Footprint footprint_of(const Config& c, int n_data, int n_test, bool drawn, const ParamStore& ps,
+                       const std::map<int, Slot>& slots) {
     Footprint f;
     const Shape in = input_shape(c);
     const long long samples = (long long)n_data + n_test;
@@ -84,6 +86,16 @@ Footprint footprint_of(const Config& c, int n_data, int n_test, const ParamStore
     f.parameter_count = (long long)ps.size();
     f.parameters = 4LL * f.parameter_count * (3 + states);  // values, gradients, backup
     for (const auto& [B, s] : slots) f.activations += 4 * slot_floats(*s.model);
+    // Work: forward 2 flops per multiply-add, training 3 times that (backward: two products
+    // per forward product), validation forward only; init once, on the first model.
+    const Model& model = *slots.at(c.batch_size).model;
+    const double forward = 2.0 * model.macs();
+    f.flops_per_sample = 3.0 * forward;
+    f.run_flops = double(c.epochs) * (double(c.train_samples()) * f.flops_per_sample +
+                                      double(c.validation_samples()) * forward);
+    f.batch_flops = std::max(double(c.batch_size) * f.flops_per_sample, double(n_test) * forward);
+    f.init_flops = model.init_flops();
+    f.data_values = drawn ? samples * (in.size() + 1LL) : 0;  // x and y
     return f;
 }
 
@@ -104,6 +116,23 @@ void check_budget(const Config& c, const Footprint& f, const std::map<int, Slot>
                                  ", parameters " + bytes_str(f.parameters) + ", activations " +
                                  bytes_str(f.activations) + "), more than the " + bytes_str(kMemoryBudget) +
                                  " a trainer may use: lower " + field);
+}
+
+// Refuses a config that would take more than kMaxSetupSeconds to build, naming the field
+// that weighs most: units for the initialiser, else samples or test_samples for the data.
+void check_setup(const Config& c, const Footprint& f) {
+    const double seconds = f.setup_seconds();
+    if (seconds <= kMaxSetupSeconds) return;
+    const double init = f.init_flops / Footprint::kInitFlopsPerSecond;
+    const char* field = init >= seconds - init ? "units" : c.test_samples > c.samples ? "test_samples" : "samples";
+    char msg[400];
+    std::snprintf(msg, sizeof msg,
+                  "building this run takes about %.0f s at a conservative rate (initialising the weights: %.2g "
+                  "flops at %.2g GFLOP/s; drawing the data: %.2g values at %.2g M/s), more than the %.0f s a "
+                  "trainer may take to build: lower %s",
+                  seconds, f.init_flops, Footprint::kInitFlopsPerSecond / 1e9, double(f.data_values),
+                  Footprint::kValuesPerSecond / 1e6, kMaxSetupSeconds, field);
+    throw ConfigError(field, msg);
 }
 
 // Samples [first, first + n) of d.
@@ -182,8 +211,9 @@ struct Trainer::State {
         const int first_test = user && cfg.validation_samples() ? cfg.train_samples() : 0;
         const int n_test = user ? std::min(cfg.test_samples, cfg.samples - first_test) : cfg.test_samples;
         slots = lay_out(cfg, cfg.train_samples(), cfg.validation_samples(), n_test, ps, dropout_rng);
-        foot = footprint_of(cfg, cfg.samples, n_test, ps, slots);
+        foot = footprint_of(cfg, cfg.samples, n_test, !user, ps, slots);
         check_budget(cfg, foot, slots);
+        check_setup(cfg, foot);
         if (user) {
             data = std::move(user);
             test = subset(*data, first_test, n_test);
@@ -464,7 +494,7 @@ Footprint estimate(const Config& c) {
     ParamStore ps;
     Rng rng(c.seed, Stream::dropout);
     const auto slots = lay_out(c, c.train_samples(), c.validation_samples(), c.test_samples, ps, rng);
-    return footprint_of(c, c.samples, c.test_samples, ps, slots);
+    return footprint_of(c, c.samples, c.test_samples, true, ps, slots);
 }
 
 Trainer::Trainer(const Config& c) : s_(std::make_unique<State>(c, nullptr)) {}

@@ -170,6 +170,13 @@ val footprint_to(const Footprint& f) {
     o.set("total", double(f.total()));
     o.set("limit", double(kMemoryBudget));
     o.set("parameter_count", double(f.parameter_count));
+    o.set("flops_per_sample", f.flops_per_sample);
+    o.set("run_flops", f.run_flops);
+    o.set("batch_flops", f.batch_flops);
+    o.set("init_flops", f.init_flops);
+    o.set("data_values", double(f.data_values));
+    o.set("setup_seconds", f.setup_seconds());
+    o.set("setup_limit", kMaxSetupSeconds);
     return o;
 }
 
@@ -394,11 +401,15 @@ val config_fields_js() {
     return a;
 }
 
-// Facts the core owns that front ends show: the recent window, the memory limit.
+// Facts the core owns that front ends show: the recent window, the memory limit, the limit
+// on building a trainer and the conservative rates it is priced at.
 val constants() {
     val o = val::object();
     o.set("recent_window", kWindow);
     o.set("memory_limit", double(kMemoryBudget));
+    o.set("setup_limit_seconds", kMaxSetupSeconds);
+    o.set("init_flops_per_second", Footprint::kInitFlopsPerSecond);
+    o.set("data_values_per_second", Footprint::kValuesPerSecond);
     return o;
 }
 
