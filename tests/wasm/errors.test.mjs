@@ -73,3 +73,16 @@ test('a diverging run stops with a clear status and finite weights', () => {
     assert.equal(t.step(5).step, m.step, 'no further steps');
   });
 });
+
+test('a number in a message is written as JavaScript writes it (the core formats it itself)', () => {
+  let a = 7; // a small seeded generator: 2000 negative numbers from 1e-324 to 1e308
+  const next = () => ((a = (Math.imul(a, 1103515245) + 12345) >>> 0) / 4294967296);
+  for (let i = 0; i < 2000; i++) {
+    const x = -(next() + 1e-3) * 10 ** Math.floor(next() * 633 - 324);
+    if (x === 0) continue;
+    assert.throws(() => M.estimate({ seed: x }), (e) => {
+      assert.ok(e.message.endsWith(`(got ${String(x)})`), `${e.message} for ${String(x)}`);
+      return true;
+    });
+  }
+});
