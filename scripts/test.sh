@@ -5,7 +5,7 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/setup.sh || { echo "[test] setup failed"; exit 1; }
-bash scripts/build.sh || { echo "[test] build failed"; exit 1; }
+bash scripts/build.sh native wasm asan || { echo "[test] build failed"; exit 1; }
 export NODE_PATH=/usr/share/nodejs
 
 # ---- suites: one function each; add new ones to SUITES -------------------------------------
@@ -18,10 +18,15 @@ suite_wasm_api()    { node --test tests/wasm/; }
 # The native command-line tool.
 suite_cli()         { node --test tests/cli/; }
 
+# The Catch2 tests but the seeds' outcomes ([slow], seconds each natively, minutes here) under
+# AddressSanitizer (with LeakSanitizer) and UndefinedBehaviorSanitizer: build/asan, clang -O1.
+# All of them: build/asan/core_tests (about N minutes).
+suite_core_asan()   { build/asan/core_tests '~[slow]' --use-colour no; }
+
 # The page in headless Chromium (Debian's /usr/bin/chromium via playwright-core), served from dist/.
 suite_browser()     { node scripts/build-web.mjs && node --test tests/browser/; }
 
-SUITES=(core_native core_wasm wasm_api cli browser)
+SUITES=(core_native core_wasm wasm_api cli core_asan browser)
 
 # ---- runner ---------------------------------------------------------------------------------
 declare -A RESULT
