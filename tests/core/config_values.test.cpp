@@ -76,9 +76,10 @@ TEST_CASE("values: a config from typed values, never coerced", "[values]") {
         {{{"epoch", Value::of(3)}}, {"epoch", "epoch: unknown config field (expected one of preset, task, "}},
         {{{"a\nb", Value::of(3)}}, {"a\\x0ab", "a\\x0ab: unknown config field"}},
     };
-    for (const auto& [entries, want] : bad) {
-        INFO(want.second);
-        const std::string what = error_of([&] { attn::config_from(entries); }, want.first);
-        CHECK(what.rfind(want.second, 0) == 0);
+    for (const auto& one : bad) {
+        const E& entries = one.first;
+        INFO(one.second.second);
+        const std::string what = error_of([&] { attn::config_from(entries); }, one.second.first);
+        CHECK(what.rfind(one.second.second, 0) == 0);
     }
 }
