@@ -95,6 +95,9 @@ Config config_from(const std::vector<std::pair<std::string, Value>>& entries) {
         if (!field) {
             std::string names;
             for (const auto& f : config_fields()) names += (names.empty() ? "" : ", ") + std::string(f.name);
+            // The unknown name is the field the message starts with; an empty one cannot be,
+            // so the whole config is ("config: unknown config field '' ...").
+            if (key.empty()) throw ConfigError("config", "unknown config field '' (expected one of " + names + ")");
             const std::string shown = quoted(key);
             throw ConfigError(shown.substr(1, shown.size() - 2), "unknown config field (expected one of " + names + ")");
         }

@@ -75,6 +75,8 @@ TEST_CASE("values: a config from typed values, never coerced", "[values]") {
         {{{"preset", Value::of(3)}}, {"preset", "preset: expected a string (got 3)"}},
         {{{"epoch", Value::of(3)}}, {"epoch", "epoch: unknown config field (expected one of preset, task, "}},
         {{{"a\nb", Value::of(3)}}, {"a\\x0ab", "a\\x0ab: unknown config field"}},
+        // Found by tests/fuzz/fuzz_config: an empty name made the message ": unknown config field".
+        {{{"", Value::of(3)}}, {"config", "config: unknown config field '' (expected one of preset, "}},
     };
     for (const auto& one : bad) {
         const E& entries = one.first;

@@ -37,6 +37,11 @@ for (const [config, pattern] of badConfigs) {
   });
 }
 
+test('an empty field name is refused by the config as a whole (found by fuzzing)', () => {
+  rejects(() => new M.Trainer({ '': 1 }), /^config: unknown config field '' \(expected one of preset, /);
+  rejects(() => new M.Trainer({ '': {} }), /^config: field '': expected a number, a string or true\/false \(got object\)/);
+});
+
 test('constructor rejects a non-object config', () => {
   rejects(() => new M.Trainer(42), /^config: expected an object/);
   rejects(() => new M.Trainer([1]), /^config: expected an object/);

@@ -67,7 +67,7 @@ function randomConfig(r) {
   const n = Math.floor(r() * 6);
   for (let i = 0; i < n; i++) {
     if (r() < 0.04) {
-      config[['epoch', 'Units', 'batchSize', '__proto_x', 'a\u0001b'][Math.floor(r() * 5)]] = 1;
+      config[['epoch', 'Units', 'batchSize', '__proto_x', 'a\u0001b', ''][Math.floor(r() * 6)]] = 1;
       continue;
     }
     const f = fields[Math.floor(r() * fields.length)];
