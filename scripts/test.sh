@@ -5,7 +5,7 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/setup.sh || { echo "[test] setup failed"; exit 1; }
-bash scripts/build.sh native wasm asan || { echo "[test] build failed"; exit 1; }
+bash scripts/build.sh native wasm asan fuzz || { echo "[test] build failed"; exit 1; }
 export NODE_PATH=/usr/share/nodejs
 
 # ---- suites: one function each; add new ones to SUITES -------------------------------------
@@ -23,10 +23,14 @@ suite_cli()         { node --test tests/cli/; }
 # All of them: build/asan/core_tests (about N minutes).
 suite_core_asan()   { build/asan/core_tests '~[slow]' --use-colour no; }
 
+# Each libFuzzer target (tests/fuzz) for FUZZ_SECONDS (20 here; npm run fuzz: 60) from its seed
+# corpus; any crash, sanitizer report or failed check fails the suite (scripts/fuzz.sh).
+suite_fuzz()        { FUZZ_SECONDS=${FUZZ_SECONDS:-20} bash scripts/fuzz.sh; }
+
 # The page in headless Chromium (Debian's /usr/bin/chromium via playwright-core), served from dist/.
 suite_browser()     { node scripts/build-web.mjs && node --test tests/browser/; }
 
-SUITES=(core_native core_wasm wasm_api cli core_asan browser)
+SUITES=(core_native core_wasm wasm_api cli core_asan fuzz browser)
 
 # ---- runner ---------------------------------------------------------------------------------
 declare -A RESULT

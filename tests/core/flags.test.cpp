@@ -50,7 +50,7 @@ TEST_CASE("flags: a preset's defaults, then every field given, in either form", 
     CHECK_THROWS_AS(parse({"--nope", "--help"}), attn::UsageError);  // read in order: the unknown flag first
 }
 
-TEST_CASE("flags: --help stops reading; every field's value text parses back to it", "[flags]") {
+TEST_CASE("flags: --help stops reading, and every field's value text parses back to it", "[flags]") {
     CHECK(parse({"--help", "--nope"}).help);
     CHECK(parse({"-h"}).help);
     CHECK(attn::flag_name("batch_size") == "--batch-size");
