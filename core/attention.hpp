@@ -23,6 +23,7 @@ class Attention2D : public Layer {
 public:
     Attention2D(const std::string& name, Shape in, int batch, ParamStore& ps);
     void init(ParamStore& ps, Rng& rng) override;
+    double macs() const override { return double(in_.features) * in_.features; }  // W x
     const Mat* named_output(const std::string& name, Shape* shape) const override;
     std::vector<SummaryRow> summary() const override;
     const Mat& attention() const { return a_; }  // (F, B)
@@ -44,6 +45,7 @@ class Attention3D : public Layer {
 public:
     Attention3D(const std::string& name, Shape in, bool single_vector, int batch, ParamStore& ps);
     void init(ParamStore& ps, Rng& rng) override;
+    double macs() const override { return double(in_.time) * in_.time * in_.features; }  // X W^T
     const Mat* named_output(const std::string& name, Shape* shape) const override;
     std::vector<SummaryRow> summary() const override;
     const Mat& attention() const { return single_ ? A_ : P_; }  // (F, T*B), laid out like the input

@@ -52,7 +52,8 @@ const Mat& Dense::run_backward(const Mat& dy) {
     if (U > 1 && input_grad_) WT_ = ps_.value(iW_).transpose();  // for dx_t = W_t^T dz
     for (int t = 0; t < T; ++t) {
         const float *Wt = W + size_t(t) * F * U, *xt = x_->data() + size_t(t) * F * B;
-        float *dWt = dW + size_t(t) * F * U, *dxt = dx_.data() + size_t(t) * F * B;
+        float* dWt = dW + size_t(t) * F * U;
+        float* dxt = input_grad_ ? dx_.data() + size_t(t) * F * B : nullptr;  // dx_ is empty without it
         if (U == 1) {
             gemm_nn(F, 1, B, xt, F, dz, B, dWt, F, true);  // dW_t^T += x_t dz^T
             if (!input_grad_) continue;

@@ -149,6 +149,9 @@ void GRU::init(ParamStore& ps, Rng& rng) {
     ps.value(ib_).setZero();
 }
 
+double GRU::macs() const { return double(in_.time) * 3.0 * H_ * (in_.features + H_); }
+double GRU::init_flops() const { return orthogonal_flops(3.0 * H_, H_); }
+
 const Mat& GRU::run_forward(const Mat& x, bool) {
     x_ = &x;
     return reset_after_ ? forward_reset_after(x) : forward_reset_before(x);

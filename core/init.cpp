@@ -11,6 +11,8 @@ void glorot_uniform(MatMap w, int fan_in, int fan_out, Rng& rng) {
     for (Eigen::Index i = 0; i < w.size(); ++i) p[i] = rng.uniform(-limit, limit);
 }
 
+double orthogonal_flops(double m, double n) { return 4.0 * m * n * (n - 1.0) + 3.0 * m * n; }
+
 void orthogonal(MatMap w, Rng& rng) {
     // w is (m, n) with m >= n. Modified Gram-Schmidt in double, twice for accuracy, gives the
     // QR factor whose R has a positive diagonal: exactly Keras's "q *= sign(diag(r))".

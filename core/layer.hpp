@@ -57,6 +57,13 @@ public:
 
     // Keras initialisers (glorot_uniform, orthogonal, zeros, ...); no-op without parameters.
     virtual void init(ParamStore&, Rng&) {}
+
+    // The cost model (estimate()): the multiply-adds of the matrix products in ONE sample's
+    // forward pass (elementwise work, activations and softmax not counted), and the
+    // floating-point operations init() takes beyond drawing one number per weight (the
+    // orthogonal initialiser's Gram-Schmidt). In double: they can pass 2^53 only as estimates.
+    virtual double macs() const { return 0; }
+    virtual double init_flops() const { return 0; }
     // Named intermediate results besides the output (e.g. "attention_probs"); nullptr if none.
     virtual const Mat* named_output(const std::string&, Shape* shape) const {
         (void)shape;

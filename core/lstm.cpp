@@ -83,6 +83,9 @@ void LSTM::init(ParamStore& ps, Rng& rng) {
     b.middleRows(H_, H_).setOnes();  // unit_forget_bias
 }
 
+double LSTM::macs() const { return double(in_.time) * 4.0 * H_ * (in_.features + H_); }
+double LSTM::init_flops() const { return orthogonal_flops(4.0 * H_, H_); }
+
 const Mat& LSTM::run_forward(const Mat& x, bool) {
     x_ = &x;
     const int H = H_, T = in_.time, B = B_;

@@ -50,6 +50,15 @@ void ManyToOneAttention::init(ParamStore& ps, Rng& rng) {
     glorot_uniform(ps.value(iWc_), 2 * D, U_, rng);
 }
 
+// Luong: q = W^T h_t once (D^2), then the T scores q . h_s (T D); Bahdanau: W1 h_t once (D^2),
+// W2 h_s and v . tanh(...) at every step (T D^2 + T D); both: the context (T D) and
+// Wc [context; h_t] (2 D U). (Keras's Luong form computes W h_s at every step: T D^2.)
+double ManyToOneAttention::macs() const {
+    const double D = in_.features, T = in_.time, U = U_;
+    const double scores = score_ == Score::luong ? D * D + T * D : D * D + T * D * D + T * D;
+    return scores + T * D + 2 * D * U;
+}
+
 // Per sample b, h_s is the (D, T) matrix at x + b*D with leading dimension ld = D*B, and a
 // (T, B) matrix's column b is that sample's T values: each per-sample product below is one
 // gemm on those views. h_t is the contiguous (D, B) block of the last step.

@@ -58,6 +58,18 @@ long long Model::floats() const {
     return n;
 }
 
+double Model::macs() const {
+    double n = 0;
+    for (const auto& l : layers_) n += l->macs();
+    return n;
+}
+
+double Model::init_flops() const {
+    double n = 0;
+    for (const auto& l : layers_) n += l->init_flops();
+    return n;
+}
+
 void Model::allocate() {
     for (auto& l : layers_) l->allocate();
 }

@@ -26,6 +26,8 @@ public:
     Model(const Config& c, int batch, ParamStore& ps, Rng& dropout_rng);
 
     long long floats() const;  // what allocate() takes: every layer's buffers
+    double macs() const;       // the layers' multiply-adds for one sample's forward pass
+    double init_flops() const; // what init() takes beyond one draw per weight
     void allocate();
     void init(ParamStore& ps, Rng& rng);  // Keras initialisers, layer by layer
     const Mat& forward(const Mat& x, bool training);

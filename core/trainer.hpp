@@ -12,8 +12,10 @@
 // "hit rate", the share of samples whose attention peaks on one of them. Both are NaN for a
 // model without attention or data without ground truth.
 //
-// Memory: a config's footprint (data, parameters and optimizer state, every batch size's
-// buffers) is computed before anything is allocated; above kMemoryBudget it is refused.
+// Memory and time: a config's footprint (data, parameters and optimizer state, every batch
+// size's buffers) and the work of building it (drawing the data, the orthogonal initialiser)
+// are computed before anything is allocated; above kMemoryBudget or kMaxSetupSeconds it is
+// refused.
 #pragma once
 
 #include <cstdint>
@@ -52,7 +54,8 @@ struct Metrics {
     Status status = Status::ready;
     std::string message;              // why training stopped, when it did
     // Diverged: the loss or a weight became non-finite (the weights of the last finite loss
-    // are restored), or the mean loss of the last kWindow batches rose above 4x the first's.
+    // are restored); or, over the last kWindow batches, the mean loss rose above 4x the first
+    // batch's, or a sigmoid head sat saturated on the wrong side for a quarter of the samples.
 };
 constexpr int kWindow = 20;  // batches in Metrics::recent
 
@@ -72,17 +75,43 @@ struct AttentionMaps {
     Tensor mask;       // (n, P): 1 at the ground-truth positions (empty without ground truth)
 };
 
-// What a config needs, in bytes, before anything is allocated.
+// What a config needs before anything is allocated: bytes, and work. The work is in
+// floating-point operations (a multiply-add counts 2), from the layers' matrix products
+// (Layer::macs(), Layer::init_flops()): an estimate a front end turns into time at a rate of
+// its own ("this run will take about N minutes").
 struct Footprint {
     long long data = 0;         // samples and held-out samples, targets and masks
     long long parameters = 0;   // values, gradients, a backup and the optimizer's state
     long long activations = 0;  // every batch size's layer buffers and batch copies
     long long total() const { return data + parameters + activations; }
     long long parameter_count = 0;
+
+    double flops_per_sample = 0;  // training one sample: 6 x its forward multiply-adds (2 per
+                                  // multiply-add; the backward pass has two products per forward one)
+    double run_flops = 0;         // the whole run: every epoch's training and validation samples
+    double batch_flops = 0;       // the largest single batch: a training batch (forward and
+                                  // backward) or the held-out batch (forward); no call is shorter
+    double init_flops = 0;        // initialising the weights: the orthogonal initialiser, cubic in units
+    long long data_values = 0;    // values the task's generator draws (none for the caller's data)
+    // Building a trainer (drawing the data, initialising the weights) at the slow rates below.
+    double setup_seconds() const { return init_flops / kInitFlopsPerSecond + double(data_values) / kValuesPerSecond; }
+
+    // Conservative rates for building a trainer, a few times below this project's 2-core VM
+    // (measured there, natively, while other work kept it busy: the orthogonal initialiser at
+    // 0.6-0.7 GFLOP/s, an LSTM of 1024 units in 27 s; normal draws at 5.7 M values/s, uniform
+    // ones at 21-90 M/s), as a slower laptop or a phone's browser would give.
+    static constexpr double kInitFlopsPerSecond = 0.5e9;
+    static constexpr double kValuesPerSecond = 5e6;  // every value priced as a normal draw
 };
 constexpr long long kMemoryBudget = 1'000'000'000;  // 1 GB per trainer
+// A trainer may take at most this long to build at Footprint's rates: a constructor must not
+// freeze a page's worker (which can report nothing while it runs). Over it, the Trainer refuses
+// the config naming the field that weighs most (units for the initialiser, else samples or
+// test_samples for the data).
+constexpr double kMaxSetupSeconds = 10.0;
 // Validates c (throws ConfigError) and lays its models out, allocating nothing large: what a
-// trainer for c would need. Over kMemoryBudget, the Trainer refuses c; this only reports.
+// trainer for c would need. Over kMemoryBudget or kMaxSetupSeconds the Trainer refuses c; this
+// only reports.
 Footprint estimate(const Config& c);
 
 class Trainer {
@@ -140,6 +169,9 @@ public:
     // ConfigError("run", ...) before anything is built.
     std::vector<uint8_t> save_run() const;
     static Trainer load_run(const std::vector<uint8_t>& file);
+    // A saved run's config alone (not validated), read without building anything: what
+    // estimate() says loading it would take.
+    static Config run_config(const std::vector<uint8_t>& file);
 
 private:
     struct State;

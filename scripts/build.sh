@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Build natively (build/native) and to wasm (build/wasm). Configures a build directory only when
+# Build natively (build/native) and to wasm (build/wasm); on request also the sanitized native
+# build (clang): build/asan, the Catch2 tests under AddressSanitizer and UndefinedBehaviorSanitizer
+# and the libFuzzer targets of tests/fuzz. Configures a build directory only when
 # it has no CMake cache yet, so rebuilds are quick. Run scripts/setup.sh first on a new machine.
-# Usage: scripts/build.sh [native|wasm]...   (default: both)
+# Usage: scripts/build.sh [native|wasm|asan]...   (default: native wasm)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -29,7 +31,15 @@ for t in "${targets[@]}"; do
         emcmake cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release \
           -DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node
       fi ;;
-    *) echo "usage: $0 [native|wasm]..." >&2; exit 2 ;;
+    asan)
+      if [[ ! -f $dir/CMakeCache.txt ]]; then
+        say "configure $dir"
+        # -O1 with line tables, without NDEBUG: reports with file:line, Eigen's own asserts on, and the tests but
+        # [slow] in under a minute.
+        cmake -S . -B "$dir" -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=Sanitize \
+          -DCMAKE_CXX_FLAGS_SANITIZE="-O1 -gline-tables-only" -DATTN_SANITIZE=ON
+      fi ;;
+    *) echo "usage: $0 [native|wasm|asan]..." >&2; exit 2 ;;
   esac
   say "build $dir"
   cmake --build "$dir" -j"$JOBS"

@@ -149,6 +149,44 @@ function handler(rootReal, { csp }) {
   };
 }
 
+// A request whose URL and headers pass Node's limit (16 KB, http.maxHeaderSize) never reaches
+// the handler: Node would answer a bare 431. The page's own limits make such a URL pointless
+// (every setting fits in a few hundred bytes), so the limit stays, and the answer is still
+// 431 but with a short page that says why and links to the page without its parameters, as
+// the page's note does for other bad parameters. Other malformed requests keep Node's 400.
+const TOO_LONG_PAGE = (href) => `<!doctype html>
+<html lang="en"><meta charset="utf-8"><title>Link too long</title>
+<body style="font:16px/1.5 system-ui,sans-serif;max-width:40em;margin:2em auto;padding:0 1em">
+<h1>This link is too long</h1>
+<p>The address is longer than the ${Math.round(http.maxHeaderSize / 1024)} KB this server reads, so it was not
+opened. Every setting of the page fits in a link of a few hundred characters: this one holds
+something else.</p>
+<p><a href="${href}">Open the page with its default settings</a>, then choose them again.</p>
+</body></html>
+`;
+
+function onClientError(err, socket) {
+  if (!socket.writable) return;
+  if (err.code !== 'HPE_HEADER_OVERFLOW') {
+    socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    return;
+  }
+  // The path of the request line, if it is a plain one; the page's root otherwise.
+  const line = err.rawPacket ? err.rawPacket.toString('latin1', 0, 2048) : '';
+  const m = /^(?:GET|HEAD) (\/[A-Za-z0-9._\/-]{0,200})[?# ]/.exec(line);
+  const href = m && !m[1].includes('..') ? m[1] : '/';
+  const body = TOO_LONG_PAGE(href);
+  socket.end([
+    'HTTP/1.1 431 Request Header Fields Too Large',
+    'Content-Type: text/html; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'",
+    'X-Content-Type-Options: nosniff',
+    'Cache-Control: no-cache',
+    'Connection: close',
+    '', body].join('\r\n'));
+}
+
 /**
  * Serve `root` on 127.0.0.1. Resolves to { url, port, close } once listening.
  * `csp`: the Content-Security-Policy sent with every file (default RECOMMENDED_CSP; null or ''
@@ -164,6 +202,7 @@ export async function serve({ root, port = 0, csp = RECOMMENDED_CSP } = {}) {
   }
   if (!fs.statSync(rootReal).isDirectory()) throw new Error(`serve: ${root} is not a folder`);
   const server = http.createServer(handler(rootReal, { csp }));
+  server.on('clientError', onClientError);
   const sockets = new Set();
   server.on('connection', (s) => {
     sockets.add(s);

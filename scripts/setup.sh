@@ -7,7 +7,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 say() { echo "[setup] $*"; }
 
 # ---- system packages -------------------------------------------------------------------------
-# "check|package": check is a command name or an absolute file path.
+# "check|package": check is a command name or an absolute file path (which may hold a * for a
+# version in the path).
 REQUIREMENTS=(
   "em++|emscripten"                                    # pulls clang-14, lld, binaryen, node-acorn
   "emcmake|emscripten"
@@ -20,13 +21,15 @@ REQUIREMENTS=(
   "chromium|chromium"
   "/usr/include/csv.h|libcsv-dev"                      # the CLI's --data FILE (CSV)
   "/usr/share/nodejs/acorn|node-acorn"                 # Emscripten's JS optimizer needs it
+  "clang++-14|clang-14"                                # the sanitized build (build/asan: tests, fuzz targets)
+  "/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a|libclang-rt-14-dev"  # libFuzzer, ASan, UBSan
 )
 
 missing=()
 for req in "${REQUIREMENTS[@]}"; do
   check=${req%%|*} pkg=${req##*|}
   if [[ $check == /* ]]; then
-    [[ -e $check ]] && continue
+    compgen -G "$check" >/dev/null && continue
   else
     command -v "$check" >/dev/null 2>&1 && continue
   fi
@@ -47,7 +50,7 @@ if ((${#missing[@]})); then
   "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" </dev/null
   for req in "${REQUIREMENTS[@]}"; do
     check=${req%%|*}
-    if [[ $check == /* ]]; then [[ -e $check ]]; else command -v "$check" >/dev/null 2>&1; fi ||
+    if [[ $check == /* ]]; then compgen -G "$check" >/dev/null; else command -v "$check" >/dev/null 2>&1; fi ||
       { say "still missing after install: $check"; exit 1; }
   done
 else

@@ -150,7 +150,12 @@ export interface AttentionMaps {
   mask: Tensor | null;
 }
 
-/** Bytes a config needs, computed before anything is allocated. */
+/**
+ * What a config needs, computed before anything is allocated: bytes, and work. The work is in
+ * floating-point operations (a multiply-add counts 2) from the layers' matrix products, an
+ * estimate to turn into time at a rate of your own:
+ *   minutes = run_flops / rate / 60   (rate: e.g. a measured samples_per_second * flops_per_sample)
+ */
 export interface Footprint {
   data: number;
   parameters: number;
@@ -159,6 +164,20 @@ export interface Footprint {
   /** A trainer is refused above this (1 GB). */
   limit: number;
   parameter_count: number;
+  /** Training one sample: forward and backward, 6 x the forward pass's multiply-adds. */
+  flops_per_sample: number;
+  /** The whole run: every epoch's training samples and its validation (forward only). */
+  run_flops: number;
+  /** The largest single batch (a training batch, or the held-out batch's forward): no call is shorter. */
+  batch_flops: number;
+  /** Initialising the weights: the orthogonal initialiser of a recurrent kernel, cubic in units. */
+  init_flops: number;
+  /** Values the task's generator draws for the data (0 for your own data). */
+  data_values: number;
+  /** Building the trainer (drawing the data, initialising the weights) at the core's conservative rates. */
+  setup_seconds: number;
+  /** A trainer is refused when setup_seconds is above this (10 s), naming units or samples. */
+  setup_limit: number;
 }
 
 export interface SummaryRow {
@@ -221,7 +240,10 @@ export interface TfjsModelJson {
 }
 
 export declare class Trainer {
-  /** Validates the config, checks its memory (see estimate()), draws the data and initialises the weights. */
+  /**
+   * Validates the config, checks its memory and the time it takes to build (see estimate()),
+   * draws the data and initialises the weights.
+   */
   constructor(config?: Partial<Config>);
   /** Train this many batches (stops at the end of the last configured epoch). */
   step(batches: number): Metrics;
@@ -374,8 +396,14 @@ export interface AttentionModule {
   applicableFields(config: Partial<Config>): (keyof Config)[];
   /** What a trainer for this config would need, before building it (throws for an invalid config). */
   estimate(config: Partial<Config>): Footprint;
-  /** Facts the core owns: the batches the recent_ metrics average over, the memory limit in bytes. */
-  constants(): { recent_window: number; memory_limit: number };
+  /**
+   * Facts the core owns: the batches the recent_ metrics average over, the memory limit in
+   * bytes, the limit on building a trainer in seconds and the conservative rates that price it.
+   */
+  constants(): {
+    recent_window: number; memory_limit: number; setup_limit_seconds: number;
+    init_flops_per_second: number; data_values_per_second: number;
+  };
   /** Bytes currently allocated on the wasm heap (for leak checks). */
   heapInUse(): number;
   /**

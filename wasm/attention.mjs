@@ -74,8 +74,12 @@ function plainConfig(config) {
   for (const key of Object.keys(config)) {
     const v = config[key];
     const type = typeof v;
-    if (type !== 'number' && type !== 'string' && type !== 'boolean' && v !== undefined)
-      fail(describe(key).slice(1, -1), `expected a number, a string or true/false (got ${describe(v)})`);
+    if (type !== 'number' && type !== 'string' && type !== 'boolean' && v !== undefined) {
+      const what = `expected a number, a string or true/false (got ${describe(v)})`;
+      // The key is the field the message starts with; an empty one cannot be (the core does the same).
+      if (key === '') fail('config', `field '': ${what}`);
+      fail(describe(key).slice(1, -1), what);
+    }
     out[key] = v;
   }
   return out;

@@ -16,6 +16,7 @@
 #include <new>
 #include <string>
 
+#include "config_values.hpp"
 #include "preset.hpp"
 #include "task.hpp"
 #include "trainer.hpp"
@@ -48,71 +49,39 @@ auto guarded(F&& f) -> decltype(f()) {
 
 std::string type_of(const val& v) { return v.typeOf().as<std::string>(); }
 
-std::string describe(const val& v) {
+// A JS value -> core's loosely typed Value (core/config_values.hpp checks it by field).
+Value value_from(const val& v) {
     const std::string type = type_of(v);
-    if (type == "string") return quoted(v.as<std::string>());
-    if (type == "number" || type == "boolean") return val::global("String")(v).as<std::string>();
-    return type == "object" && v.isNull() ? "null" : type;
+    if (type == "number") return Value::of(v.as<double>());
+    if (type == "string") return Value::of(v.as<std::string>());
+    if (type == "boolean") return Value::of_bool(v.as<bool>());
+    if (type == "undefined") return Value{};
+    Value other;
+    other.type = v.isNull() ? Value::Type::null : Value::Type::other;
+    other.text = type;
+    return other;
 }
 
-double number_field(const std::string& name, const val& v) {
-    if (type_of(v) != "number") throw ConfigError(name, "expected a number (got " + describe(v) + ")");
-    return v.as<double>();
-}
+std::string describe(const val& v) { return attn::describe(value_from(v)); }
 
 double integer_field(const std::string& name, const val& v, double lo, double hi) {
-    const double d = number_field(name, v);
-    if (!std::isfinite(d) || std::floor(d) != d) throw ConfigError(name, "expected an integer (got " + describe(v) + ")");
-    if (d < lo || d > hi) {
-        char range[96];
-        std::snprintf(range, sizeof range, "expected an integer in [%.0f, %.0f]", lo, hi);
-        throw ConfigError(name, std::string(range) + " (got " + describe(v) + ")");
-    }
-    return d;
+    return integer_value(name, value_from(v), lo, hi);
 }
 
-// One config field from JS, by the field's kind (its range is validate()'s).
-void set_field(Config& c, const ConfigField& f, const val& v) {
-    switch (f.kind) {
-        case ConfigField::integer: c.*f.i = int(integer_field(f.name, v, -2147483648.0, 2147483647.0)); break;
-        case ConfigField::number: c.*f.d = number_field(f.name, v); break;
-        case ConfigField::seed: c.*f.u = uint32_t(integer_field(f.name, v, 0, 4294967295.0)); break;
-        case ConfigField::boolean:
-            if (type_of(v) != "boolean") throw ConfigError(f.name, "expected true or false (got " + describe(v) + ")");
-            c.*f.b = v.as<bool>();
-            break;
-        case ConfigField::text:
-            if (!v.isString()) throw ConfigError(f.name, "expected a string (got " + describe(v) + ")");
-            c.*f.s = v.as<std::string>();
-            break;
-    }
-}
-
-// A plain JS object -> Config: the preset's defaults, then every given field.
+// A plain JS object -> Config: its own keys, in order, as core's (name, Value) list.
 Config config_from(const val& js) {
     if (js.isUndefined() || js.isNull()) return defaults_for("dense");
     if (type_of(js) != "object" || js.isArray())
         throw ConfigError("config", "expected an object (got " + describe(js) + ")");
-    std::string preset = "dense";
-    if (js.hasOwnProperty("preset")) {
-        if (!js["preset"].isString()) throw ConfigError("preset", "expected a string (got " + describe(js["preset"]) + ")");
-        preset = js["preset"].as<std::string>();
-    }
-    Config c = defaults_for(preset);
+    std::vector<std::pair<std::string, Value>> entries;
     const val keys = val::global("Object").call<val>("keys", js);
     const int n = keys["length"].as<int>();
     for (int k = 0; k < n; ++k) {
-        const std::string key = keys[k].as<std::string>();
-        const ConfigField* field = find_field(key);
-        if (!field) {
-            std::string names;
-            for (const auto& f : config_fields()) names += (names.empty() ? "" : ", ") + std::string(f.name);
-            const std::string shown = quoted(key);
-            throw ConfigError(shown.substr(1, shown.size() - 2), "unknown config field (expected one of " + names + ")");
-        }
-        if (field->s != &Config::preset) set_field(c, *field, js[key]);
+        std::string key = keys[k].as<std::string>();
+        Value v = value_from(js[key]);
+        entries.emplace_back(std::move(key), std::move(v));
     }
-    return c;
+    return attn::config_from(entries);
 }
 
 val config_to(const Config& c) {
@@ -202,6 +171,13 @@ val footprint_to(const Footprint& f) {
     o.set("total", double(f.total()));
     o.set("limit", double(kMemoryBudget));
     o.set("parameter_count", double(f.parameter_count));
+    o.set("flops_per_sample", f.flops_per_sample);
+    o.set("run_flops", f.run_flops);
+    o.set("batch_flops", f.batch_flops);
+    o.set("init_flops", f.init_flops);
+    o.set("data_values", double(f.data_values));
+    o.set("setup_seconds", f.setup_seconds());
+    o.set("setup_limit", kMaxSetupSeconds);
     return o;
 }
 
@@ -444,11 +420,15 @@ val config_fields_js() {
     return a;
 }
 
-// Facts the core owns that front ends show: the recent window, the memory limit.
+// Facts the core owns that front ends show: the recent window, the memory limit, the limit
+// on building a trainer and the conservative rates it is priced at.
 val constants() {
     val o = val::object();
     o.set("recent_window", kWindow);
     o.set("memory_limit", double(kMemoryBudget));
+    o.set("setup_limit_seconds", kMaxSetupSeconds);
+    o.set("init_flops_per_second", Footprint::kInitFlopsPerSecond);
+    o.set("data_values_per_second", Footprint::kValuesPerSecond);
     return o;
 }
 

@@ -31,7 +31,7 @@ struct Rows {
     }
 };
 
-Rows parse(const std::string& path, long long max_bytes) {
+std::string read_file(const std::string& path, long long max_bytes) {
     std::ifstream in(path, std::ios::binary | std::ios::ate);
     if (!in) bad("cannot read " + quoted(path));
     const long long size = in.tellg();
@@ -42,6 +42,10 @@ Rows parse(const std::string& path, long long max_bytes) {
     in.seekg(0);
     std::string text(static_cast<size_t>(size), '\0');
     in.read(text.data(), size);
+    return text;
+}
+
+Rows parse(const std::string& text) {
     csv_parser p;
     csv_init(&p, CSV_STRICT);
     Rows rows;
@@ -55,6 +59,12 @@ Rows parse(const std::string& path, long long max_bytes) {
     return rows;
 }
 
+// The number in a column's name (x_12 -> 12), at most 6 digits.
+int column_index(const std::string& digits, const std::string& column) {
+    if (digits.size() > 6) bad("column " + quoted(column) + ": the index is too large");
+    return std::stoi(digits);
+}
+
 float number(const std::vector<std::string>& row, size_t r, int c, const std::string& column) {
     const std::string& text = row[size_t(c)];
     const std::string at = "row " + std::to_string(r) + ", column " + column + ": ";
@@ -62,14 +72,20 @@ float number(const std::vector<std::string>& row, size_t r, int c, const std::st
     char* end = nullptr;
     const double v = std::strtod(text.c_str(), &end);
     while (*end == ' ' || *end == '\t') ++end;
-    if (*end || !std::isfinite(v) || !std::isfinite(float(v))) bad(at + quoted(text) + " is not a number");
+    // The number must be all of the field (a NUL inside it would end strtod early).
+    if (end != text.c_str() + text.size() || !std::isfinite(v) || !std::isfinite(float(v)))
+        bad(at + quoted(text) + " is not a number");
     return float(v);
 }
 }  // namespace
 
 DataFile read_data_file(const std::string& path, long long max_bytes) {
-    const Rows parsed = parse(path, max_bytes);
-    if (parsed.rows.empty()) bad(quoted(path) + " is empty");
+    return parse_data(read_file(path, max_bytes), path);
+}
+
+DataFile parse_data(const std::string& text, const std::string& name) {
+    const Rows parsed = parse(text);
+    if (parsed.rows.empty()) bad(quoted(name) + " is empty");
     const auto& header = parsed.rows[0];
     const size_t n = parsed.rows.size() - 1;
     if (n == 0) bad("the file has a header but no rows");
@@ -80,17 +96,17 @@ DataFile read_data_file(const std::string& path, long long max_bytes) {
     bool vectors = false, sequences = false;
     for (size_t c = 0; c < header.size(); ++c) {
         const std::string& h = header[c];
-        if (!at.emplace(h, int(c)).second) bad("column " + h + " appears twice in the header");
+        if (!at.emplace(h, int(c)).second) bad("column " + quoted(h) + " appears twice in the header");
         std::smatch m;
         if (std::regex_match(h, m, seq)) {
             sequences = true;
-            T = std::max(T, std::stoi(m[1]) + 1);
-            D = std::max(D, std::stoi(m[2]) + 1);
+            T = std::max(T, column_index(m[1], h) + 1);
+            D = std::max(D, column_index(m[2], h) + 1);
         } else if (std::regex_match(h, m, vec)) {
             vectors = true;
-            D = std::max(D, std::stoi(m[1]) + 1);
+            D = std::max(D, column_index(m[1], h) + 1);
         } else if (std::regex_match(h, m, msk)) {
-            P_mask = std::max(P_mask, std::stoi(m[1]) + 1);
+            P_mask = std::max(P_mask, column_index(m[1], h) + 1);
         } else if (h != "y") {
             bad("column " + quoted(h) + " is not one of x_..., y, mask_... (see README, \"Your own data\")");
         }

@@ -23,4 +23,7 @@ struct DataFile {
 // is not a number"); `max_bytes` bounds the file read.
 DataFile read_data_file(const std::string& path, long long max_bytes);
 
+// The same from the file's text; messages call it `name`. (tests/fuzz/fuzz_data_file.cpp)
+DataFile parse_data(const std::string& text, const std::string& name);
+
 }  // namespace attn

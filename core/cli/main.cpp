@@ -4,15 +4,13 @@
 //   attention --preset dense
 //   attention --preset lstm_before --samples 20000 --single-attention-vector true
 //   attention --preset find_max --score=bahdanau --samples 20000 --epochs 5
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <algorithm>
 #include <string>
 
 #include "data_file.hpp"
+#include "flags.hpp"
 #include "preset.hpp"
 #include "task.hpp"
 #include "trainer.hpp"
@@ -21,52 +19,7 @@ using namespace attn;
 
 namespace {
 
-constexpr int kMaxTrace = 10'000'000;
 constexpr int kMapSamples = 8;  // held-out samples printed beside their ground truth
-
-long long to_integer(const std::string& field, const std::string& v, long long lo, long long hi) {
-    char* end = nullptr;
-    errno = 0;
-    const long long r = std::strtoll(v.c_str(), &end, 10);
-    if (v.empty() || *end || std::isspace(static_cast<unsigned char>(v[0])))
-        throw ConfigError(field, "expected an integer (got " + quoted(v) + ")");
-    if (errno == ERANGE || r > hi) throw ConfigError(field, "must be at most " + std::to_string(hi) + " (got " + quoted(v) + ")");
-    if (r < lo) throw ConfigError(field, "must be at least " + std::to_string(lo) + " (got " + quoted(v) + ")");
-    return r;
-}
-
-// Set one field of c from its command-line text, by the field's kind.
-void set_flag(Config& c, const ConfigField& f, const std::string& v) {
-    switch (f.kind) {
-        case ConfigField::integer: c.*f.i = int(to_integer(f.name, v, -2147483648LL, (long long)f.max)); break;
-        case ConfigField::seed: c.*f.u = uint32_t(to_integer(f.name, v, 0, 4294967295LL)); break;
-        case ConfigField::text: c.*f.s = v; break;
-        case ConfigField::number: {
-            char* end = nullptr;
-            const double r = std::strtod(v.c_str(), &end);
-            if (v.empty() || *end || std::isspace(static_cast<unsigned char>(v[0])))
-                throw ConfigError(f.name, "expected a number (got " + quoted(v) + ")");
-            c.*f.d = r;
-            break;
-        }
-        case ConfigField::boolean:
-            if (v != "true" && v != "false") throw ConfigError(f.name, "expected true or false (got " + quoted(v) + ")");
-            c.*f.b = v == "true";
-            break;
-    }
-}
-
-std::string flag_name(const char* field) {
-    std::string s = field;
-    std::replace(s.begin(), s.end(), '_', '-');
-    return s;
-}
-
-const ConfigField* find_flag(const std::string& flag) {
-    for (const auto& f : config_fields())
-        if (flag_name(f.name) == flag) return &f;
-    return nullptr;
-}
 
 std::string limits(const ConfigField& f) {
     char s[64] = "";
@@ -80,7 +33,7 @@ void usage(FILE* out) {
                  "Trains one of the Keras attention examples and prints the attention it learned.\n"
                  "A preset sets every field's default; any field given after it overrides that.\n\n");
     for (const auto& f : config_fields())
-        std::fprintf(out, "  --%-26s %s%s\n", (flag_name(f.name) + " V").c_str(), f.help, limits(f).c_str());
+        std::fprintf(out, "  --%-26s %s%s\n", (flag_name(f.name).substr(2) + " V").c_str(), f.help, limits(f).c_str());
     std::fprintf(out,
                  "  --quiet                      print only the final attention\n"
                  "  --data FILE                  train on a CSV file instead of the task's data (see the\n"
@@ -175,60 +128,17 @@ std::string scores_text(const char* prefix, const Scores& s, const char* metric)
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string preset = "dense";
-    std::vector<std::pair<const ConfigField*, std::string>> given;
-    bool quiet = false;
-    int trace_steps = 0;  // --trace N: print per-step losses and the attention as JSON
-    std::string data_path;  // --data FILE
     try {
-        for (int i = 1; i < argc; ++i) {
-            std::string a = argv[i];
-            if (a == "--help" || a == "-h") {
-                usage(stdout);
-                return 0;
-            }
-            if (a == "--quiet") {
-                quiet = true;
-                continue;
-            }
-            if (a.rfind("--", 0) != 0) {
-                std::fprintf(stderr, "attention: unexpected argument %s (see --help)\n", quoted(a).c_str());
-                return 2;
-            }
-            // --flag=value or --flag value
-            std::string value;
-            bool inline_value = false;
-            if (const size_t eq = a.find('='); eq != std::string::npos) {
-                value = a.substr(eq + 1);
-                a = a.substr(0, eq);
-                inline_value = true;
-            }
-            const bool is_trace = a == "--trace", is_data = a == "--data";
-            const ConfigField* f = is_trace || is_data ? nullptr : find_flag(a.substr(2));
-            if (!is_trace && !is_data && !f) {
-                std::fprintf(stderr, "attention: unknown flag %s (see --help)\n", quoted(a).c_str());
-                return 2;
-            }
-            if (!inline_value) {
-                if (i + 1 >= argc) {
-                    std::fprintf(stderr, "attention: %s needs a value (see --help)\n", a.c_str());
-                    return 2;
-                }
-                value = argv[++i];
-            }
-            if (is_trace) trace_steps = int(to_integer("trace", value, 1, kMaxTrace));
-            else if (is_data) {
-                if (value.empty()) throw ConfigError("data", "expected a file name (got '')");
-                data_path = value;
-            }
-            else if (f->s == &Config::preset) preset = value;
-            else given.emplace_back(f, value);
+        const Flags flags = parse_flags(argc, argv);
+        if (flags.help) {
+            usage(stdout);
+            return 0;
         }
-        Config c = defaults_for(preset);
-        for (const auto& [f, value] : given) set_flag(c, *f, value);
+        Config c = flags.config;
+        const bool quiet = flags.quiet;
         DataFile data;
-        if (!data_path.empty()) {  // the file's shape sets the sizes
-            data = read_data_file(data_path, kMemoryBudget / 4);
+        if (!flags.data_path.empty()) {  // the file's shape sets the sizes
+            data = read_data_file(flags.data_path, kMemoryBudget / 4);
             const Task& task = find_task(c.task);
             if (task.sequence != (data.time > 0))
                 throw ConfigError("data", std::string("the file holds ") + (data.time ? "sequences" : "vectors") + ", and task " +
@@ -239,8 +149,8 @@ int main(int argc, char** argv) {
             c.test_samples = std::min(c.test_samples, data.n);
         }
         Trainer trainer(c);
-        if (!data_path.empty()) trainer.set_data(data.x, data.y, data.mask.shape.empty() ? nullptr : &data.mask);
-        if (trace_steps) return trace(trainer, trace_steps);
+        if (!flags.data_path.empty()) trainer.set_data(data.x, data.y, data.mask.shape.empty() ? nullptr : &data.mask);
+        if (flags.trace_steps) return trace(trainer, flags.trace_steps);
         const Task& task = find_task(c.task);
         const char* metric = metric_name(task.metric);
         if (!quiet) {

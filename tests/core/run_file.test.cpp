@@ -3,6 +3,8 @@
 // another format or one that is not a run at all is refused by name and builds nothing.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "archive.hpp"
@@ -107,4 +109,53 @@ TEST_CASE("run file: damaged, cut short, another format or not a run: refused by
     CHECK_THAT(refused(other).what(), Catch::Matchers::Contains("format 99") && Catch::Matchers::Contains("reads format 1"));
     CHECK_THAT(refused({'{', '"', 'a', '"', '}'}).what(), Catch::Matchers::Contains("does not start as a saved run"));
     CHECK(refused({}).field == "run");
+}
+
+// A file made by hand passes the checksum: what it holds must still fit the run's buffers.
+// (tests/fuzz/fuzz_run_file.cpp found the first: an index past the training samples in the
+// epoch's order read past the data.)
+TEST_CASE("run file: a well-formed file whose state does not fit the run is refused by name", "[run_file]") {
+    Trainer t(small("gru_after"));
+    t.step(3);
+    const auto file = t.save_run();
+    const int n = t.config().train_samples();
+    // Write a changed payload back under a header with the right length and checksum.
+    const auto resealed = [](std::vector<uint8_t> f) {
+        const uint32_t crc = crc32(f.data() + 24, f.size() - 24);
+        for (int i = 0; i < 4; ++i) f[size_t(20 + i)] = uint8_t(crc >> (8 * i));
+        return f;
+    };
+    // The order: its length (8 bytes, n) then n ints that are a permutation of 0..n-1.
+    size_t order = 0;
+    for (size_t at = 24; at + 8 + 4 * size_t(n) <= file.size() && !order; ++at) {
+        uint64_t len;
+        std::memcpy(&len, &file[at], 8);
+        if (len != uint64_t(n)) continue;
+        std::vector<int> v(static_cast<size_t>(n), 0);
+        std::memcpy(v.data(), &file[at + 8], 4 * size_t(n));
+        std::vector<int> sorted = v;
+        std::sort(sorted.begin(), sorted.end());
+        bool perm = true;
+        for (int i = 0; i < n; ++i) perm = perm && sorted[size_t(i)] == i;
+        if (perm) order = at + 8;
+    }
+    REQUIRE(order);
+    auto past = file;
+    const int outside = n + 1000;
+    std::memcpy(&past[order], &outside, 4);
+    CHECK_THAT(refused(resealed(past)).what(), Catch::Matchers::StartsWith("run: ") && Catch::Matchers::Contains("permutation"));
+    auto twice = file;
+    std::memcpy(&twice[order], &twice[order + 4], 4);
+    CHECK_THAT(refused(resealed(twice)).what(), Catch::Matchers::Contains("permutation"));
+    // A weight: the first weight's bytes, made NaN.
+    const float w0 = t.weights()[0].data[0];
+    auto nan = file;
+    for (size_t at = 24; at + 4 <= nan.size(); ++at)
+        if (std::memcmp(&nan[at], &w0, 4) == 0) {
+            const float q = std::nanf("");
+            std::memcpy(&nan[at], &q, 4);
+            break;
+        }
+    CHECK_THAT(refused(resealed(nan)).what(), Catch::Matchers::Contains("is not finite"));
+    CHECK_NOTHROW(Trainer::load_run(resealed(file)));
 }

@@ -38,6 +38,11 @@ for (const [config, pattern] of badConfigs) {
   });
 }
 
+test('an empty field name is refused by the config as a whole (found by fuzzing)', () => {
+  rejects(() => new M.Trainer({ '': 1 }), /^config: unknown config field '' \(expected one of preset, /);
+  rejects(() => new M.Trainer({ '': {} }), /^config: field '': expected a number, a string or true\/false \(got object\)/);
+});
+
 test('constructor rejects a non-object config', () => {
   rejects(() => new M.Trainer(42), /^config: expected an object/);
   rejects(() => new M.Trainer([1]), /^config: expected an object/);
@@ -73,4 +78,17 @@ test('a diverging run stops with a clear status and finite weights', () => {
     for (const w of t.getWeights()) assert.ok(w.data.every(Number.isFinite), `${w.name} finite`);
     assert.equal(t.step(5).step, m.step, 'no further steps');
   });
+});
+
+test('a number in a message is written as JavaScript writes it (the core formats it itself)', () => {
+  let a = 7; // a small seeded generator: 2000 negative numbers from 1e-324 to 1e308
+  const next = () => ((a = (Math.imul(a, 1103515245) + 12345) >>> 0) / 4294967296);
+  for (let i = 0; i < 2000; i++) {
+    const x = -(next() + 1e-3) * 10 ** Math.floor(next() * 633 - 324);
+    if (x === 0) continue;
+    assert.throws(() => M.estimate({ seed: x }), (e) => {
+      assert.ok(e.message.endsWith(`(got ${String(x)})`), `${e.message} for ${String(x)}`);
+      return true;
+    });
+  }
 });

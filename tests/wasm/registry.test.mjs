@@ -1,8 +1,9 @@
 // The registry through the JS API: the preset, task and field tables, which fields a config
-// uses, the memory estimate, the attention maps and metrics, and training on your own arrays.
+// uses, the memory and work estimate, the attention maps and metrics, and training on your own arrays.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { loadModule, withTrainer } from './module.mjs';
+import { presetTable, trainingFlopsPerSample } from '../../bench/page/models.mjs';
 
 const M = await loadModule();
 const small = { preset: 'find_max', samples: 400, units: 8, attention_units: 6, test_samples: 20, epochs: 3 };
@@ -49,6 +50,38 @@ test('estimate() reports the bytes before building; the trainer refuses more tha
   const big = { preset: 'lstm_after', samples: 3000000, input_dim: 100 };
   assert.ok(M.estimate(big).total > 1e9);
   throwsField(() => new M.Trainer(big), 'samples', /this run needs [\d.]+ GB .*lower samples/);
+});
+
+test('estimate() states the work: the bench\'s flops per sample, the initialiser, the time to build', () => {
+  for (const { name, config } of presetTable(M)) {
+    for (const score of ['luong', 'bahdanau']) {
+      const e = M.estimate({ ...config, score });
+      assert.equal(e.flops_per_sample, trainingFlopsPerSample({ ...config, score }), `${name} ${score}`);
+      assert.ok(e.run_flops >= config.epochs * config.samples * e.flops_per_sample / 3, name);
+      assert.ok(e.setup_seconds < e.setup_limit / 2, `${name} builds in ${e.setup_seconds} s`);
+    }
+  }
+  const k = M.constants();
+  assert.equal(k.setup_limit_seconds, 10);
+  assert.ok(k.init_flops_per_second > 0 && k.data_values_per_second > 0);
+  // LSTM(1024): its orthogonal recurrent kernel (4096 x 1024) is 1.7e10 operations, 34 s at the
+  // conservative rate: refused by units, before anything is drawn; 512 units build.
+  const big = { preset: 'lstm_after', samples: 2000, units: 1024 };
+  const e = M.estimate(big);
+  assert.ok(Math.abs(e.init_flops / 1.72e10 - 1) < 0.01, `init_flops ${e.init_flops}`);
+  assert.equal(e.setup_seconds, e.init_flops / k.init_flops_per_second + e.data_values / k.data_values_per_second);
+  const heap = M.heapInUse();
+  const t0 = Date.now();
+  throwsField(() => new M.Trainer(big), 'units', /^units: building this run takes about 34 s .*lower units$/);
+  assert.ok(Date.now() - t0 < 1000, 'refused at once');
+  assert.equal(M.heapInUse(), heap);
+  assert.ok(M.estimate({ ...big, units: 512 }).setup_seconds < 10);
+  throwsField(() => new M.Trainer({ preset: 'dense', samples: 2000000 }), 'samples', /building this run takes about 13 s/);
+  withTrainer(M, { preset: 'lstm_after', samples: 2000, units: 16 }, (t) => {
+    const f = t.footprint();
+    assert.deepEqual(f, M.estimate({ preset: 'lstm_after', samples: 2000, units: 16 }));
+    assert.equal(f.data_values, 2300 * 41);
+  });
 });
 
 test('attention maps, metrics and history for a later preset', () => {
