@@ -22,9 +22,9 @@ Attention2D::Attention2D(const std::string& name, Shape in, int batch, ParamStor
     buffer(dx_, F, batch);
 }
 
-void Attention2D::init(ParamStore& ps, Rng& rng) {
-    glorot_uniform(ps.value(iW_), in_.features, in_.features, rng);
-    ps.value(ib_).setZero();
+void Attention2D::init(Rng& rng) {
+    glorot_uniform(ps_.value(iW_), in_.features, in_.features, rng);
+    ps_.value(ib_).setZero();
 }
 
 const Mat& Attention2D::run_forward(const Mat& x, bool) {
@@ -87,9 +87,9 @@ Attention3D::Attention3D(const std::string& name, Shape in, bool single_vector, 
     buffer(dx_, F, T * batch);
 }
 
-void Attention3D::init(ParamStore& ps, Rng& rng) {
-    glorot_uniform(ps.value(iW_), in_.time, in_.time, rng);
-    ps.value(ib_).setZero();
+void Attention3D::init(Rng& rng) {
+    glorot_uniform(ps_.value(iW_), in_.time, in_.time, rng);
+    ps_.value(ib_).setZero();
 }
 
 namespace {

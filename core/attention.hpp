@@ -22,7 +22,7 @@ namespace attn {
 class Attention2D : public Layer {
 public:
     Attention2D(const std::string& name, Shape in, int batch, ParamStore& ps);
-    void init(ParamStore& ps, Rng& rng) override;
+    void init(Rng& rng) override;
     double macs() const override { return double(in_.features) * in_.features; }  // W x
     const Mat* named_output(const std::string& name, Shape* shape) const override;
     std::vector<SummaryRow> summary() const override;
@@ -44,7 +44,7 @@ private:
 class Attention3D : public Layer {
 public:
     Attention3D(const std::string& name, Shape in, bool single_vector, int batch, ParamStore& ps);
-    void init(ParamStore& ps, Rng& rng) override;
+    void init(Rng& rng) override;
     double macs() const override { return double(in_.time) * in_.time * in_.features; }  // X W^T
     const Mat* named_output(const std::string& name, Shape* shape) const override;
     std::vector<SummaryRow> summary() const override;

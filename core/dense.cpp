@@ -17,9 +17,9 @@ Dense::Dense(const std::string& name, Shape in, int units, Activation act, bool 
     if (units > 1) buffer(WT_, in.size(), units);
 }
 
-void Dense::init(ParamStore& ps, Rng& rng) {
-    glorot_uniform(ps.value(iW_), in_.size(), out_.features, rng);
-    if (use_bias_) ps.value(ib_).setZero();
+void Dense::init(Rng& rng) {
+    glorot_uniform(ps_.value(iW_), in_.size(), out_.features, rng);
+    if (use_bias_) ps_.value(ib_).setZero();
 }
 
 // Per time step t: W_t (U, F) at W + t*F*U, x_t (F, B) at x + t*F*B. With one unit (every

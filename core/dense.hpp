@@ -16,7 +16,7 @@ class Dense : public Layer {
 public:
     Dense(const std::string& name, Shape in, int units, Activation act, bool use_bias, int batch,
           ParamStore& ps);
-    void init(ParamStore& ps, Rng& rng) override;
+    void init(Rng& rng) override;
     double macs() const override { return double(in_.size()) * out_.features; }  // W x
     std::vector<SummaryRow> summary() const override;
 

@@ -143,10 +143,10 @@ GRU::GRU(const std::string& name, Shape in, int units, bool return_sequences, in
     buffer(dx_, D, T * B);
 }
 
-void GRU::init(ParamStore& ps, Rng& rng) {
-    glorot_uniform(ps.value(iWx_), in_.features, 3 * H_, rng);
-    orthogonal(ps.value(iWh_), rng);
-    ps.value(ib_).setZero();
+void GRU::init(Rng& rng) {
+    glorot_uniform(ps_.value(iWx_), in_.features, 3 * H_, rng);
+    orthogonal(ps_.value(iWh_), rng);
+    ps_.value(ib_).setZero();
 }
 
 double GRU::macs() const { return double(in_.time) * 3.0 * H_ * (in_.features + H_); }

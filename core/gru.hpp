@@ -24,7 +24,7 @@ class GRU : public Layer {
 public:
     GRU(const std::string& name, Shape in, int units, bool return_sequences, int batch,
         ParamStore& ps, bool reset_after = true);
-    void init(ParamStore& ps, Rng& rng) override;
+    void init(Rng& rng) override;
     double macs() const override;        // per step: Wx x_t and Wh h_{t-1}
     double init_flops() const override;  // the orthogonal recurrent kernel (3H, H)
     std::vector<SummaryRow> summary() const override;

@@ -56,7 +56,7 @@ public:
     virtual const char* attention_output() const { return ""; }
 
     // Keras initialisers (glorot_uniform, orthogonal, zeros, ...); no-op without parameters.
-    virtual void init(ParamStore&, Rng&) {}
+    virtual void init(Rng&) {}
 
     // The cost model (estimate()): the multiply-adds of the matrix products in ONE sample's
     // forward pass (elementwise work, activations and softmax not counted), and the

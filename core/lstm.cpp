@@ -75,10 +75,10 @@ LSTM::LSTM(const std::string& name, Shape in, int units, bool return_sequences, 
     buffer(dx_, D, T * B);
 }
 
-void LSTM::init(ParamStore& ps, Rng& rng) {
-    glorot_uniform(ps.value(iWx_), in_.features, 4 * H_, rng);
-    orthogonal(ps.value(iWh_), rng);
-    auto b = ps.value(ib_);
+void LSTM::init(Rng& rng) {
+    glorot_uniform(ps_.value(iWx_), in_.features, 4 * H_, rng);
+    orthogonal(ps_.value(iWh_), rng);
+    auto b = ps_.value(ib_);
     b.setZero();
     b.middleRows(H_, H_).setOnes();  // unit_forget_bias
 }

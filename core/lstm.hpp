@@ -17,7 +17,7 @@ class LSTM : public Layer {
 public:
     LSTM(const std::string& name, Shape in, int units, bool return_sequences, int batch,
          ParamStore& ps);
-    void init(ParamStore& ps, Rng& rng) override;
+    void init(Rng& rng) override;
     double macs() const override;        // per step: Wx x_t and Wh h_{t-1}
     double init_flops() const override;  // the orthogonal recurrent kernel (4H, H)
     std::vector<SummaryRow> summary() const override;

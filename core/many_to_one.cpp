@@ -38,16 +38,16 @@ ManyToOneAttention::ManyToOneAttention(const std::string& name, Shape in, int un
     buffer(dx_, D, T * B);
 }
 
-void ManyToOneAttention::init(ParamStore& ps, Rng& rng) {
+void ManyToOneAttention::init(Rng& rng) {
     const int D = in_.features;
     if (score_ == Score::luong) {
-        glorot_uniform(ps.value(iW_), D, D, rng);
+        glorot_uniform(ps_.value(iW_), D, D, rng);
     } else {
-        glorot_uniform(ps.value(iW1_), D, D, rng);
-        glorot_uniform(ps.value(iW2_), D, D, rng);
-        glorot_uniform(ps.value(iv_), D, 1, rng);
+        glorot_uniform(ps_.value(iW1_), D, D, rng);
+        glorot_uniform(ps_.value(iW2_), D, D, rng);
+        glorot_uniform(ps_.value(iv_), D, 1, rng);
     }
-    glorot_uniform(ps.value(iWc_), 2 * D, U_, rng);
+    glorot_uniform(ps_.value(iWc_), 2 * D, U_, rng);
 }
 
 // Luong: q = W^T h_t once (D^2), then the T scores q . h_s (T D); Bahdanau: W1 h_t once (D^2),

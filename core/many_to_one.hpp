@@ -26,7 +26,7 @@ class ManyToOneAttention : public Layer {
 public:
     ManyToOneAttention(const std::string& name, Shape in, int units, Score score, int batch, ParamStore& ps,
                        const std::string& suffix = "");
-    void init(ParamStore& ps, Rng& rng) override;
+    void init(Rng& rng) override;
     double macs() const override;
     // "attention_weight" (T, B) as Shape{0, T}, "context_vector" (D, B) as Shape{0, D}.
     const Mat* named_output(const std::string& name, Shape* shape) const override;

@@ -74,8 +74,8 @@ void Model::allocate() {
     for (auto& l : layers_) l->allocate();
 }
 
-void Model::init(ParamStore& ps, Rng& rng) {
-    for (auto& l : layers_) l->init(ps, rng);
+void Model::init(Rng& rng) {
+    for (auto& l : layers_) l->init(rng);
 }
 
 const Mat& Model::forward(const Mat& x, bool training) {

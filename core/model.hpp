@@ -29,7 +29,7 @@ public:
     double macs() const;       // the layers' multiply-adds for one sample's forward pass
     double init_flops() const; // what init() takes beyond one draw per weight
     void allocate();
-    void init(ParamStore& ps, Rng& rng);  // Keras initialisers, layer by layer
+    void init(Rng& rng);  // Keras initialisers, layer by layer, into the store the layers hold
     const Mat& forward(const Mat& x, bool training);
     void backward(const Mat& dy);         // accumulates into the store's gradients
 

@@ -240,7 +240,7 @@ struct Trainer::State {
         }
         ps.allocate();
         for (auto& [B, s] : slots) allocate(s);
-        slots.at(cfg.batch_size).model->init(ps, init_rng);
+        slots.at(cfg.batch_size).model->init(init_rng);
         opt = make_optimizer({cfg.optimizer, float(cfg.learning_rate), float(cfg.momentum)}, ps.size());
         backup = ps.values();
         order.resize(size_t(cfg.train_samples()));
@@ -865,9 +865,11 @@ void io_data(Archive& a, Dataset& d) {
     a.io(d.x, false);
     a.io(d.y, false);
     a.io(d.mask, false);
+    // In 64 bits: a hand-made file's sizes may be anything (the arrays are bounded by the file).
     if (a.loading() && (d.n < 1 || d.dim < 1 || d.time < 0 || d.positions < 0 ||
-                        d.x.size() != size_t(d.n) * d.sample_size() || d.y.size() != size_t(d.n) ||
-                        d.mask.size() != size_t(d.n) * d.positions))
+                        d.x.size() / uint64_t(d.n) != uint64_t(d.time > 0 ? d.time : 1) * uint64_t(d.dim) ||
+                        d.x.size() % uint64_t(d.n) || d.y.size() != size_t(d.n) ||
+                        d.mask.size() / uint64_t(d.n) != uint64_t(d.positions) || d.mask.size() % uint64_t(d.n)))
         throw ConfigError("run", "not a run this build can load: its data's sizes do not agree");
 }
 }  // namespace
@@ -898,9 +900,26 @@ Trainer Trainer::load_run(const std::vector<uint8_t>& file) {
     a.io(user);
     std::shared_ptr<Dataset> data;
     if (user) {
-        data = std::make_shared<Dataset>();
-        io_data(a, *data);
-        if (data->n != c.samples) throw ConfigError("run", "not a run this build can load: its data has " + std::to_string(data->n) + " samples where its config says " + std::to_string(c.samples));
+        Dataset raw;
+        io_data(a, raw);
+        if (raw.n != c.samples) throw ConfigError("run", "not a run this build can load: its data has " + std::to_string(raw.n) + " samples where its config says " + std::to_string(c.samples));
+        // The checks set_data makes: the shapes the config's model takes, finite values, the
+        // task's targets, a 0/1 mask.
+        attn::validate(c);
+        const Shape in = input_shape(c);
+        const auto tensor = [](std::vector<int> shape, const auto& v) {
+            Tensor t;
+            t.shape = std::move(shape);
+            t.data.assign(v.begin(), v.end());
+            return t;
+        };
+        const Tensor x = tensor(raw.time ? std::vector<int>{raw.n, raw.time, raw.dim} : std::vector<int>{raw.n, raw.dim}, raw.x);
+        const Tensor y = tensor({raw.n, 1}, raw.y), mask = tensor({raw.n, raw.positions}, raw.mask);
+        try {
+            data = std::make_shared<Dataset>(dataset_from(x, y, raw.positions ? &mask : nullptr, in, find_task(c.task)));
+        } catch (const ConfigError& e) {
+            throw ConfigError("run", std::string("not a run this build can load: its data: ") + e.what());
+        }
     }
     auto s = std::make_unique<State>(c, std::move(data));  // validates c, draws the data again
     s->io(a);

@@ -59,7 +59,7 @@ TEST_CASE("Dense: Keras shapes and glorot_uniform init", "[dense]") {
     Dense d("dense", Shape{0, 32}, 64, Activation::linear, true, 4, ps);
     ps.allocate();
     Rng rng(1, Stream::init);
-    d.init(ps, rng);
+    d.init(rng);
     REQUIRE(ps.list()[0].keras_shape == std::vector<int>{32, 64});
     REQUIRE(ps.list()[1].keras_shape == std::vector<int>{64});
     const float limit = std::sqrt(6.0f / 96.0f);
@@ -262,8 +262,8 @@ TEST_CASE("LSTM/GRU init: Keras initialisers", "[lstm][gru][init]") {
     GRU g("gru", Shape{5, D}, H, true, 1, ps);
     ps.allocate();
     Rng rng(1, Stream::init);
-    l.init(ps, rng);
-    g.init(ps, rng);
+    l.init(rng);
+    g.init(rng);
     for (int i : {1, 4}) {  // recurrent kernels: Keras (H, G*H) with orthonormal rows
         const Mat r = ps.value(i);  // ours (G*H, H): orthonormal columns
         CHECK((r.transpose() * r - Mat::Identity(H, H)).cwiseAbs().maxCoeff() < 1e-5f);

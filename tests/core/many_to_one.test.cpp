@@ -65,7 +65,7 @@ TEST_CASE("ManyToOneAttention: shapes, parameter names, Keras shapes and counts"
         CHECK(att.output_shape() == Shape{0, U});
 
         Rng rng(1, Stream::init);
-        att.init(ps, rng);
+        att.init(rng);
         for (size_t i = 0; i < ps.list().size(); ++i) {  // glorot_uniform with Keras's fans
             const auto& p = ps.list()[i];
             INFO(p.name);
@@ -184,7 +184,7 @@ TEST_CASE("ManyToOneAttention: attention_weight sums to 1 for every sample", "[m
                 ManyToOneAttention att("attention", Shape{T, D}, 3, score, B, ps);
                 ps.allocate();
                 Rng rng(11, Stream::init);
-                att.init(ps, rng);
+                att.init(rng);
                 att.forward(random_mat(D, T * B, rng, 2.0f), false);
                 const Mat& a = att.weights();
                 for (int b = 0; b < B; ++b) {
@@ -326,7 +326,7 @@ TEST_CASE("ManyToOneAttention: bits to compare between builds", "[.m2o_bits]") {
         ManyToOneAttention att("attention", Shape{T, D}, U, score, B, ps);
         ps.allocate();
         Rng rng(2024, Stream::init);
-        att.init(ps, rng);
+        att.init(rng);
         const Mat x = uniform_mat(D, T * B, rng), dy = random_mat(U, B, rng);
         const Mat& y = att.forward(x, false);
         ps.zero_grad();

@@ -159,3 +159,41 @@ TEST_CASE("run file: a well-formed file whose state does not fit the run is refu
     CHECK_THAT(refused(resealed(nan)).what(), Catch::Matchers::Contains("is not finite"));
     CHECK_NOTHROW(Trainer::load_run(resealed(file)));
 }
+
+// The caller's data in a hand-made file: sizes whose product passes 2^31 (found by
+// tests/fuzz/fuzz_run_file.cpp: an int overflow), sizes that do not fit the config's model,
+// and values set_data would refuse.
+TEST_CASE("run file: the caller's data in a file is checked as set_data checks it", "[run_file]") {
+    Config c = small("lstm_before");
+    Config more = c;
+    more.test_samples = 60;
+    Trainer source(more);
+    Trainer t(c);
+    t.set_data(source.test_inputs(), source.test_targets());
+    t.step(2);
+    const auto file = t.save_run();
+    const auto resealed = [](std::vector<uint8_t> f) {
+        const uint32_t crc = crc32(f.data() + 24, f.size() - 24);
+        for (int i = 0; i < 4; ++i) f[size_t(20 + i)] = uint8_t(crc >> (8 * i));
+        return f;
+    };
+    // The data's sizes: n, time, dim, positions as four ints, in that order.
+    const int want[4] = {60, c.time_steps, c.input_dim, 0};  // no mask given
+    size_t at = 24;
+    while (at + 16 <= file.size() && std::memcmp(&file[at], want, 16) != 0) ++at;
+    REQUIRE(at + 16 <= file.size());
+    const auto with = [&](int time, int dim) {
+        auto f = file;
+        std::memcpy(&f[at + 4], &time, 4);
+        std::memcpy(&f[at + 8], &dim, 4);
+        return resealed(f);
+    };
+    CHECK_THAT(refused(with(1946157060, 6647145)).what(), Catch::Matchers::Contains("sizes do not agree"));
+    CHECK_THAT(refused(with(c.time_steps * c.input_dim, 1)).what(), Catch::Matchers::StartsWith("run: ") && Catch::Matchers::Contains("its data"));
+    // A NaN among the inputs: the first input value's bytes, after the sizes and x's length.
+    auto nan = file;
+    const float q = std::nanf("");
+    std::memcpy(&nan[at + 16 + 8], &q, 4);
+    CHECK_THAT(refused(resealed(nan)).what(), Catch::Matchers::Contains("its data") && Catch::Matchers::Contains("x.data[0]"));
+    CHECK_NOTHROW(Trainer::load_run(resealed(file)));
+}
