@@ -5,7 +5,7 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/setup.sh || { echo "[test] setup failed"; exit 1; }
-bash scripts/build.sh native wasm asan || { echo "[test] build failed"; exit 1; }
+bash scripts/build.sh native wasm || { echo "[test] build failed"; exit 1; }
 export NODE_PATH=/usr/share/nodejs
 
 # ---- suites: one function each; add new ones to SUITES -------------------------------------
@@ -30,18 +30,41 @@ suite_fuzz()        { FUZZ_SECONDS=${FUZZ_SECONDS:-10} bash scripts/fuzz.sh; }
 # The page in headless Chromium (Debian's /usr/bin/chromium via playwright-core), served from dist/.
 suite_browser()     { node scripts/build-web.mjs && node --test tests/browser/; }
 
+# In this order. BESIDE runs in the background after `build.sh asan` (one core), beside the
+# suites before it (one core: Node and ctest run one test at a time), its output shown when it
+# ends; the browser suite runs alone, after both, since it wants the whole machine.
 SUITES=(core_native core_wasm wasm_api cli core_asan fuzz browser)
+BESIDE=(core_asan fuzz)
 
 # ---- runner ---------------------------------------------------------------------------------
-declare -A RESULT
-failed=0
+LOGS=build/test-logs
+rm -rf "$LOGS" && mkdir -p "$LOGS"
+run_suite() {  # run_suite NAME: its result in $LOGS/NAME.result
+  local start=$SECONDS result=FAILED
+  echo "[test] ===== $1 ====="
+  "suite_$1" && result=ok
+  echo "$result ($((SECONDS - start)) s)" >"$LOGS/$1.result"
+}
+beside() {
+  if JOBS=1 bash scripts/build.sh asan; then
+    for s in "${BESIDE[@]}"; do run_suite "$s"; done
+  else
+    for s in "${BESIDE[@]}"; do echo "FAILED (build/asan did not build)" >"$LOGS/$s.result"; done
+  fi
+}
+beside >"$LOGS/beside.log" 2>&1 &
+beside_pid=$!
 for s in "${SUITES[@]}"; do
-  echo "[test] ===== $s ====="
-  start=$SECONDS
-  if "suite_$s"; then RESULT[$s]="ok"; else RESULT[$s]="FAILED"; failed=1; fi
-  RESULT[$s]+=" ($((SECONDS - start)) s)"
+  [[ " ${BESIDE[*]} " == *" $s "* ]] && continue
+  if [[ $s == browser ]]; then wait "$beside_pid"; cat "$LOGS/beside.log"; fi
+  run_suite "$s"
 done
 
 echo "[test] ===== summary ====="
-for s in "${SUITES[@]}"; do printf '[test] %-14s %s\n' "$s" "${RESULT[$s]}"; done
+failed=0
+for s in "${SUITES[@]}"; do
+  result=$(cat "$LOGS/$s.result" 2>/dev/null || echo "FAILED (no result)")
+  [[ $result == ok* ]] || failed=1
+  printf '[test] %-14s %s\n' "$s" "$result"
+done
 exit $failed
