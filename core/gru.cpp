@@ -1,9 +1,6 @@
 #include "gru.hpp"
 
-#include <stdexcept>
-
 #include "gemm.hpp"
-#include "init.hpp"
 #include "simd.hpp"
 
 namespace attn {
@@ -113,19 +110,12 @@ inline void cell_backward_reset(const float* g, int H, const float* h_prev, cons
 
 GRU::GRU(const std::string& name, Shape in, int units, bool return_sequences, int batch,
          ParamStore& ps, bool reset_after)
-    : Layer(name, in, return_sequences ? Shape{in.time, units} : Shape{0, units}, batch),
-      ps_(ps), H_(units), return_sequences_(return_sequences), reset_after_(reset_after),
-      Hs_(return_sequences ? y_ : hs_own_) {
-    if (!in.is_sequence()) throw std::logic_error("GRU " + name + " takes sequences");
-    const int D = in.features, H = units, T = in.time, B = batch;
-    iWx_ = ps.declare(name + "/kernel", 3 * H, D, {D, 3 * H});
-    iWh_ = ps.declare(name + "/recurrent_kernel", 3 * H, H, {H, 3 * H});
+    : Recurrent("GRU", name, in, units, 3, return_sequences, batch, ps), reset_after_(reset_after) {
+    const int H = units, T = in.time, B = batch;
     if (reset_after)
         ib_ = ps.declare(name + "/bias", 3 * H, 2, {2, 3 * H});
     else
         ib_ = ps.declare(name + "/bias", 3 * H, 1, {3 * H});
-    buffer(G_, 3 * H, T * B);
-    buffer(Hs_, H, T * B);
     buffer(hw_, H, B);
     buffer(dX_, 3 * H, B);
     if (reset_after) {
@@ -136,21 +126,12 @@ GRU::GRU(const std::string& name, Shape in, int units, bool return_sequences, in
         buffer(RH_, H, T * B);
         buffer(dRH_, H, B);
     }
-    buffer(dh_, H, B);
-    buffer(zero_, H, B);
-    buffer(WhT_, H, 3 * H);
-    buffer(y_, H, return_sequences ? T * B : B);
-    buffer(dx_, D, T * B);
 }
 
 void GRU::init(Rng& rng) {
-    glorot_uniform(ps_.value(iWx_), in_.features, 3 * H_, rng);
-    orthogonal(ps_.value(iWh_), rng);
+    init_kernels(rng);
     ps_.value(ib_).setZero();
 }
-
-double GRU::macs() const { return double(in_.time) * 3.0 * H_ * (in_.features + H_); }
-double GRU::init_flops() const { return orthogonal_flops(3.0 * H_, H_); }
 
 const Mat& GRU::run_forward(const Mat& x, bool) {
     x_ = &x;
@@ -196,8 +177,7 @@ const Mat& GRU::forward_reset_after(const Mat& x) {
                 cell_state<decltype(lane)>(g + size_t(s) * 3 * H + r, H, hw + o, bh_h + r, h_prev + o, hh + o, h + o);
             });
     }
-    if (!return_sequences_) y_ = Hs_.middleCols((T - 1) * B, B);
-    return y_;
+    return output_of_forward();
 }
 
 const Mat& GRU::backward_reset_after(const Mat& dy) {
@@ -264,8 +244,7 @@ const Mat& GRU::forward_reset_before(const Mat& x) {
                 cell_state_before<decltype(lane)>(g + size_t(s) * 3 * H + r, H, hw_.data() + o, h_prev + o, h + o);
             });
     }
-    if (!return_sequences_) y_ = Hs_.middleCols((T - 1) * B, B);
-    return y_;
+    return output_of_forward();
 }
 
 const Mat& GRU::backward_reset_before(const Mat& dy) {
@@ -314,11 +293,6 @@ const Mat& GRU::backward_reset_before(const Mat& dy) {
             gemm_tn(D, B, 3 * H, Wx.data(), 3 * H, dX_.data(), 3 * H, dx_.col(t * B).data(), D);
     }
     return dx_;
-}
-
-std::vector<SummaryRow> GRU::summary() const {
-    const int D = in_.features, H = H_;
-    return {{name_, "GRU", out_.keras(), 3LL * H * (D + H + (reset_after_ ? 2 : 1))}};
 }
 
 }  // namespace attn

@@ -16,18 +16,15 @@
 // Init: glorot_uniform kernel, orthogonal recurrent kernel, zero biases.
 #pragma once
 
-#include "layer.hpp"
+#include "recurrent.hpp"
 
 namespace attn {
 
-class GRU : public Layer {
+class GRU : public Recurrent {
 public:
     GRU(const std::string& name, Shape in, int units, bool return_sequences, int batch,
         ParamStore& ps, bool reset_after = true);
     void init(Rng& rng) override;
-    double macs() const override;        // per step: Wx x_t and Wh h_{t-1}
-    double init_flops() const override;  // the orthogonal recurrent kernel (3H, H)
-    std::vector<SummaryRow> summary() const override;
 
 protected:
     const Mat& run_forward(const Mat& x, bool training) override;
@@ -40,26 +37,16 @@ private:
     const Mat& forward_reset_before(const Mat& x);
     const Mat& backward_reset_before(const Mat& dy);
 
-    ParamStore& ps_;
-    int H_;
-    bool return_sequences_;
     bool reset_after_;
-    int iWx_, iWh_, ib_;
-    // kept for backward
-    Mat G_;   // (3H, T*B) z, r, n after their nonlinearity
+    // kept for backward (and G_: z, r, n after their nonlinearity)
     Mat HH_;  // (H, T*B) reset_after: hh = recurrent part of the candidate, Wh_h h_{t-1} + bh_h
     Mat RH_;  // (H, T*B) reset before: r * h_{t-1}, the candidate's recurrent input
-    Mat hs_own_;  // the hidden states when the layer returns only the last one
-    Mat& Hs_;     // (H, T*B) hidden states h_t: y_ itself when it returns sequences
     // scratch
     Mat hw_;   // (H, B) Wh_h h_{t-1} (reset_after; the cell adds bh_h) or Wh_h (r * h_{t-1})
     Mat bx_;   // (3H, 1) reset_after: the input product's bias, bx + bh for z and r, bx for h
     Mat dX_;   // (3H, B) dL/d(Wx x_t + bx) of the current step
     Mat dHW_;  // (3H, B) reset_after: dL/d(Wh h_{t-1} + bh) of the current step
     Mat dRH_;  // (H, B) reset before: dL/d(r * h_{t-1}) of the current step
-    Mat dh_;   // (H, B) gradient flowing into h_t
-    Mat zero_; // (H, B) h_{-1}
-    Mat WhT_;  // (H, 3H) Wh transposed, for the per-step dh_prev += Wh^T dhw
 };
 
 }  // namespace attn

@@ -1,9 +1,6 @@
 #include "lstm.hpp"
 
-#include <stdexcept>
-
 #include "gemm.hpp"
-#include "init.hpp"
 #include "simd.hpp"
 
 namespace attn {
@@ -55,36 +52,21 @@ inline void cell_backward(const float* z, int H, const float* tc, const float* c
 
 LSTM::LSTM(const std::string& name, Shape in, int units, bool return_sequences, int batch,
            ParamStore& ps)
-    : Layer(name, in, return_sequences ? Shape{in.time, units} : Shape{0, units}, batch),
-      ps_(ps), H_(units), return_sequences_(return_sequences), Hs_(return_sequences ? y_ : hs_own_) {
-    if (!in.is_sequence()) throw std::logic_error("LSTM " + name + " takes sequences");
-    const int D = in.features, H = units, T = in.time, B = batch;
-    iWx_ = ps.declare(name + "/kernel", 4 * H, D, {D, 4 * H});
-    iWh_ = ps.declare(name + "/recurrent_kernel", 4 * H, H, {H, 4 * H});
+    : Recurrent("LSTM", name, in, units, 4, return_sequences, batch, ps) {
+    const int H = units, T = in.time, B = batch;
     ib_ = ps.declare(name + "/bias", 4 * H, 1, {4 * H});
-    buffer(G_, 4 * H, T * B);
     buffer(C_, H, T * B);
     buffer(TC_, H, T * B);
-    buffer(Hs_, H, T * B);
     buffer(dZ_, 4 * H, B);
-    buffer(dh_, H, B);
     buffer(dc_, H, B);
-    buffer(zero_, H, B);
-    buffer(WhT_, H, 4 * H);
-    buffer(y_, H, return_sequences ? T * B : B);
-    buffer(dx_, D, T * B);
 }
 
 void LSTM::init(Rng& rng) {
-    glorot_uniform(ps_.value(iWx_), in_.features, 4 * H_, rng);
-    orthogonal(ps_.value(iWh_), rng);
+    init_kernels(rng);
     auto b = ps_.value(ib_);
     b.setZero();
     b.middleRows(H_, H_).setOnes();  // unit_forget_bias
 }
-
-double LSTM::macs() const { return double(in_.time) * 4.0 * H_ * (in_.features + H_); }
-double LSTM::init_flops() const { return orthogonal_flops(4.0 * H_, H_); }
 
 const Mat& LSTM::run_forward(const Mat& x, bool) {
     x_ = &x;
@@ -111,8 +93,7 @@ const Mat& LSTM::run_forward(const Mat& x, bool) {
                 cell_state<decltype(lane)>(z + size_t(s) * 4 * H + r, H, c_prev + o, c + o, tc + o, h + o);
             });
     }
-    if (!return_sequences_) y_ = Hs_.middleCols((T - 1) * B, B);
-    return y_;
+    return output_of_forward();
 }
 
 const Mat& LSTM::run_backward(const Mat& dy) {
@@ -149,11 +130,6 @@ const Mat& LSTM::run_backward(const Mat& dy) {
             gemm_tn(D, B, 4 * H, Wx.data(), 4 * H, dZ_.data(), 4 * H, dx_.col(t * B).data(), D);
     }
     return dx_;
-}
-
-std::vector<SummaryRow> LSTM::summary() const {
-    const int D = in_.features, H = H_;
-    return {{name_, "LSTM", out_.keras(), 4LL * H * (D + H + 1)}};
 }
 
 }  // namespace attn
