@@ -124,7 +124,7 @@ TEST_CASE("CausalSelfAttention: shapes, parameter names and Keras shapes", "[sel
     CHECK(s == Shape{2 * 5, 5});
 }
 
-TEST_CASE("CausalSelfAttention: no attention to the future, exactly; rows sum to 1; the past is blind to it",
+TEST_CASE("CausalSelfAttention: no attention to the future (exactly 0), rows sum to 1, the past blind to it",
           "[selfattn]") {
     const int T = 7, C = 8, H = 2, B = 3;
     ParamStore ps;
