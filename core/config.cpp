@@ -66,6 +66,11 @@ bool sequence_task(const Config& c) {
 bool block_on_sequence(const Config& c) { return c.block() && c.recurrent(); }
 bool gru_cell(const Config& c) { return c.gru(); }
 bool many_to_one(const Config& c) { return c.attention == "many_to_one"; }
+bool self_attention(const Config& c) { return c.self_attention(); }
+bool token_task(const Config& c) {
+    const Task* t = find_task_or_null(c.task);
+    return t && t->head == Head::tokens;
+}
 bool sgd(const Config& c) { return c.optimizer == "sgd"; }
 bool answer_position(const Config& c) {
     const Task* t = find_task_or_null(c.task);
@@ -142,8 +147,9 @@ const std::vector<ConfigField>& config_fields() {
                     "false: it scales the state before the product (Keras's reset_after=False, the GRU TF.js loads)",
                     &Config::reset_after, gru_cell),
             text("attention", "Attention",
-                 "block: the 2017 attention block; many_to_one: the Luong/Bahdanau Attention layer; none: no attention",
-                 &Config::attention, {"block", "many_to_one", "none"}),
+                 "block: the 2017 attention block; many_to_one: the Luong/Bahdanau Attention layer; "
+                 "self_attention: a causal attention-only transformer (the token tasks); none: no attention",
+                 &Config::attention, {"block", "many_to_one", "self_attention", "none"}),
             text("placement", "Attention placement", "the block before or after the recurrent layer",
                  &Config::placement, {"before", "after"}, block_on_sequence),
             boolean("single_attention_vector", "One attention vector",
@@ -153,6 +159,12 @@ const std::vector<ConfigField>& config_fields() {
                  {"luong", "bahdanau"}, many_to_one),
             integer("attention_units", "Attention units", "units of the Attention layer's output", &Config::attention_units,
                     1, kMaxSize, many_to_one),
+            integer("heads", "Heads", "attention heads per self-attention layer (units must be a multiple of it)",
+                    &Config::heads, 1, 64, self_attention),
+            integer("layers", "Layers", "self-attention layers, one after the other on the residual stream",
+                    &Config::layers, 1, 8, self_attention),
+            integer("vocab_size", "Vocabulary", "token ids 0 .. vocab_size-1 (the token tasks)", &Config::vocab_size, 2,
+                    kMaxSize, token_task),
             integer("samples", "Samples", "N samples drawn from the task's generator", &Config::samples, 1, 10'000'000),
             integer("epochs", "Epochs", "epochs to train", &Config::epochs, 1, 100'000),
             integer("batch_size", "Batch size", "samples per batch", &Config::batch_size, 1, kMaxSize),
@@ -161,7 +173,7 @@ const std::vector<ConfigField>& config_fields() {
             text("optimizer", "Optimizer", "adam | sgd | rmsprop (Keras's defaults)", &Config::optimizer,
                  optimizer_names()),
             number("momentum", "Momentum", "SGD momentum in [0, 1)", &Config::momentum, 0, false, 1, true, sgd),
-            text("loss", "Loss", "binary_crossentropy | mse | mae (default: the task's)", &Config::loss, loss_names()),
+            text("loss", "Loss", "binary_crossentropy | mse | mae | sparse_categorical_crossentropy (default: the task's)", &Config::loss, loss_names()),
             number("validation_split", "Validation split", "the last fraction held out for validation, in [0, 1)",
                    &Config::validation_split, 0, false, 1, true),
             integer("input_dim", "Input dimensions", "features per input (per time step for sequence tasks)",
@@ -170,7 +182,9 @@ const std::vector<ConfigField>& config_fields() {
                     sequence_task),
             integer("attention_column", "Answer position", "the position (entry or time step) that carries the answer",
                     &Config::attention_column, 0, kMaxSize, answer_position),
-            integer("units", "Units", "the recurrent layer's units, or without one the hidden Dense layer's",
+            integer("units", "Units",
+                    "the recurrent layer's units, without one the hidden Dense layer's; with self_attention the "
+                    "model's width (the residual stream)",
                     &Config::units, 1, kMaxSize),
             number("dropout", "Dropout", "rate of a Dropout before the output layer, in [0, 1)", &Config::dropout, 0,
                    false, 1, true),
@@ -256,7 +270,30 @@ void validate(const Config& c) {
     for (const auto& f : config_fields()) check_field(f, c);
     const Task& task = find_task(c.task);
     // The model's shape against the task's data.
-    if (task.sequence && !c.recurrent())
+    if (task.head == Head::tokens || c.self_attention()) {
+        if (task.head != Head::tokens)
+            throw ConfigError("attention", "self_attention predicts a token per step: it needs a token task "
+                                           "(previous_token, induction or sort; got " + c.task + ")");
+        if (!c.self_attention())
+            throw ConfigError("attention", c.attention + " does not apply to task " + c.task +
+                                               ", a token task: choose self_attention");
+        if (c.recurrent())
+            throw ConfigError("cell", c.cell + " does not go with self_attention, which reads the tokens itself: choose none");
+        if (c.loss != "sparse_categorical_crossentropy")
+            throw ConfigError("loss", c.loss + " does not apply to task " + c.task +
+                                          ", which predicts tokens: choose sparse_categorical_crossentropy");
+        if (c.vocab_size < task.min_vocab)
+            throw ConfigError("vocab_size", "task " + c.task + " needs at least " + std::to_string(task.min_vocab) +
+                                                " (got " + std::to_string(c.vocab_size) + ")");
+        if (c.units % c.heads != 0)
+            throw ConfigError("heads", "must divide units (" + std::to_string(c.units) + ") into equal heads (got " +
+                                           std::to_string(c.heads) + ")");
+    } else if (c.loss == "sparse_categorical_crossentropy") {
+        throw ConfigError("loss", "sparse_categorical_crossentropy needs token targets, but task " + c.task +
+                                      " has one target per sample: choose " +
+                                      (task.head == Head::sigmoid ? "binary_crossentropy, mse or mae" : "mae or mse"));
+    }
+    if (task.sequence && !c.recurrent() && !c.self_attention())
         throw ConfigError("cell", "none takes vectors, but task " + c.task + " gives sequences: choose lstm or gru");
     if (!task.sequence && c.recurrent())
         throw ConfigError("cell", c.cell + " needs sequences, but task " + c.task + " gives vectors: choose none");

@@ -48,11 +48,14 @@ struct Config {
     std::string task = "answer_in_vector"; // core/task.hpp: the data, the head, loss and metric
     std::string cell = "none";             // lstm, gru, none (vector tasks)
     bool reset_after = true;               // gru: Keras's reset_after (true: its default; false: TF.js's GRU)
-    std::string attention = "block";       // block (2017), many_to_one (Luong/Bahdanau), none
+    std::string attention = "block";       // block (2017), many_to_one (Luong/Bahdanau), self_attention, none
     std::string placement = "before";      // block with a cell: before or after it
     bool single_attention_vector = false;  // block on sequences: one vector shared by all features
     std::string score = "luong";           // many_to_one: luong or bahdanau
     int attention_units = 128;             // many_to_one: units of its output a_t
+    int heads = 1;                         // self_attention: heads per layer (units must be a multiple)
+    int layers = 1;                        // self_attention: attention layers
+    int vocab_size = 16;                   // the token tasks: token ids 0 .. vocab_size-1
     // Sizes and training.
     int samples = 10000;           // N drawn from the task's generator
     int epochs = 20;
@@ -60,12 +63,12 @@ struct Config {
     double learning_rate = 0.001;
     std::string optimizer = "adam";  // adam, sgd, rmsprop
     double momentum = 0.0;           // sgd only (Keras default 0)
-    std::string loss = "binary_crossentropy";  // binary_crossentropy, mse, mae
+    std::string loss = "binary_crossentropy";  // binary_crossentropy, mse, mae, sparse_categorical_crossentropy
     double validation_split = 0.5;   // Keras: the LAST fraction is validation
     int input_dim = 32;              // features per sample (per time step for sequence tasks)
     int time_steps = 20;             // sequence tasks only
     int attention_column = 1;        // the answer's position (the 2017 tasks)
-    int units = 64;                  // the cell's units, or without a cell the hidden Dense's
+    int units = 64;                  // the cell's units, without a cell the hidden Dense's; self_attention: the width
     double dropout = 0.0;            // rate of a Dropout before the output layer (0: none)
     int test_samples = 1000;         // held-out batch the attention is read on
     uint32_t seed = 1;               // fixes data, initial weights, shuffling and dropout
@@ -74,6 +77,7 @@ struct Config {
     bool gru() const { return cell == "gru"; }
     bool block() const { return attention == "block"; }
     bool attention_before() const { return block() && placement == "before"; }
+    bool self_attention() const { return attention == "self_attention"; }
     int train_samples() const;       // samples - validation_samples()
     int validation_samples() const;  // floor-split as Keras does
 };
@@ -111,6 +115,6 @@ Config defaults_for(const std::string& preset);
 void validate(const Config& c);
 
 // Upper bounds that keep a run within a browser's memory; documented in --help and the README.
-constexpr int kMaxSize = 4096;  // input_dim, units, attention_units, batch_size
+constexpr int kMaxSize = 4096;  // input_dim, units, attention_units, batch_size, vocab_size
 
 }  // namespace attn

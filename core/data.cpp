@@ -1,5 +1,6 @@
 #include "data.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace attn {
@@ -85,6 +86,80 @@ Dataset noise(int n, int time_steps, int input_dim, Rng& rng) {
     Dataset d = sized(n, time_steps, input_dim, false);
     for (float& v : d.x) v = float(rng.uniform01());
     for (float& v : d.y) v = float(rng.uniform01());
+    return d;
+}
+
+namespace {
+// n token sequences of T steps: x (n, T, 1), y (n, T), mask (n, T, T).
+Dataset tokens(int n, int T) {
+    Dataset d;
+    d.n = n;
+    d.time = T;
+    d.dim = 1;
+    d.outputs = T;
+    d.positions = T * T;
+    d.x.resize(size_t(n) * T);
+    d.y.resize(size_t(n) * T);
+    d.mask.assign(size_t(n) * d.positions, 0);
+    return d;
+}
+// Sample i's x and y from its T + 1 tokens s.
+void next_token(Dataset& d, int i, const std::vector<int>& s) {
+    const int T = d.time;
+    for (int t = 0; t < T; ++t) {
+        d.x[size_t(i) * T + t] = float(s[size_t(t)]);
+        d.y[size_t(i) * T + t] = float(s[size_t(t) + 1]);
+    }
+}
+uint8_t* row(Dataset& d, int i, int t) { return d.mask.data() + size_t(i) * d.positions + size_t(t) * d.time; }
+}  // namespace
+
+Dataset previous_token(int n, int T, int V, Rng& rng) {
+    Dataset d = tokens(n, T);
+    for (int i = 0; i < n; ++i) {
+        float *x = d.x.data() + size_t(i) * T, *y = d.y.data() + size_t(i) * T;
+        for (int t = 0; t < T; ++t) x[t] = float(rng.below(uint32_t(V)));
+        y[0] = x[0];
+        for (int t = 1; t < T; ++t) {
+            y[t] = x[t - 1];
+            row(d, i, t)[t - 1] = 1;
+        }
+    }
+    return d;
+}
+
+Dataset induction(int n, int T, int V, Rng& rng) {
+    Dataset d = tokens(n, T);
+    const int L = (T + 1) / 2;
+    std::vector<int> p(static_cast<size_t>(L)), s(static_cast<size_t>(T) + 1);
+    for (int i = 0; i < n; ++i) {
+        for (int& v : p) v = int(rng.below(uint32_t(V)));
+        for (int k = 0; k <= T; ++k) s[size_t(k)] = p[size_t(k % L)];
+        next_token(d, i, s);
+        for (int t = L; t < T; ++t) row(d, i, t)[t - L + 1] = 1;
+    }
+    return d;
+}
+
+Dataset sort_tokens(int n, int T, int V, Rng& rng) {
+    Dataset d = tokens(n, T);
+    const int m = T / 2, sep = V - 1;
+    std::vector<int> s(size_t(T) + 1, sep), count(size_t(V), 0);
+    for (int i = 0; i < n; ++i) {
+        std::fill(count.begin(), count.end(), 0);
+        for (int k = 0; k < m; ++k) {
+            s[size_t(k)] = int(rng.below(uint32_t(V - 1)));
+            ++count[size_t(s[size_t(k)])];
+        }
+        int at = m + 1;  // after the separator at m: the same tokens in order (a counting sort)
+        for (int v = 0; v < V - 1; ++v)
+            for (int c = 0; c < count[size_t(v)]; ++c) s[size_t(at++)] = v;
+        next_token(d, i, s);
+        for (int k = 0; k < m; ++k) {  // y_t = b_k at t = m + k: the a_i holding b_k
+            uint8_t* r = row(d, i, m + k);
+            for (int j = 0; j < m; ++j) r[j] = s[size_t(j)] == s[size_t(m + 1 + k)];
+        }
+    }
     return d;
 }
 

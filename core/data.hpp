@@ -8,6 +8,18 @@
 //   add_two_numbers(n, T):            x (n, T, 1) ~ U(0, 1); two steps a < b, 1 <= a, b - a >= 2,
 //                                     each preceded by a delimiter 0; y = x[a] + x[b] (the sum)
 //   noise(n, T, D):                   x ~ U(0, 1), y ~ U(0, 1): nothing to learn, no ground truth
+// The token tasks (self-attention): x (n, T, 1) holds token ids 0 .. V-1 as floats, y (n, T)
+// the target token of every step (outputs = T), and the mask (n, T, T) one alignment per
+// output step: mask[t][s] = 1 where query step t should attend to position s (s <= t); a row
+// of zeros where the step has no ideal pattern. Each draws a sequence s of T + 1 tokens and
+// takes x = s[0, T), y = s[1, T] (next-token prediction), except previous_token:
+//   previous_token(n, T, V): x uniform tokens; y_t = x_{t-1} (y_0 = x_0); row t >= 1: s = t-1
+//   induction(n, T, V):      a prefix p of L = (T+1)/2 uniform tokens, then p again:
+//                            s_i = p_{i mod L}; row t >= L (the token seen before, at t-L):
+//                            s = t-L+1, the token after that previous occurrence
+//   sort_tokens(n, T, V):    m = T/2 tokens a uniform in 0 .. V-2, the separator V-1, then a
+//                            sorted (then separators, if T is odd); row t for the sorted
+//                            part's tokens (y_t = b_k, k = t-m < m): every i < m with a_i = b_k
 #pragma once
 
 #include <cstddef>
@@ -22,7 +34,8 @@ struct Dataset {
     int n = 0, time = 0, dim = 0;  // time == 0: vectors
     int positions = 0;             // mask entries per sample: time, or dim for vectors; 0: no ground truth
     std::vector<float> x;          // n * max(time,1) * dim
-    std::vector<float> y;          // n
+    int outputs = 1;               // targets per sample: T for the token tasks, else 1
+    std::vector<float> y;          // n * outputs
     std::vector<uint8_t> mask;     // n * positions: sample i's at [i*positions, (i+1)*positions)
     int sample_size() const { return (time > 0 ? time : 1) * dim; }
     const uint8_t* mask_of(int i) const { return mask.data() + size_t(i) * positions; }
@@ -33,5 +46,8 @@ Dataset get_data_recurrent(int n, int time_steps, int input_dim, int attention_c
 Dataset find_max(int n, int time_steps, Rng& rng);
 Dataset add_two_numbers(int n, int time_steps, Rng& rng);
 Dataset noise(int n, int time_steps, int input_dim, Rng& rng);
+Dataset previous_token(int n, int time_steps, int vocab, Rng& rng);
+Dataset induction(int n, int time_steps, int vocab, Rng& rng);
+Dataset sort_tokens(int n, int time_steps, int vocab, Rng& rng);
 
 }  // namespace attn

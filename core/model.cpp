@@ -3,11 +3,14 @@
 #include "attention.hpp"
 #include "dense.hpp"
 #include "dropout.hpp"
+#include "embedding.hpp"
 #include "flatten.hpp"
 #include "gru.hpp"
 #include "lstm.hpp"
 #include "many_to_one.hpp"
+#include "self_attention.hpp"
 #include "task.hpp"
+#include "token_output.hpp"
 
 namespace attn {
 
@@ -25,6 +28,18 @@ Model::Model(const Config& c, int B, ParamStore& ps, Rng& dropout_rng) : B_(B) {
     const bool dropout = c.dropout > 0.0;
     bool flat_view = false;
     in_ = task.sequence ? Shape{c.time_steps, c.input_dim} : Shape{0, c.input_dim};
+    if (c.self_attention()) {
+        add(std::make_unique<Embedding>("embedding", c.time_steps, c.vocab_size, c.units, B, ps));
+        for (int l = 0; l < c.layers; ++l) {  // Keras's names: self_attention, self_attention_1, ...
+            const std::string name = l == 0 ? "self_attention" : "self_attention_" + std::to_string(l);
+            attention_ = add(std::make_unique<CausalSelfAttention>(name, c.time_steps, c.units, c.heads, B, ps));
+            self_attention_.push_back(attention_);
+        }
+        if (dropout) add(std::make_unique<Dropout>("dropout", out(), float(c.dropout), B, dropout_rng));
+        add(std::make_unique<TokenOutput>("output", out(), c.vocab_size, B, ps));
+        layers_.front()->skip_input_grad();
+        return;
+    }
     if (!c.recurrent()) {
         if (c.block()) attention_ = add(std::make_unique<Attention2D>("attention_mul", in_, B, ps));
         add(std::make_unique<Dense>("dense", layers_.empty() ? in_ : out(), c.units, Activation::linear, true, B, ps));

@@ -8,6 +8,9 @@
 //   many_to_one    x (T, D) -> LSTM|GRU(units, seq) -> Attention(attention_units, score) -> [Dropout] -> head
 //   none           x (T, D) -> LSTM|GRU(units) -> [Dropout] -> head
 //   head: Dense(1, sigmoid) or Dense(1, linear), as the task says ("output")
+//   self_attention x (T, 1) token ids -> Embedding(vocab_size, units) + positions ("embedding")
+//                  -> layers x CausalSelfAttention(heads) ("self_attention", "self_attention_1", ...)
+//                  -> [Dropout] -> Dense(vocab_size, softmax) on every step ("output")
 //
 // Several Model instances (one per batch size in use) share one ParamStore: the first declares
 // the parameters, the others find them. A model is laid out when built and takes its memory in
@@ -36,8 +39,10 @@ public:
     int batch() const { return B_; }
     Shape input_shape() const { return in_; }
     const std::vector<LayerPtr>& layers() const { return layers_; }
-    // The attention layer, or nullptr for a model without attention.
+    // The attention layer, or nullptr for a model without attention (self_attention: the last).
     const Layer* attention() const { return attention_; }
+    // Every self-attention layer, first to last (empty for the other models).
+    const std::vector<const Layer*>& self_attention() const { return self_attention_; }
     // Output of the layer (or named intermediate, e.g. "attention_vec") of the last forward.
     // Returns nullptr for an unknown name.
     const Mat* activation(const std::string& name, Shape* shape) const;
@@ -48,6 +53,7 @@ private:
     Shape in_;
     std::vector<LayerPtr> layers_;
     const Layer* attention_ = nullptr;
+    std::vector<const Layer*> self_attention_;
 };
 
 }  // namespace attn

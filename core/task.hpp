@@ -4,9 +4,13 @@
 // reports the task's metric and the attention metrics against its ground truth.
 //
 // A later task plugs in as a row: a generator filling a Dataset, a head, a loss, a metric.
-// A sequence output (seq2seq) would add a Head kind (a softmax per output step), y of several
-// values per sample and one ground-truth alignment per output step; the trainer's metrics
-// already loop over a sample's ground-truth positions (see README, "The registry").
+// Sequence outputs (the self-attention tasks) are rows with Head::tokens: inputs are token
+// ids (input_dim 1, ids stored as floats), y holds one target token per step (T values per
+// sample), the head is a softmax per step, the loss sparse_categorical_crossentropy and the
+// metric token accuracy. Their ground truth is one alignment per output step: a (T, T) 0/1
+// mask per sample, row t (the query step) over the input positions s <= t it should attend
+// to (positions = T*T; a row of zeros: no ground truth at that step). The attention metrics
+// are computed per head over the rows that have one (core/trainer.cpp).
 #pragma once
 
 #include <string>
@@ -17,8 +21,10 @@
 
 namespace attn {
 
-enum class Head { sigmoid, linear };  // Dense(1, sigmoid) for 0/1 targets, Dense(1) for values
-enum class Metric { accuracy, mae };  // binary accuracy; mean absolute error
+// Dense(1, sigmoid) for 0/1 targets, Dense(1) for values, Dense(vocab_size, softmax) per step
+// for the next token
+enum class Head { sigmoid, linear, tokens };
+enum class Metric { accuracy, mae, token_accuracy };  // binary accuracy; mean absolute error; tokens right
 
 struct Task {
     const char* name;
@@ -34,12 +40,18 @@ struct Task {
     int fixed_input_dim;      // > 0: the task's features per step (input_dim must equal it)
     int min_time_steps;       // the shortest sequence the generator can fill
     Dataset (*generate)(const Config& c, int n, Rng& rng);
+    int min_vocab = 0;        // Head::tokens: the fewest token ids (vocab_size) it can use
 };
 
 const std::vector<Task>& tasks();
 const Task& find_task(const std::string& name);  // throws ConfigError("task", ...)
 const Task* find_task_or_null(const std::string& name);
-const char* metric_name(Metric m);               // Keras's: "accuracy", "mae"
-const char* head_name(Head h);                   // "sigmoid", "linear"
+const char* metric_name(Metric m);               // Keras's: "accuracy", "mae" (tokens: "accuracy" too)
+const char* head_name(Head h);                   // "sigmoid", "linear", "tokens"
+// Targets per sample: time_steps for a token task, else 1.
+int outputs_per_sample(const Task& t, const Config& c);
+// Ground-truth mask entries per sample: time_steps^2 for a token task, time_steps for the
+// other sequence tasks, input_dim for vectors.
+int mask_positions(const Task& t, const Config& c);
 
 }  // namespace attn

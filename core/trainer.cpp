@@ -11,6 +11,7 @@
 #include "loss.hpp"
 #include "model.hpp"
 #include "optimizer.hpp"
+#include "self_attention.hpp"
 #include "task.hpp"
 
 namespace attn {
@@ -31,9 +32,9 @@ namespace {
 struct Slot {
     std::unique_ptr<Model> model;
     Mat x;    // (D, steps*B) input batch
-    Mat y;    // (1, B) targets
-    Mat dp;   // (1, B) dL/dp
-    Mat pos;  // (P, B) the attention per position, for the attention metrics
+    Mat y;    // (1, B) targets; a token task's (1, T*B), column t*B+b = step t of sample b
+    Mat dp;   // as the model's output: dL/dp, (1, B); a token task's (V, T*B) dL/dlogits
+    Mat pos;  // (P, B) the attention per position, for the attention metrics (none for self_attention)
 };
 
 Shape input_shape(const Config& c) {
@@ -41,6 +42,12 @@ Shape input_shape(const Config& c) {
 }
 // Positions a sample's attention (and ground-truth mask) spans: time steps, or vector entries.
 int positions(Shape in) { return in.is_sequence() ? in.time : in.features; }
+// Targets per sample (T for a token task, else 1) and ground-truth mask entries per sample.
+int targets(const Config& c) { return outputs_per_sample(find_task(c.task), c); }
+int mask_size(const Config& c) { return mask_positions(find_task(c.task), c); }
+// Rows of Slot::pos: the attention per position, read through position_attention() (the
+// self-attention model's metrics read its attention matrices in place instead).
+int pos_rows(const Config& c, Shape in) { return c.self_attention() ? 0 : positions(in); }
 
 std::string shape_str(const std::vector<int>& s) {
     std::string r = "(";
@@ -70,10 +77,10 @@ std::map<int, Slot> lay_out(const Config& c, int n_train, int n_val, int n_test,
     return slots;
 }
 
-long long slot_floats(const Model& m) {
-    const Shape in = m.input_shape();
+long long slot_floats(const Config& c, const Model& m) {
+    const Shape in = m.input_shape(), out = m.layers().back()->output_shape();
     const long long B = m.batch();
-    return m.floats() + B * in.size() + 2 * B + B * positions(in);
+    return m.floats() + B * in.size() + B * targets(c) + B * out.size() + B * pos_rows(c, in);
 }
 
 // drawn: whether the task's generator draws the data (false for the caller's, set_data).
@@ -82,11 +89,11 @@ Footprint footprint_of(const Config& c, int n_data, int n_test, bool drawn, cons
     Footprint f;
     const Shape in = input_shape(c);
     const long long samples = (long long)n_data + n_test;
-    f.data = samples * (4LL * in.size() + 4 + positions(in)) + 4LL * samples;  // x, y, mask; row indices
+    f.data = samples * (4LL * in.size() + 4LL * targets(c) + mask_size(c)) + 4LL * samples;  // x, y, mask; row indices
     const int states = c.optimizer == "adam" ? 2 : 1;  // m and v; s; u
     f.parameter_count = (long long)ps.size();
     f.parameters = 4LL * f.parameter_count * (3 + states);  // values, gradients, backup
-    for (const auto& [B, s] : slots) f.activations += 4 * slot_floats(*s.model);
+    for (const auto& [B, s] : slots) f.activations += 4 * slot_floats(c, *s.model);
     // Work: forward 2 flops per multiply-add, training 3 times that (backward: two products
     // per forward product), validation forward only; init once, on the first model.
     const Model& model = *slots.at(c.batch_size).model;
@@ -96,7 +103,7 @@ Footprint footprint_of(const Config& c, int n_data, int n_test, bool drawn, cons
                                       double(c.validation_samples()) * forward);
     f.batch_flops = std::max(double(c.batch_size) * f.flops_per_sample, double(n_test) * forward);
     f.init_flops = model.init_flops();
-    f.data_values = drawn ? samples * (in.size() + 1LL) : 0;  // x and y
+    f.data_values = drawn ? samples * (in.size() + (long long)targets(c)) : 0;  // x and y
     return f;
 }
 
@@ -108,7 +115,7 @@ void check_budget(const Config& c, const Footprint& f, const std::map<int, Slot>
     else if (f.activations >= f.data) {
         long long test = 0;
         for (const auto& [B, s] : slots)
-            if (B == c.test_samples) test = 4 * slot_floats(*s.model);
+            if (B == c.test_samples) test = 4 * slot_floats(c, *s.model);
         field = 2 * test > f.activations ? "test_samples" : "batch_size";
     } else if (c.test_samples > c.samples) {
         field = "test_samples";
@@ -140,9 +147,9 @@ void check_setup(const Config& c, const Footprint& f) {
 Dataset subset(const Dataset& d, int first, int n) {
     Dataset s = d;
     s.n = n;
-    const size_t size = size_t(d.sample_size()), P = size_t(d.positions);
+    const size_t size = size_t(d.sample_size()), P = size_t(d.positions), Y = size_t(d.outputs);
     s.x.assign(d.x.begin() + first * size, d.x.begin() + (first + n) * size);
-    s.y.assign(d.y.begin() + first, d.y.begin() + first + n);
+    s.y.assign(d.y.begin() + first * Y, d.y.begin() + (first + n) * Y);
     s.mask.assign(d.mask.begin() + first * P, d.mask.begin() + (first + n) * P);
     return s;
 }
@@ -257,9 +264,10 @@ struct Trainer::State {
         const int B = s.model->batch();
         s.model->allocate();
         s.x.resize(in.features, in.steps() * B);
-        s.y.resize(1, B);
-        s.dp.resize(1, B);
-        s.pos.resize(positions(in), B);
+        const Shape out = s.model->layers().back()->output_shape();
+        s.y.resize(1, targets(cfg) * B);
+        s.dp.resize(out.features, out.steps() * B);
+        s.pos.resize(pos_rows(cfg, in), B);
     }
 
     // The model for batch size B; a size the run did not lay out (a caller's batch) is laid
@@ -269,7 +277,7 @@ struct Trainer::State {
         if (it != slots.end()) return it->second;
         Slot s;
         s.model = std::make_unique<Model>(cfg, B, ps, dropout_rng);
-        const long long more = 4 * slot_floats(*s.model);
+        const long long more = 4 * slot_floats(cfg, *s.model);
         if (foot.total() + more > kMemoryBudget)
             throw ConfigError(field, std::to_string(B) + " samples at once need " + bytes_str(more) +
                                          " more, past the " + bytes_str(kMemoryBudget) + " a trainer may use");
@@ -281,16 +289,71 @@ struct Trainer::State {
     void load(Slot& s, const Dataset& d, const int* rows) {
         const int B = s.model->batch();
         gather(d.x.data(), rows, B, in, s.x);
-        for (int b = 0; b < B; ++b) s.y(0, b) = d.y[size_t(rows[b])];
+        const int Y = d.outputs;  // a token task's step t of sample b in column t*B+b
+        for (int t = 0; t < Y; ++t)
+            for (int b = 0; b < B; ++b) s.y(0, t * B + b) = d.y[size_t(rows[b]) * Y + t];
+    }
+
+    // Head h of a self-attention layer's attention A (T, H*T*B) on samples rows[0..B) of d:
+    // adds, over the query steps that have ground truth, the attention mass on it (on), how
+    // many peak on it (hits; the first of equal maxima over s <= t) and how many steps (n).
+    static void head_score(const Mat& A, int T, int B, int h, const Dataset& d, const int* rows, double& on,
+                           long long& hits, long long& n) {
+        for (int b = 0; b < B; ++b) {
+            const uint8_t* mask = d.mask_of(rows[b]);
+            for (int t = 0; t < T; ++t) {
+                const uint8_t* want = mask + size_t(t) * T;
+                bool any = false;
+                for (int s = 0; s <= t; ++s) any = any || want[s];
+                if (!any) continue;
+                const float* a = A.data() + (size_t(h * T + t) * B + b) * T;
+                int peak = 0;
+                float mass = 0.0f;
+                for (int s = 0; s <= t; ++s) {
+                    if (want[s]) mass += a[s];
+                    if (a[s] > a[peak]) peak = s;
+                }
+                on += mass;
+                hits += want[peak];
+                ++n;
+            }
+        }
+    }
+
+    // The attention metrics of a self-attention model: those of its best head (the most mass
+    // on the ground truth), over every layer; NaN without ground truth.
+    void self_attention_scores(Slot& s, const Dataset& d, const int* rows, Scores& r) const {
+        const int B = s.model->batch(), T = in.time;
+        float best = -1.0f;
+        for (const Layer* l : s.model->self_attention()) {
+            const auto& layer = static_cast<const CausalSelfAttention&>(*l);
+            for (int h = 0; h < layer.heads(); ++h) {
+                double on = 0;
+                long long hits = 0, n = 0;
+                head_score(layer.attention(), T, B, h, d, rows, on, hits, n);
+                if (n == 0) return;
+                if (float(on / double(n)) > best) {
+                    best = float(on / double(n));
+                    r.attention_on_target = best;
+                    r.hit_rate = float(double(hits) / double(n));
+                }
+            }
+        }
     }
 
     // Loss, metric and attention metrics of the slot's last forward on rows of d.
     Scores score(Slot& s, const Mat& p, const Dataset& d, const int* rows) {
         Scores r;
         r.loss = loss_forward(loss, p, s.y);
-        r.metric = task.metric == Metric::accuracy ? binary_accuracy(p, s.y) : loss_forward(Loss::mae, p, s.y);
+        r.metric = task.metric == Metric::accuracy         ? binary_accuracy(p, s.y)
+                   : task.metric == Metric::token_accuracy ? token_accuracy(p, s.y)
+                                                           : loss_forward(Loss::mae, p, s.y);
         const Layer* attention = s.model->attention();
         if (!attention || d.positions == 0) return r;
+        if (cfg.self_attention()) {
+            self_attention_scores(s, d, rows, r);
+            return r;
+        }
         attention->position_attention(s.pos);
         const int B = s.model->batch(), P = int(s.pos.rows());
         double on = 0;
@@ -488,6 +551,10 @@ struct Trainer::State {
         if (!layer) throw ConfigError("attention", "this model has no attention (attention none): there is none to read");
         Shape shape;
         Tensor t = to_tensor(*s.model->activation(layer->attention_output(), &shape), shape, s.model->batch());
+        if (cfg.self_attention()) {  // (n, H*T, T) -> (n, H, T, T)
+            const int T = in.time;
+            t.shape = {t.shape[0], t.shape[1] / T, T, T};
+        }
         if (cfg.recurrent() && cfg.block() && cfg.single_attention_vector) {  // one shared vector: (n, T)
             const int n = t.shape[0], T = t.shape[1], F = t.shape[2];
             for (size_t i = 0; i < size_t(n) * T; ++i) t.data[i] = t.data[i * F];
@@ -601,7 +668,17 @@ long long Trainer::parameter_count() const { return (long long)s_->ps.size(); }
 
 namespace {
 // Checks a caller's inputs against the model's input shape; returns n.
-int check_inputs(const char* field, const Tensor& t, Shape in) {
+// Every value a token id: an integer in [0, vocab).
+void check_tokens(const char* field, const std::vector<float>& v, int vocab) {
+    for (size_t i = 0; i < v.size(); ++i)
+        if (!(v[i] >= 0.0f && v[i] < float(vocab) && v[i] == float(int(v[i]))))
+            throw ConfigError(std::string(field) + ".data[" + std::to_string(i) + "]",
+                              "expected a token id, an integer in [0, " + std::to_string(vocab) + ") (got " +
+                                  std::to_string(v[i]) + ")");
+}
+
+// vocab > 0: a token task's inputs, each an id in 0 .. vocab-1 (an integer, as a float).
+int check_inputs(const char* field, const Tensor& t, Shape in, int vocab = 0) {
     const std::vector<int> want = in.is_sequence() ? std::vector<int>{-1, in.time, in.features}
                                                    : std::vector<int>{-1, in.features};
     bool ok = t.shape.size() == want.size() && t.shape[0] >= 1 && t.shape[0] <= 100000;
@@ -619,11 +696,48 @@ int check_inputs(const char* field, const Tensor& t, Shape in) {
         if (!std::isfinite(t.data[i]))
             throw ConfigError(std::string(field) + ".data[" + std::to_string(i) + "]",
                               "expected a finite number (got " + std::to_string(t.data[i]) + ")");
+    if (vocab > 0) check_tokens(field, t.data, vocab);
     return n;
 }
 
 // x, y and an optional mask -> a Dataset, each checked against the model and the task.
-Dataset dataset_from(const Tensor& x, const Tensor& y, const Tensor* mask, Shape in, const Task& task) {
+Dataset token_dataset_from(const Tensor& x, const Tensor& y, const Tensor* mask, Shape in, const Config& c) {
+    Dataset d;
+    const int T = in.time;
+    d.n = check_inputs("x", x, in, c.vocab_size);
+    d.time = T;
+    d.dim = in.features;
+    d.outputs = T;
+    d.x = x.data;
+    const bool shaped = y.shape == std::vector<int>{d.n, T} || y.shape == std::vector<int>{d.n, T, 1};
+    if (!shaped || y.data.size() != size_t(d.n) * T)
+        throw ConfigError("y", "expected shape (" + std::to_string(d.n) + ", " + std::to_string(T) +
+                                   "), one target token per step of each sample of x (got " + shape_str(y.shape) + ")");
+    check_tokens("y", y.data, c.vocab_size);
+    d.y = y.data;
+    if (mask) {
+        const int P = T * T;
+        if (mask->shape != std::vector<int>{d.n, T, T} || mask->data.size() != size_t(d.n) * P)
+            throw ConfigError("mask", "expected shape " + shape_str({d.n, T, T}) +
+                                          ", one 0/1 per output step and position of each sample (got " +
+                                          shape_str(mask->shape) + ")");
+        d.positions = P;
+        d.mask.resize(mask->data.size());
+        for (size_t i = 0; i < mask->data.size(); ++i) {
+            const float v = mask->data[i];
+            if (v != 0.0f && v != 1.0f)
+                throw ConfigError("mask.data[" + std::to_string(i) + "]", "expected 0 or 1 (got " + std::to_string(v) + ")");
+            d.mask[i] = uint8_t(v);
+        }
+    }
+    return d;
+}
+
+// A token task's (self_attention's): x (n, T, 1) of token ids, y (n, T) of token ids, mask
+// (n, T, T).
+Dataset dataset_from(const Tensor& x, const Tensor& y, const Tensor* mask, Shape in, const Task& task,
+                     const Config& c) {
+    if (task.head == Head::tokens) return token_dataset_from(x, y, mask, in, c);
     Dataset d;
     d.n = check_inputs("x", x, in);
     d.time = in.time;
@@ -681,7 +795,7 @@ Tensor Trainer::activations(const std::string& layer, const Tensor* inputs) {
         if (!a) throw std::logic_error("layer " + layer + " is listed but has no output");
         return to_tensor(*a, shape, s.model->batch());
     }
-    const int n = check_inputs("inputs", *inputs, S.in);  // then a model for their batch size
+    const int n = check_inputs("inputs", *inputs, S.in, S.cfg.self_attention() ? S.cfg.vocab_size : 0);  // then a model for their batch size
     if (layer == "input") return *inputs;
     Slot& s = S.slot(n, "inputs");
     const auto rows = all_rows(n);
@@ -703,7 +817,37 @@ Tensor Trainer::test_inputs() const {
     return t;
 }
 
-Tensor Trainer::test_targets() const { return Tensor{{s_->test.n, 1}, s_->test.y}; }
+Tensor Trainer::test_targets() const {
+    const int Y = s_->test.outputs;
+    return Tensor{{s_->test.n, Y}, s_->test.y};
+}
+
+std::vector<HeadScores> Trainer::head_scores() {
+    State& S = *s_;
+    std::vector<HeadScores> out;
+    if (!S.cfg.self_attention()) return out;
+    Slot& s = S.forward_test();
+    const int T = S.in.time, B = s.model->batch();
+    int index = 0;
+    for (const Layer* l : s.model->self_attention()) {
+        const auto& layer = static_cast<const CausalSelfAttention&>(*l);
+        for (int h = 0; h < layer.heads(); ++h) {
+            double on = 0;
+            long long hits = 0, n = 0;
+            if (S.test.positions) State::head_score(layer.attention(), T, B, h, S.test, S.test_rows.data(), on, hits, n);
+            HeadScores hs;
+            hs.layer = index;
+            hs.head = h;
+            if (n) {
+                hs.attention_on_target = float(on / double(n));
+                hs.hit_rate = float(double(hits) / double(n));
+            }
+            out.push_back(hs);
+        }
+        ++index;
+    }
+    return out;
+}
 
 Tensor Trainer::attention() {
     const Tensor all = s_->test_attention();
@@ -730,13 +874,14 @@ AttentionMaps Trainer::attention_maps(int n) {
     if (S.test.positions) {
         const int P = S.test.positions;
         maps.mask.shape = {n, P};
+        if (S.cfg.self_attention()) maps.mask.shape = {n, S.in.time, S.in.time};  // (output step, position)
         maps.mask.data.assign(S.test.mask.begin(), S.test.mask.begin() + size_t(n) * P);
     }
     return maps;
 }
 
 void Trainer::set_data(const Tensor& x, const Tensor& y, const Tensor* mask) {
-    auto d = std::make_shared<Dataset>(dataset_from(x, y, mask, s_->in, s_->task));
+    auto d = std::make_shared<Dataset>(dataset_from(x, y, mask, s_->in, s_->task, s_->cfg));
     Config c = s_->cfg;
     c.samples = d->n;
     auto next = std::make_unique<State>(c, std::move(d));  // throws before anything changes
@@ -748,7 +893,7 @@ void Trainer::set_data(const Tensor& x, const Tensor& y, const Tensor* mask) {
 
 Scores Trainer::train_on_batch(const Tensor& x, const Tensor& y, const Tensor* mask) {
     State& S = *s_;
-    const Dataset d = dataset_from(x, y, mask, S.in, S.task);
+    const Dataset d = dataset_from(x, y, mask, S.in, S.task, S.cfg);
     if (S.m.status == Status::diverged) throw ConfigError("x", "the run has diverged: reset it first");
     Slot& s = S.slot(d.n, "x");
     const auto rows = all_rows(d.n);
@@ -759,7 +904,7 @@ Scores Trainer::train_on_batch(const Tensor& x, const Tensor& y, const Tensor* m
 
 Scores Trainer::evaluate(const Tensor& x, const Tensor& y, const Tensor* mask) {
     State& S = *s_;
-    const Dataset d = dataset_from(x, y, mask, S.in, S.task);
+    const Dataset d = dataset_from(x, y, mask, S.in, S.task, S.cfg);
     const auto rows = all_rows(d.n);
     return S.evaluate(d, rows.data(), d.n, "x");
 }
@@ -866,9 +1011,10 @@ void io_data(Archive& a, Dataset& d) {
     a.io(d.y, false);
     a.io(d.mask, false);
     // In 64 bits: a hand-made file's sizes may be anything (the arrays are bounded by the file).
+    if (a.loading() && d.n > 0) d.outputs = int(d.y.size() / size_t(d.n));  // T for a token task's data
     if (a.loading() && (d.n < 1 || d.dim < 1 || d.time < 0 || d.positions < 0 ||
                         d.x.size() / uint64_t(d.n) != uint64_t(d.time > 0 ? d.time : 1) * uint64_t(d.dim) ||
-                        d.x.size() % uint64_t(d.n) || d.y.size() != size_t(d.n) ||
+                        d.x.size() % uint64_t(d.n) || d.y.size() % uint64_t(d.n) ||
                         d.mask.size() / uint64_t(d.n) != uint64_t(d.positions) || d.mask.size() % uint64_t(d.n)))
         throw ConfigError("run", "not a run this build can load: its data's sizes do not agree");
 }
@@ -903,9 +1049,10 @@ Trainer Trainer::load_run(const std::vector<uint8_t>& file) {
         Dataset raw;
         io_data(a, raw);
         if (raw.n != c.samples) throw ConfigError("run", "not a run this build can load: its data has " + std::to_string(raw.n) + " samples where its config says " + std::to_string(c.samples));
-        // The checks set_data makes: the shapes the config's model takes, finite values, the
-        // task's targets, a 0/1 mask.
+        // The checks set_data makes: the shapes the config's model takes, finite values (token
+        // ids in range), the task's targets, a 0/1 mask.
         attn::validate(c);
+        const Task& task = find_task(c.task);
         const Shape in = input_shape(c);
         const auto tensor = [](std::vector<int> shape, const auto& v) {
             Tensor t;
@@ -913,10 +1060,12 @@ Trainer Trainer::load_run(const std::vector<uint8_t>& file) {
             t.data.assign(v.begin(), v.end());
             return t;
         };
+        const bool tokens = task.head == Head::tokens;
         const Tensor x = tensor(raw.time ? std::vector<int>{raw.n, raw.time, raw.dim} : std::vector<int>{raw.n, raw.dim}, raw.x);
-        const Tensor y = tensor({raw.n, 1}, raw.y), mask = tensor({raw.n, raw.positions}, raw.mask);
+        const Tensor y = tensor({raw.n, raw.outputs}, raw.y);
+        const Tensor mask = tensor(tokens ? std::vector<int>{raw.n, in.time, in.time} : std::vector<int>{raw.n, raw.positions}, raw.mask);
         try {
-            data = std::make_shared<Dataset>(dataset_from(x, y, raw.positions ? &mask : nullptr, in, find_task(c.task)));
+            data = std::make_shared<Dataset>(dataset_from(x, y, raw.positions ? &mask : nullptr, in, task, c));
         } catch (const ConfigError& e) {
             throw ConfigError("run", std::string("not a run this build can load: its data: ") + e.what());
         }

@@ -69,6 +69,13 @@ struct Weight {
     std::vector<float> data; // Keras's row-major order
 };
 
+// One self-attention head's attention metrics (over the query steps that have ground truth).
+struct HeadScores {
+    int layer = 0, head = 0;           // layer 0 is "self_attention", 1 "self_attention_1", ...
+    float attention_on_target = kNaN;  // mean attention mass on the ideal positions per step
+    float hit_rate = kNaN;             // share of steps whose attention peaks on one of them
+};
+
 // Per-sample attention of held-out samples beside where it should be.
 struct AttentionMaps {
     Tensor attention;  // (n, P), or (n, T, F) for the block's per-feature attention (as attention())
@@ -135,13 +142,18 @@ public:
     Tensor activations(const std::string& layer, const Tensor* inputs = nullptr);
     // Attention averaged over the held-out test batch, inference mode: the attention layer's
     // per-sample shape: (D) on vectors; (T, F) per feature or (T) with one shared vector for
-    // the block; (T) for the many-to-one layer. Throws ConfigError("attention") without one.
+    // the block; (T) for the many-to-one layer; (H, T, T) (head, query step, position) for the
+    // last self-attention layer. Throws ConfigError("attention") without one.
     Tensor attention();
     // The first n held-out samples' attention and ground truth, inference mode.
     AttentionMaps attention_maps(int n);
-    Tensor predict(const Tensor& inputs);  // the head's outputs (n, 1)
+    // Self-attention: every head's attention metrics on the held-out batch now, inference mode,
+    // layer by layer (empty for the other models; NaN without ground truth). A batch's Scores
+    // carry the best head's (the most mass on the ground truth).
+    std::vector<HeadScores> head_scores();
+    Tensor predict(const Tensor& inputs);  // the head's outputs (n, 1); a token task's (n, T, vocab_size)
     Tensor test_inputs() const;            // the held-out batch, (n, D) or (n, T, D)
-    Tensor test_targets() const;           // its targets (n, 1)
+    Tensor test_targets() const;           // its targets (n, 1); a token task's (n, T)
 
     // Bring your own data (Keras's fit / train_on_batch / evaluate). x (n, D) or (n, T, D),
     // y (n) or (n, 1), mask (n, P) of 0/1 or null: each validated (shape, finiteness, target

@@ -11,6 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pagePresets } from '../web/settings.js';
 import { writeOembed } from './oembed.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -118,7 +119,7 @@ for (const [src, name] of [...vendorSources, ...licenses]) fs.copyFileSync(src, 
 // gets its file), and the page's discovery link made absolute.
 const { default: createModule } = await import(pathToFileURL(path.join(opts.wasm, 'attention.mjs')).href);
 const M = await createModule({ wasmBinary: fs.readFileSync(path.join(opts.wasm, 'attention_core.wasm')) });
-const oembedFiles = writeOembed(opts.out, { presets: M.presets(), siteUrl: opts.siteUrl ?? DEFAULT_SITE_URL });
+const oembedFiles = writeOembed(opts.out, { presets: pagePresets(M.presets(), M.tasks()), siteUrl: opts.siteUrl ?? DEFAULT_SITE_URL });
 
 const bytes = (function size(dir) {
   let s = 0;

@@ -17,9 +17,11 @@
 
 /** A named bundle of defaults from the core's table: see presets(). */
 export type PresetName = 'dense' | 'lstm_after' | 'lstm_before' | 'gru_after' | 'gru_before' | 'find_max'
-  | 'add_two_numbers' | 'attention_example' | (string & {});
+  | 'add_two_numbers' | 'attention_example' | 'previous_token' | 'induction_head' | 'sort_tokens' | (string & {});
 
-export type TaskName = 'answer_in_vector' | 'answer_in_sequence' | 'find_max' | 'add_two_numbers' | 'noise';
+/** The token tasks (previous_token, induction, sort) take token ids as inputs and predict a token per step. */
+export type TaskName = 'answer_in_vector' | 'answer_in_sequence' | 'find_max' | 'add_two_numbers' | 'noise'
+  | 'previous_token' | 'induction' | 'sort';
 
 /**
  * A run's whole configuration. Omitted fields take the preset's defaults; `configFields()`
@@ -40,8 +42,12 @@ export interface Config {
    * (exportTfjs()).
    */
   reset_after: boolean;
-  /** block: the 2017 attention block; many_to_one: the Luong/Bahdanau Attention layer; none: a baseline. */
-  attention: 'block' | 'many_to_one' | 'none';
+  /**
+   * block: the 2017 attention block; many_to_one: the Luong/Bahdanau Attention layer;
+   * self_attention: a causal attention-only transformer (the token tasks only, cell none);
+   * none: a baseline.
+   */
+  attention: 'block' | 'many_to_one' | 'self_attention' | 'none';
   /** The block before or after the recurrent layer. */
   placement: 'before' | 'after';
   /** The block on sequences: one attention vector shared by all features. */
@@ -50,6 +56,12 @@ export interface Config {
   score: 'luong' | 'bahdanau';
   /** many_to_one: units of its output. */
   attention_units: number;
+  /** self_attention: heads per layer (1 .. 64); they must divide units. */
+  heads: number;
+  /** self_attention: attention layers (1 .. 8). */
+  layers: number;
+  /** The token tasks: token ids 0 .. vocab_size-1 (2 .. 4096; sort needs 3). */
+  vocab_size: number;
   /** N samples drawn from the task's generator (1 .. 10,000,000). */
   samples: number;
   /** 1 .. 100,000. */
@@ -60,7 +72,8 @@ export interface Config {
   optimizer: 'adam' | 'sgd' | 'rmsprop';
   /** SGD only, in [0, 1). */
   momentum: number;
-  loss: 'binary_crossentropy' | 'mse' | 'mae';
+  /** sparse_categorical_crossentropy: the token tasks' (and only theirs). */
+  loss: 'binary_crossentropy' | 'mse' | 'mae' | 'sparse_categorical_crossentropy';
   /** The last fraction of the samples is held out for validation, as Keras does. In [0, 1). */
   validation_split: number;
   /** Features per sample or time step (1 .. 4096). */
@@ -69,7 +82,7 @@ export interface Config {
   time_steps: number;
   /** The 2017 tasks: the input position (vector) or time step (sequence) that carries the answer. */
   attention_column: number;
-  /** The recurrent layer's units, or without one the hidden Dense layer's (1 .. 4096). */
+  /** The recurrent layer's units, without one the hidden Dense layer's; with self_attention the model's width (1 .. 4096). */
   units: number;
   /** Rate of a Dropout before the output layer (0: none), in [0, 1). */
   dropout: number;
@@ -144,9 +157,16 @@ export interface History {
 }
 
 export interface AttentionMaps {
-  /** [n, positions], or [n, time_steps, features] for the block's per-feature attention. */
+  /**
+   * [n, positions], or [n, time_steps, features] for the block's per-feature attention, or
+   * [n, heads, time_steps, time_steps] (head, query step, position) for self_attention's last layer.
+   */
   attention: Tensor;
-  /** [n, positions]: 1 at the ground-truth positions; null for data without ground truth. */
+  /**
+   * [n, positions]: 1 at the ground-truth positions; null for data without ground truth. For
+   * the token tasks [n, time_steps, time_steps]: row t (the output step) is 1 at the positions
+   * it should attend to; a row of zeros where the step has no ideal pattern.
+   */
   mask: Tensor | null;
 }
 
@@ -255,18 +275,21 @@ export declare class Trainer {
   /**
    * The attention averaged over the held-out test batch, in inference mode: [input_dim] on
    * vectors; [time_steps, features], or [time_steps] with single_attention_vector, for the
-   * block; [time_steps] for many_to_one. Throws (field "attention") for a model without attention.
+   * block; [time_steps] for many_to_one; [heads, time_steps, time_steps] (head, query step,
+   * position; 0 after the query step) for self_attention's last layer, whose every layer's
+   * attention is also getActivations('self_attention_scores'), ('self_attention_1_scores'), ...
+   * as [n, heads * time_steps, time_steps]. Throws (field "attention") for a model without attention.
    */
   getAttention(): Tensor;
   /** The first n held-out samples' attention beside their ground truth, in inference mode. */
   getAttentionMaps(n: number): AttentionMaps;
   /** Output of a named layer (see summary(); also attention_weight and context_vector) for the held-out batch or `inputs`. */
   getActivations(layer: string, inputs?: TensorInput): Tensor;
-  /** The head's outputs [n, 1]: sigmoid for 0/1 tasks, linear for value tasks. */
+  /** The head's outputs [n, 1]: sigmoid for 0/1 tasks, linear for value tasks; [n, time_steps, vocab_size] softmax per step for the token tasks (inputs: token ids, integers). */
   predict(inputs: TensorInput): Tensor;
   /** The held-out test batch, [n, input_dim] or [n, time_steps, input_dim]. */
   testInputs(): Tensor;
-  /** Its targets, [n, 1]. */
+  /** Its targets, [n, 1]; [n, time_steps] (token ids) for the token tasks. */
   testTargets(): Tensor;
   /**
    * Your own data: x [n, input_dim] or [n, time_steps, input_dim], y [n] or [n, 1] (0 or 1 for

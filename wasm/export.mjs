@@ -53,6 +53,12 @@ const sameShape = (a, b) => a.length === b.length && a.every((d, i) => d === b[i
 // Why a config cannot be exported, as { field, message } (the message starts with the field),
 // or null.
 export function tfjsExportProblem(c) {
+  if (c.attention === 'self_attention')
+    return {
+      field: 'attention',
+      message: 'attention: a self_attention model (embeddings, causal attention, a softmax per step) does not export to ' +
+        'TF.js: this exporter builds only the seed\'s layers',
+    };
   if (c.cell === 'gru' && c.reset_after)
     return {
       field: 'reset_after',

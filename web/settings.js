@@ -211,3 +211,14 @@ export function toURL(preset, values, options = {}) {
   for (const [k, v] of Object.entries(options)) params.set(k, Array.isArray(v) ? v.join(',') : String(v));
   return params;
 }
+
+// The presets the page offers: those whose task's output its views draw (one answer per
+// sample: sigmoid or linear). The token tasks' models (self-attention, a softmax per step, an
+// attention of heads x T x T) train in the core, the CLI and the module's API; their views are
+// still to come. The page, the comparison, the widget, oEmbed, the bench's TF.js peers and the
+// browser tests all take their list from here.
+const PAGE_HEADS = new Set(['sigmoid', 'linear']);
+export function pagePresets(presets, tasks) {
+  const head = Object.fromEntries(tasks.map((t) => [t.name, t.head]));
+  return presets.filter((p) => PAGE_HEADS.has(head[p.config.task]));
+}

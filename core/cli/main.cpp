@@ -181,6 +181,14 @@ int main(int argc, char** argv) {
                         double(m.val.metric));
             return 0;
         }
+        if (c.self_attention()) {  // per head: the (step, position) maps do not fit a line per sample
+            std::printf("\nAttention on target per head (held-out samples), final val_%s %.4f:\n", metric,
+                        double(m.val.metric));
+            for (const HeadScores& h : trainer.head_scores())
+                std::printf("layer %d head %d: on target %.3f, hit rate %.3f\n", h.layer, h.head,
+                            double(h.attention_on_target), double(h.hit_rate));
+            return 0;
+        }
         const Tensor a = trainer.attention();
         std::vector<float> per_pos;  // averaged over features for the chart, as the seed plots it
         const int positions = a.shape[0], dims = a.shape.size() > 1 ? a.shape[1] : 1;

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { serve } from '../../scripts/serve.mjs';
+import { pagePresets } from '../../web/settings.js';
 import { loadModule } from '../wasm/module.mjs';
 import {
   attentionPeak, axeViolations, choosePreset, distDir, launch, longTaskObserver, lossRows, maxSpeed, metric,
@@ -21,7 +22,7 @@ import {
 } from './helpers.mjs';
 
 const M = await loadModule();
-const PRESETS = M.presets();
+const PRESETS = pagePresets(M.presets(), M.tasks());
 
 // One browser for the suite (one more for the axe checks, which need to bypass the CSP to
 // inject axe-core): each test gets a fresh page in it. Starting Chromium costs seconds.

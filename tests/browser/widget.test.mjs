@@ -18,12 +18,13 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { writeOembed } from '../../scripts/oembed.mjs';
 import { RECOMMENDED_CSP, serve } from '../../scripts/serve.mjs';
+import { pagePresets } from '../../web/settings.js';
 import { FLAVOURS, SANDBOX, embedURL, snippet } from '../../web/snippets.js';
 import { loadModule } from '../wasm/module.mjs';
 import { distDir, launch, serveDist } from './helpers.mjs';
 
 const M = await loadModule();
-const PRESETS = M.presets();
+const PRESETS = pagePresets(M.presets(), M.tasks());
 const MAX_HEIGHT = 480; // the compact widget's budget (the fallback box: 4:3, at least 480 px)
 
 let siteDir; // a copy of dist/ whose oEmbed files name the widget's URL

@@ -19,6 +19,8 @@ namespace {
 // The forward pass's multiply-adds per sample, counted by hand from core/model.hpp's layer list.
 double hand_macs(const Config& c) {
     const double D = c.input_dim, T = c.time_steps, H = c.units, U = c.attention_units;
+    if (c.self_attention())  // per layer Wq, Wk, Wv, Wo on every step, K^T Q and V A; the head per step
+        return c.layers * (4 * H * H * T + 2 * H * T * T) + T * H * c.vocab_size;
     if (!c.recurrent()) return (c.block() ? D * D : 0) + D * H + H;
     const double G = c.gru() ? 3 : 4;
     const double cell = T * G * H * (D + H);

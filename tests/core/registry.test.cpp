@@ -134,6 +134,7 @@ TEST_CASE("registry: tasks are one table: generator, head, loss, metric", "[regi
 TEST_CASE("registry: every combination that makes sense builds and trains", "[registry]") {
     int built = 0;
     for (const auto& task : tasks()) {
+        if (task.head == Head::tokens) continue;  // the self-attention model's own: below
         const std::vector<std::string> cells = task.sequence ? std::vector<std::string>{"lstm", "gru"}
                                                              : std::vector<std::string>{"none"};
         for (const auto& cell : cells)
@@ -163,6 +164,30 @@ TEST_CASE("registry: every combination that makes sense builds and trains", "[re
                         }
     }
     CHECK(built >= 5 * 2 * 2 * 2 * 2);
+    int tokens = 0;  // the token tasks: self_attention, 1-2 layers of 1-2 heads, dropout or none
+    for (const auto& task : tasks()) {
+        if (task.head != Head::tokens) continue;
+        for (int layers : {1, 2})
+            for (int heads : {1, 2})
+                for (double dropout : {0.0, 0.2}) {
+                    Config c = small(defaults_for("previous_token"));
+                    c.task = task.name;
+                    c.layers = layers;
+                    c.heads = heads;
+                    c.dropout = dropout;
+                    c.units = 8;
+                    c.time_steps = 6;
+                    INFO(task.name << " layers " << layers << " heads " << heads << " dropout " << dropout);
+                    Trainer t(c);
+                    const Metrics m = t.step(3);
+                    CHECK(m.status == Status::training);
+                    CHECK(std::isfinite(m.train.loss));
+                    CHECK(m.train.attention_on_target >= 0.0f);
+                    CHECK(t.head_scores().size() == size_t(layers * heads));
+                    ++tokens;
+                }
+    }
+    CHECK(tokens == 3 * 8);
 }
 
 TEST_CASE("registry: a combination that makes no sense is refused, naming the field", "[registry]") {
@@ -186,6 +211,18 @@ TEST_CASE("registry: a combination that makes no sense is refused, naming the fi
         {"lstm_after", [](Config& c) { c.task = "translate"; }, "task", "'translate'"},
         {"find_max", [](Config& c) { c.attention_units = 0; }, "attention_units", "(got 0)"},
         {"find_max", [](Config& c) { c.attention_units = kMaxSize + 1; }, "attention_units", "at most"},
+        {"find_max", [](Config& c) { c.attention = "self_attention"; }, "attention", "needs a token task"},
+        {"previous_token", [](Config& c) { c.attention = "many_to_one"; }, "attention", "choose self_attention"},
+        {"previous_token", [](Config& c) { c.cell = "lstm"; }, "cell", "does not go with self_attention"},
+        {"previous_token", [](Config& c) { c.loss = "mae"; }, "loss", "sparse_categorical_crossentropy"},
+        {"find_max", [](Config& c) { c.loss = "sparse_categorical_crossentropy"; }, "loss", "token targets"},
+        {"sort_tokens", [](Config& c) { c.vocab_size = 2; }, "vocab_size", "at least 3"},
+        {"induction_head", [](Config& c) { c.heads = 3; }, "heads", "divide units (32)"},
+        {"induction_head", [](Config& c) { c.heads = 0; }, "heads", "(got 0)"},
+        {"induction_head", [](Config& c) { c.layers = 9; }, "layers", "at most 8"},
+        {"previous_token", [](Config& c) { c.vocab_size = 1; }, "vocab_size", "at least 2"},
+        {"previous_token", [](Config& c) { c.input_dim = 2; }, "input_dim", "(got 2)"},
+        {"induction_head", [](Config& c) { c.time_steps = 2; }, "time_steps", "at least 3"},
     };
     for (const auto& k : cases) {
         Config c = defaults_for(k.preset);

@@ -55,7 +55,8 @@ function wiring(layers) {
 }
 
 const exportable = [
-  ...[...presets].filter(([, c]) => c.cell !== 'gru').map(([name]) => ({ preset: name })),
+  // Not the GRU presets (reset_after true: below) nor self_attention (no builder: below).
+  ...[...presets].filter(([, c]) => c.cell !== 'gru' && c.attention !== 'self_attention').map(([name]) => ({ preset: name })),
   { preset: 'gru_after', reset_after: false },
   { preset: 'gru_before', reset_after: false },
   { preset: 'lstm_after', single_attention_vector: true },
@@ -124,6 +125,19 @@ test("a GRU with reset_after true (the default) does not export, and says why", 
       assert.equal(problem.field, 'reset_after');
       assert.match(problem.message, /^reset_after: TF\.js's GRU cannot load reset_after=true .*reset_after false/);
       assert.throws(() => t.exportTfjs(), (e) => e.field === 'reset_after' && e.message === problem.message);
+    });
+  }
+});
+
+test('a self_attention model does not export, and says why', () => {
+  const tokens = [...presets].filter(([, c]) => c.attention === 'self_attention').map(([name]) => name);
+  assert.ok(tokens.length >= 3, 'the token presets are in the table');
+  for (const preset of tokens) {
+    withTrainer(M, { preset, samples: 64, test_samples: 8 }, (t) => {
+      const problem = t.tfjsExportProblem();
+      assert.equal(problem.field, 'attention');
+      assert.match(problem.message, /^attention: a self_attention model .* does not export to TF\.js/);
+      assert.throws(() => t.exportTfjs(), (e) => e.field === 'attention' && e.message === problem.message);
     });
   }
 });

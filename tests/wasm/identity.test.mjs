@@ -27,6 +27,8 @@ const configs = [
   { preset: 'find_max', samples: 5000, seed: 12, attention: 'block', placement: 'after', units: 16 },
   { preset: 'gru_after', samples: 20000, seed: 13, reset_after: false },
   { preset: 'find_max', samples: 5000, seed: 14, cell: 'gru', reset_after: false, units: 18, attention_units: 20 },
+  // self_attention with heads of 6 features (the vector kernels' tails), three layers, dropout
+  { preset: 'induction_head', samples: 3000, seed: 15, heads: 4, units: 24, layers: 3, dropout: 0.1, time_steps: 9 },
 ];
 
 const flags = (c) => Object.entries(c).flatMap(([k, v]) => [`--${k.replaceAll('_', '-')}`, String(v)]);

@@ -45,3 +45,18 @@ test('gru_after: attention on step 10 or right after, none before', () => {
     for (let k = 0; k < 10; k++) assert.ok(v[k] < 1.5 / 20);
   });
 });
+
+test('previous_token: the self-attention head attends one step back', () => {
+  // Over 8 seeds natively the best head passes 0.8 on target by step 150-175
+  // (tests/core/self_attention_outcomes.test.cpp); the same numbers here, bit for bit.
+  withTrainer(M, { preset: 'previous_token' }, (t) => {
+    t.step(225);
+    const a = t.getAttention();
+    assert.deepEqual(a.shape, [1, 16, 16]);
+    let back = 0;
+    for (let q = 1; q < 16; q++) back += a.data[q * 16 + q - 1] / 15;
+    assert.ok(back > 0.7, `mean attention one step back ${back}`);
+    for (let q = 0; q < 16; q++) for (let s = q + 1; s < 16; s++) assert.equal(a.data[q * 16 + s], 0);
+    assert.ok(t.validate().metric > 0.9);
+  });
+});

@@ -1,0 +1,62 @@
+// CausalSelfAttention: H heads of scaled dot-product attention over a sequence, each position
+// attending only to itself and the positions before it, with an output projection added to the
+// residual stream (a transformer block without the MLP and without layer norm). Keras's
+// MultiHeadAttention(num_heads=H, key_dim=C/H, use_bias=False) with use_causal_mask=True,
+// plus the residual Add.
+//   x (C, T*B) the residual stream (column t*B+b = step t of sample b); d = C/H per head.
+//   Q = Wq x, K = Wk x, V = Wv x          (C, T*B) each, one product each over the batch;
+//                                          Wq, Wk, Wv (C, C) [Keras query|key|value/kernel (C, H, d)]
+//   per sample b and head h (rows h*d .. h*d+d of the columns of sample b):
+//     S = K_bh^T Q_bh / sqrt(d)           (T, T): column t = query step t, row s = key step s
+//     A = causal softmax over s <= t      (T, T), A[s, t] = 0 exactly for s > t
+//     O_bh = V_bh A                        (d, T)
+//   y = x + Wo O                           (C, T*B), Wo (C, C) [Keras attention_output/kernel (H, d, C)]
+// The attention A of every sample and head is one (T, H*T*B) matrix, "<name>_scores", whose
+// column (h*T + t)*B + b is head h's query t of sample b: to_tensor gives (n, H*T, T), row-major
+// (n, H, T, T) as Keras's attention_scores.
+// Per (b, h) the blocks are views with leading dimensions C*B (Q, K, V, O) and T*B (S, A):
+// the per-sample products are small gemms on them, no gathers.
+// Init: glorot_uniform on the Keras shapes' fans (C, C), as Keras's MultiHeadAttention.
+#pragma once
+
+#include "layer.hpp"
+
+namespace attn {
+
+class CausalSelfAttention : public Layer {
+public:
+    CausalSelfAttention(const std::string& name, int time_steps, int width, int heads, int batch, ParamStore& ps);
+    void init(Rng& rng) override;
+    double macs() const override;  // 4 C^2 T (projections) + 2 C T^2 (scores, values)
+    const Mat* named_output(const std::string& name, Shape* shape) const override;
+    std::vector<SummaryRow> summary() const override;
+    std::vector<std::string> output_names() const override { return {name_, scores_name_}; }
+    const char* attention_output() const override { return scores_name_.c_str(); }
+    int heads() const { return H_; }
+    const Mat& attention() const { return A_; }  // (T, H*T*B), see above
+
+protected:
+    const Mat& run_forward(const Mat& x, bool training) override;
+    const Mat& run_backward(const Mat& dy) override;
+
+private:
+    ParamStore& ps_;
+    int H_;
+    std::string scores_name_;
+    int iq_ = -1, ik_ = -1, iv_ = -1, io_ = -1;
+    // kept for backward
+    Mat Q_, K_, V_;  // (C, T*B) projections
+    Mat A_;          // (T, H*T*B) attention
+    Mat O_;          // (C, T*B) heads' outputs, concatenated
+    // backward scratch
+    Mat dO_;         // (C, T*B) dL/dO
+    Mat dA_;         // (T, H*T*B) dL/dA, then dL/dS (scaled) in place
+    Mat dQ_, dK_, dV_;  // (C, T*B)
+};
+
+// Softmax of column t of a (T, T) block over rows 0 .. t, rows past t set to 0: the causal
+// softmax, in place (ld: the block's leading dimension). Plain loops in order: the same bits
+// in every build.
+void causal_softmax(float* S, int T, int ld);
+
+}  // namespace attn
