@@ -130,10 +130,13 @@ Dataset previous_token(int n, int T, int V, Rng& rng) {
 
 Dataset induction(int n, int T, int V, Rng& rng) {
     Dataset d = tokens(n, T);
-    const int L = (T + 1) / 2;
-    std::vector<int> p(static_cast<size_t>(L)), s(static_cast<size_t>(T) + 1);
+    const int most = (T + 1) / 2, least = std::max(2, (most + 1) / 2);
+    std::vector<int> p(static_cast<size_t>(most)), s(static_cast<size_t>(T) + 1);
     for (int i = 0; i < n; ++i) {
-        for (int& v : p) v = int(rng.below(uint32_t(V)));
+        // The prefix's length varies, so where the answer sits is not a fixed offset: only
+        // "find the previous occurrence, read the token after it" works.
+        const int L = least + int(rng.below(uint32_t(most - least + 1)));
+        for (int k = 0; k < L; ++k) p[size_t(k)] = int(rng.below(uint32_t(V)));
         for (int k = 0; k <= T; ++k) s[size_t(k)] = p[size_t(k % L)];
         next_token(d, i, s);
         for (int t = L; t < T; ++t) row(d, i, t)[t - L + 1] = 1;

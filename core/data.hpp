@@ -14,7 +14,8 @@
 // of zeros where the step has no ideal pattern. Each draws a sequence s of T + 1 tokens and
 // takes x = s[0, T), y = s[1, T] (next-token prediction), except previous_token:
 //   previous_token(n, T, V): x uniform tokens; y_t = x_{t-1} (y_0 = x_0); row t >= 1: s = t-1
-//   induction(n, T, V):      a prefix p of L = (T+1)/2 uniform tokens, then p again:
+//   induction(n, T, V):      a prefix p of L uniform tokens, L uniform in
+//                            [max(2, ceil(M/2)), M] with M = (T+1)/2, then p again:
 //                            s_i = p_{i mod L}; row t >= L (the token seen before, at t-L):
 //                            s = t-L+1, the token after that previous occurrence
 //   sort_tokens(n, T, V):    m = T/2 tokens a uniform in 0 .. V-2, the separator V-1, then a

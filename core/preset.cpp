@@ -139,7 +139,11 @@ const std::vector<Preset>& presets() {
          "A two-layer causal self-attention model: a random prefix, then the same again; predict the next token.",
          "self_attention_1_scores: (heads, steps, positions) per sample; in the repeat, the truth is the position "
          "after the current token's previous occurrence.",
-         transformer("induction_head", "induction", 15, 16, 32, 2, 2)},
+         [] {
+             Config c = transformer("induction_head", "induction", 15, 16, 32, 2, 2);
+             c.epochs = 18;  // about 5000 steps: the repeat is predicted on every seed by then
+             return c;
+         }()},
         {"sort_tokens", "Sort tokens",
          "A causal self-attention model: tokens, a separator, then the same tokens sorted; predict the next token.",
          "self_attention_scores: (heads, steps, positions) per sample; in the sorted part, the truth is where the "

@@ -4,7 +4,7 @@
 // over a run is gathered here: curve points, validation points (more often than once per
 // epoch for long epochs), and frames of the per-sample attention maps for the animation.
 import { MSG } from './protocol.js';
-import { pagePresets } from './settings.js';
+import { pageTables } from './settings.js';
 
 let M = null;
 let trainer = null;
@@ -280,9 +280,7 @@ try {
 if (M) {
   postMessage({
     type: MSG.READY,
-    presets: pagePresets(M.presets(), M.tasks()),
-    tasks: M.tasks(),
-    fields: M.configFields(),
+    ...pageTables({ presets: M.presets(), tasks: M.tasks(), fields: M.configFields() }),
     constants: M.constants(),
   });
 }

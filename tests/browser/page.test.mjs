@@ -82,6 +82,8 @@ describe('page', { concurrency: false }, () => {
     onPage(t, async ({ page }) => {
       const options = await page.$$eval('#field-preset option', (os) => os.map((o) => [o.value, o.textContent]));
       assert.deepEqual(options, PRESETS.map((p) => [p.name, p.label]), 'the preset picker is the module\'s table');
+      const attentions = await page.$$eval('#field-attention option', (os) => os.map((o) => o.value));
+      assert.ok(attentions.length > 1 && !attentions.includes('self_attention'), `no token models' choices yet: ${attentions}`);
       const fields = M.configFields();
       for (const f of fields) {
         const label = await page.$eval(`label[for="field-${f.name}"]`, (l) => l.textContent).catch(() => null);

@@ -309,7 +309,8 @@ TEST_CASE("token tasks: targets and ground truth agree with the inputs", "[selfa
         }
     }
     // Which steps have ground truth: previous_token every step but the first; induction the
-    // repeat (L = 5: steps 5..8, at t-4); sort the sorted part (m = 4: steps 4..7).
+    // repeat (steps L..8 for the sample's prefix length L in [3, 5], at t-L+1); sort the sorted
+    // part (m = 4: steps 4..7).
     auto rows = [&](const Dataset& d) {
         std::vector<int> r;
         for (int t = 0; t < T; ++t) {
@@ -320,8 +321,20 @@ TEST_CASE("token tasks: targets and ground truth agree with the inputs", "[selfa
         return r;
     };
     CHECK(rows(p) == std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8});
-    CHECK(rows(ind) == std::vector<int>{5, 6, 7, 8});
-    CHECK(ind.mask_of(0)[5 * T + 1] == 1);
+    std::vector<int> lengths;
+    for (int i = 0; i < n; ++i) {
+        const uint8_t* m = ind.mask_of(i);
+        const float* x = ind.x.data() + size_t(i) * T;
+        int L = 0;  // the first step with ground truth
+        while (L < T && std::find(m + L * T, m + (L + 1) * T, 1) == m + (L + 1) * T) ++L;
+        REQUIRE((L >= 3 && L <= 5));
+        lengths.push_back(L);
+        for (int t = L; t < T; ++t) {
+            CHECK(m[t * T + t - L + 1] == 1);  // the token after the previous occurrence
+            CHECK(x[t] == x[t - L]);           // ... of this one
+        }
+    }
+    CHECK(std::count(lengths.begin(), lengths.end(), lengths[0]) < n);  // the length varies
     CHECK(rows(so) == std::vector<int>{4, 5, 6, 7});
     for (int i = 0; i < n; ++i) {  // sort: separator V-1 at m, then the first m tokens in order
         const float* x = so.x.data() + size_t(i) * T;
