@@ -178,7 +178,7 @@ function stageSite(withTfjs) {
   for (const f of fs.readdirSync(P.page)) copy(path.join(P.page, f)); // includes tfjs-models.js
   copy(path.join(root, 'bench/peak/peak.mjs'));
   copy(P.peakWasm);
-  for (const f of ['attention.mjs', 'attention_core.mjs', 'attention_core.wasm']) copy(path.join(P.wasmDir, f));
+  for (const f of ['attention.mjs', 'export.mjs', 'attention_core.mjs', 'attention_core.wasm']) copy(path.join(P.wasmDir, f));
   if (withTfjs) {
     copy(path.join(P.tfjs, 'tf.es2017.min.js'));
     copy(path.join(P.tfjsWasm, 'tf-backend-wasm.es2017.min.js'));

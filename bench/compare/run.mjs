@@ -29,7 +29,7 @@ function stageSite() {
   const dir = path.dirname(fileURLToPath(import.meta.url));
   fs.mkdirSync(path.join(SITE, 'bench'), { recursive: true });
   for (const f of ['index.html', 'main.mjs', 'worker.mjs']) fs.copyFileSync(path.join(dir, f), path.join(SITE, 'bench', f));
-  for (const f of ['attention.mjs', 'attention_core.mjs', 'attention_core.wasm']) fs.copyFileSync(path.join(SITE, f), path.join(SITE, 'bench', f));
+  for (const f of ['attention.mjs', 'export.mjs', 'attention_core.mjs', 'attention_core.wasm']) fs.copyFileSync(path.join(SITE, f), path.join(SITE, 'bench', f));
 }
 
 // compare.html with n copies of the preset: the samples all its variants trained per second.
