@@ -700,7 +700,21 @@ int check_inputs(const char* field, const Tensor& t, Shape in, int vocab = 0) {
     return n;
 }
 
-// x, y and an optional mask -> a Dataset, each checked against the model and the task.
+// A mask's values as bytes: each must be 0 or 1 ("mask.data[17]: expected 0 or 1").
+std::vector<uint8_t> mask_bytes(const Tensor& mask) {
+    std::vector<uint8_t> m(mask.data.size());
+    for (size_t i = 0; i < mask.data.size(); ++i) {
+        const float v = mask.data[i];
+        if (v != 0.0f && v != 1.0f)
+            throw ConfigError("mask.data[" + std::to_string(i) + "]", "expected 0 or 1 (got " + std::to_string(v) + ")");
+        m[i] = uint8_t(v);
+    }
+    return m;
+}
+
+// x, y and an optional mask -> a Dataset, each checked against the model and the task: a
+// token task's (self_attention's) x (n, T, 1) of token ids, y (n, T) of token ids, mask
+// (n, T, T); the others' x (n, D) or (n, T, D), y (n,) or (n, 1), mask (n, positions).
 Dataset token_dataset_from(const Tensor& x, const Tensor& y, const Tensor* mask, Shape in, const Config& c) {
     Dataset d;
     const int T = in.time;
@@ -722,19 +736,11 @@ Dataset token_dataset_from(const Tensor& x, const Tensor& y, const Tensor* mask,
                                           ", one 0/1 per output step and position of each sample (got " +
                                           shape_str(mask->shape) + ")");
         d.positions = P;
-        d.mask.resize(mask->data.size());
-        for (size_t i = 0; i < mask->data.size(); ++i) {
-            const float v = mask->data[i];
-            if (v != 0.0f && v != 1.0f)
-                throw ConfigError("mask.data[" + std::to_string(i) + "]", "expected 0 or 1 (got " + std::to_string(v) + ")");
-            d.mask[i] = uint8_t(v);
-        }
+        d.mask = mask_bytes(*mask);
     }
     return d;
 }
 
-// A token task's (self_attention's): x (n, T, 1) of token ids, y (n, T) of token ids, mask
-// (n, T, T).
 Dataset dataset_from(const Tensor& x, const Tensor& y, const Tensor* mask, Shape in, const Task& task,
                      const Config& c) {
     if (task.head == Head::tokens) return token_dataset_from(x, y, mask, in, c);
@@ -762,13 +768,7 @@ Dataset dataset_from(const Tensor& x, const Tensor& y, const Tensor* mask, Shape
             throw ConfigError("mask", "expected shape " + shape_str({d.n, P}) + ", one 0/1 per position of each sample (got " +
                                           shape_str(mask->shape) + ")");
         d.positions = P;
-        d.mask.resize(mask->data.size());
-        for (size_t i = 0; i < mask->data.size(); ++i) {
-            const float v = mask->data[i];
-            if (v != 0.0f && v != 1.0f)
-                throw ConfigError("mask.data[" + std::to_string(i) + "]", "expected 0 or 1 (got " + std::to_string(v) + ")");
-            d.mask[i] = uint8_t(v);
-        }
+        d.mask = mask_bytes(*mask);
     }
     return d;
 }

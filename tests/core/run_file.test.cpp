@@ -41,6 +41,13 @@ bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
     return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
 
+// A changed payload under a header with the right length and checksum.
+std::vector<uint8_t> resealed(std::vector<uint8_t> f) {
+    const uint32_t crc = crc32(f.data() + 24, f.size() - 24);
+    for (int i = 0; i < 4; ++i) f[size_t(20 + i)] = uint8_t(crc >> (8 * i));
+    return f;
+}
+
 ConfigError refused(const std::vector<uint8_t>& file) {
     try {
         Trainer::load_run(file);
@@ -119,12 +126,6 @@ TEST_CASE("run file: a well-formed file whose state does not fit the run is refu
     t.step(3);
     const auto file = t.save_run();
     const int n = t.config().train_samples();
-    // Write a changed payload back under a header with the right length and checksum.
-    const auto resealed = [](std::vector<uint8_t> f) {
-        const uint32_t crc = crc32(f.data() + 24, f.size() - 24);
-        for (int i = 0; i < 4; ++i) f[size_t(20 + i)] = uint8_t(crc >> (8 * i));
-        return f;
-    };
     // The order: its length (8 bytes, n) then n ints that are a permutation of 0..n-1.
     size_t order = 0;
     for (size_t at = 24; at + 8 + 4 * size_t(n) <= file.size() && !order; ++at) {
@@ -172,11 +173,6 @@ TEST_CASE("run file: the caller's data in a file is checked as set_data checks i
     t.set_data(source.test_inputs(), source.test_targets());
     t.step(2);
     const auto file = t.save_run();
-    const auto resealed = [](std::vector<uint8_t> f) {
-        const uint32_t crc = crc32(f.data() + 24, f.size() - 24);
-        for (int i = 0; i < 4; ++i) f[size_t(20 + i)] = uint8_t(crc >> (8 * i));
-        return f;
-    };
     // The data's sizes: n, time, dim, positions as four ints, in that order.
     const int want[4] = {60, c.time_steps, c.input_dim, 0};  // no mask given
     size_t at = 24;
