@@ -31,8 +31,9 @@ suite_fuzz()        { FUZZ_SECONDS=${FUZZ_SECONDS:-10} bash scripts/fuzz.sh; }
 suite_browser()     { node scripts/build-web.mjs && node --test tests/browser/; }
 
 # In this order. BESIDE runs in the background after `build.sh asan` (one core), beside the
-# suites before it (one core: Node and ctest run one test at a time), its output shown when it
-# ends; the browser suite runs alone, after both, since it wants the whole machine.
+# suites before it (one core: Node and ctest run one test at a time), its suites at once and
+# their output shown when they end; the browser suite runs alone, after both, since it wants
+# the whole machine.
 SUITES=(core_native core_wasm wasm_api cli core_asan fuzz browser)
 BESIDE=(core_asan fuzz)
 
@@ -45,9 +46,11 @@ run_suite() {  # run_suite NAME: its result in $LOGS/NAME.result
   "suite_$1" && result=ok
   echo "$result ($((SECONDS - start)) s)" >"$LOGS/$1.result"
 }
-beside() {
+beside() {  # the build on one core; then its suites at once (each runs on one core)
   if JOBS=1 bash scripts/build.sh asan; then
-    for s in "${BESIDE[@]}"; do run_suite "$s"; done
+    for s in "${BESIDE[@]}"; do run_suite "$s" >"$LOGS/$s.log" 2>&1 & done
+    wait
+    for s in "${BESIDE[@]}"; do cat "$LOGS/$s.log"; done
   else
     for s in "${BESIDE[@]}"; do echo "FAILED (build/asan did not build)" >"$LOGS/$s.result"; done
   fi
