@@ -15,6 +15,17 @@
 // "inputs.data[17]: expected a finite number (got null)"); the module and the trainer stay
 // usable after an error.
 
+/** One head of a self_attention model: see Trainer.getHeadScores(). */
+export interface HeadScores {
+  /** 0 for the first attention layer (self_attention), 1 for self_attention_1, ... */
+  layer: number;
+  head: number;
+  /** Mean attention mass on the ideal positions per output step (NaN without ground truth). */
+  attention_on_target: number;
+  /** Share of output steps whose attention peaks on an ideal position. */
+  hit_rate: number;
+}
+
 /** A named bundle of defaults from the core's table: see presets(). */
 export type PresetName = 'dense' | 'lstm_after' | 'lstm_before' | 'gru_after' | 'gru_before' | 'find_max'
   | 'add_two_numbers' | 'attention_example' | 'previous_token' | 'induction_head' | 'sort_tokens' | (string & {});
@@ -283,6 +294,11 @@ export declare class Trainer {
   getAttention(): Tensor;
   /** The first n held-out samples' attention beside their ground truth, in inference mode. */
   getAttentionMaps(n: number): AttentionMaps;
+  /**
+   * A self_attention model's every head, layer by layer: its attention metrics on the held-out
+   * samples now, in inference mode (the live per-head score). Empty for the other models.
+   */
+  getHeadScores(): HeadScores[];
   /** Output of a named layer (see summary(); also attention_weight and context_vector) for the held-out batch or `inputs`. */
   getActivations(layer: string, inputs?: TensorInput): Tensor;
   /** The head's outputs [n, 1]: sigmoid for 0/1 tasks, linear for value tasks; [n, time_steps, vocab_size] softmax per step for the token tasks (inputs: token ids, integers). */

@@ -143,6 +143,10 @@ function wrap(core) {
       const count = integer('n', n);
       return this.#live('getAttentionMaps').getAttentionMaps(count);
     }
+    getHeadScores() {
+      arity('getHeadScores()', arguments, 0);
+      return this.#live('getHeadScores').getHeadScores();
+    }
     getActivations(layer, inputs) {
       arity('getActivations(layer, inputs?)', arguments, 1, 2);
       if (typeof layer !== 'string') fail('layer', `expected a layer name (got ${describe(layer)})`);

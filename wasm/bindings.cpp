@@ -208,6 +208,20 @@ public:
             return o;
         });
     }
+    val head_scores() {
+        return guarded([&] {
+            val rows = val::array();
+            for (const HeadScores& h : t_.head_scores()) {
+                val o = val::object();
+                o.set("layer", h.layer);
+                o.set("head", h.head);
+                o.set("attention_on_target", h.attention_on_target);
+                o.set("hit_rate", h.hit_rate);
+                rows.call<void>("push", o);
+            }
+            return rows;
+        });
+    }
     val activations(val layer) {
         return guarded([&] { return tensor_to(t_.activations(layer_name(layer))); });
     }
@@ -451,6 +465,7 @@ EMSCRIPTEN_BINDINGS(attention) {
         .function("validate", &JsTrainer::validate)
         .function("getAttention", &JsTrainer::attention)
         .function("getAttentionMaps", &JsTrainer::attention_maps)
+        .function("getHeadScores", &JsTrainer::head_scores)
         .function("getActivations", &JsTrainer::activations)
         .function("getActivations", &JsTrainer::activations_for)
         .function("predict", &JsTrainer::predict)

@@ -58,5 +58,14 @@ test('previous_token: the self-attention head attends one step back', () => {
     assert.ok(back > 0.7, `mean attention one step back ${back}`);
     for (let q = 0; q < 16; q++) for (let s = q + 1; s < 16; s++) assert.equal(a.data[q * 16 + s], 0);
     assert.ok(t.validate().metric > 0.9);
+    // The live per-head score: one layer of one head, the best head's numbers in the metrics.
+    const heads = t.getHeadScores();
+    assert.deepEqual(heads.map((h) => [h.layer, h.head]), [[0, 0]]);
+    assert.ok(heads[0].attention_on_target > 0.8 && heads[0].hit_rate > 0.9, JSON.stringify(heads));
+    assert.throws(() => t.getHeadScores(1), (e) => e.message === 'getHeadScores: getHeadScores() takes 0 arguments (got 1)');
   });
+  withTrainer(M, { preset: 'induction_head', samples: 200 }, (t) => {
+    assert.deepEqual(t.getHeadScores().map((h) => [h.layer, h.head]), [[0, 0], [0, 1], [1, 0], [1, 1]]);
+  });
+  withTrainer(M, { preset: 'lstm_after', samples: 200 }, (t) => assert.deepEqual(t.getHeadScores(), []));
 });
