@@ -53,7 +53,6 @@ void expect_trainer_rejects(const Config& c, const std::string& field, std::init
 Config dense() { return defaults_for("dense"); }
 Config lstm() { return defaults_for("lstm_after"); }
 
-constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 constexpr float kInf = std::numeric_limits<float>::infinity();
 
 }  // namespace
@@ -226,7 +225,7 @@ TEST_CASE("config: attention_column must index the input (dense) or the time ste
 
 TEST_CASE("config: learning_rate must be finite and positive", "[config]") {
     Config c = dense();
-    c.learning_rate = kNaN;
+    c.learning_rate = attn::kNaN;
     expect_trainer_rejects(c, "learning_rate", {"nan"});
     c.learning_rate = kInf;
     expect_trainer_rejects(c, "learning_rate", {"inf"});
@@ -244,7 +243,7 @@ TEST_CASE("config: validation_split must be at least 0 and below 1", "[config]")
     expect_trainer_rejects(c, "validation_split", {"-0.1"});
     c.validation_split = 1.0f;
     expect_trainer_rejects(c, "validation_split", {"(got 1)"});
-    c.validation_split = kNaN;
+    c.validation_split = attn::kNaN;
     expect_trainer_rejects(c, "validation_split", {"nan"});
     c.validation_split = 0.0f;
     CHECK_NOTHROW(validate(c));
@@ -290,7 +289,7 @@ TEST_CASE("config: dropout and momentum must be at least 0 and below 1", "[confi
     c.optimizer = "sgd";
     c.momentum = 1.0f;
     expect_trainer_rejects(c, "momentum", {"(got 1)"});
-    c.momentum = kNaN;
+    c.momentum = attn::kNaN;
     expect_trainer_rejects(c, "momentum", {"nan"});
     c.momentum = 0.9f;
     CHECK_NOTHROW(validate(c));

@@ -11,26 +11,12 @@
 #include <vector>
 
 #include "config_values.hpp"
+#include "expect.hpp"
 
 using attn::Config;
 using attn::ConfigError;
 using attn::Value;
-
-namespace {
-
-template <class F>
-std::string error_of(F&& f, const std::string& field) {
-    try {
-        f();
-    } catch (const ConfigError& e) {
-        CHECK(e.field == field);
-        return e.what();
-    }
-    FAIL("expected a ConfigError for " << field);
-    return "";
-}
-
-}  // namespace
+using attn::test::error_of;
 
 TEST_CASE("values: a number as JavaScript's String() writes it", "[values]") {
     const double inf = std::numeric_limits<double>::infinity();

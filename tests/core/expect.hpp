@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <string>
+
 #include "config.hpp"
 
 namespace attn::test {
@@ -17,6 +19,19 @@ ConfigError config_error(F&& f) {
     }
     FAIL("expected a ConfigError");
     return ConfigError("", "");
+}
+
+// The message of the ConfigError a call throws, which must name `field`.
+template <class F>
+std::string error_of(F&& f, const std::string& field) {
+    try {
+        f();
+    } catch (const ConfigError& e) {
+        CHECK(e.field == field);
+        return e.what();
+    }
+    FAIL("expected a ConfigError for " << field);
+    return "";
 }
 
 }  // namespace attn::test

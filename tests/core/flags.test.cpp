@@ -6,10 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "expect.hpp"
 #include "flags.hpp"
 #include "preset.hpp"
 
 using attn::ConfigError;
+using attn::test::error_of;
 
 namespace {
 
@@ -19,17 +21,6 @@ attn::Flags parse(std::vector<std::string> args) {
     return attn::parse_flags(int(argv.size()), argv.data());
 }
 
-template <class F>
-std::string error_of(F&& f, const std::string& field) {
-    try {
-        f();
-    } catch (const ConfigError& e) {
-        CHECK(e.field == field);
-        return e.what();
-    }
-    FAIL("expected a ConfigError for " << field);
-    return "";
-}
 
 }  // namespace
 

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <catch2/catch.hpp>
+#include <algorithm>
+#include <initializer_list>
 #include <functional>
 #include <string>
 
@@ -35,6 +37,13 @@ inline GradError compare(float* values, const float* analytic, long n, const std
         e.max_abs_grad = std::max(e.max_abs_grad, std::abs(numeric));
     }
     return e;
+}
+
+// A matrix from its values in column-major order (hand-computed cases).
+inline Mat mat(int rows, int cols, std::initializer_list<float> col_major) {
+    Mat m(rows, cols);
+    std::copy(col_major.begin(), col_major.end(), m.data());
+    return m;
 }
 
 inline Mat random_mat(int rows, int cols, Rng& rng, float scale = 1.0f) {

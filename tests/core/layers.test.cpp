@@ -17,13 +17,7 @@ using attn::test::check_layer_gradients;
 using attn::test::random_mat;
 using attn::test::randomize;
 
-namespace {
-Mat mat(int rows, int cols, std::initializer_list<float> col_major) {
-    Mat m(rows, cols);
-    std::copy(col_major.begin(), col_major.end(), m.data());
-    return m;
-}
-}  // namespace
+using attn::test::mat;
 
 TEST_CASE("Dense: hand-computed values for each activation", "[dense]") {
     // W (2 out, 2 in) = [[1, 2], [3, 4]], b = [0.5, -0.5], x = [1, 1]: z = [3.5, 6.5]

@@ -18,15 +18,8 @@ using attn::test::random_mat;
 using attn::test::randomize_many_to_one;
 using attn::test::uniform_mat;
 
-namespace {
-Mat mat(int rows, int cols, std::initializer_list<float> col_major) {
-    Mat m(rows, cols);
-    std::copy(col_major.begin(), col_major.end(), m.data());
-    return m;
-}
-
-const char* score_name(Score s) { return s == Score::luong ? "luong" : "bahdanau"; }
-}  // namespace
+using attn::test::mat;
+using attn::test::score_name;
 
 // ---- 1. shapes, names, counts -------------------------------------------------------------
 

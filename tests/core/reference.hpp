@@ -6,8 +6,11 @@
 #include <cmath>
 
 #include "gradcheck.hpp"
+#include "many_to_one.hpp"
 
 namespace attn::test {
+
+inline const char* score_name(Score s) { return s == Score::luong ? "luong" : "bahdanau"; }
 
 // Largest |got - want| over a tensor, and largest |want|: the references hold a tensor's
 // error to a tolerance relative to its largest value, not entry by entry (an entry that is a

@@ -33,6 +33,7 @@
 using namespace attn;
 using attn::test::Err;
 using attn::test::random_mat;
+using attn::test::score_name;
 using attn::test::uniform_mat;
 
 namespace {
@@ -682,7 +683,6 @@ TEST_CASE("Dropout matches a plain-loop reference drawing the same mask", "[drop
 namespace {
 using M2 = std::vector<V>;  // [s][i]
 
-const char* score_name(Score s) { return s == Score::luong ? "luong" : "bahdanau"; }
 
 // Keras-order weight arrays (row-major Keras shapes), read from the flat buffer.
 struct RefWeights {
