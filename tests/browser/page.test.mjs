@@ -160,6 +160,29 @@ describe('page', { concurrency: false }, () => {
       }
     }));
 
+  test('previous_token: the heads view draws each head beside the truth, and its caption and table put most attention one step back', { timeout: 120_000 }, (t) =>
+    onPage(t, async ({ page }) => {
+      await choosePreset(page, 'previous_token');
+      const shown = await page.$$eval('#views > figure:not([data-off])', (fs) => fs.map((f) => f.dataset.view));
+      assert.ok(shown.includes('heads'), `the heads view shows: ${shown}`);
+      for (const v of ['attention', 'map', 'explorer', 'history']) assert.ok(!shown.includes(v), `${v} does not apply to a token run: ${shown}`);
+      assert.equal(await page.getAttribute('#chart-heads', 'role'), 'img');
+      await trainToEnd(page, 150_000);
+      const caption = await text(page, '#heads-caption');
+      const m = /Head 1 puts (\d\.\d+) of its attention on the previous token \(one step back\), and peaks there at (\d\.\d+)/.exec(caption);
+      assert.ok(m, `the caption names head 1's score: "${caption}"`);
+      assert.ok(Number(m[1]) > 0.5 && Number(m[2]) > 0.5, `head 1: ${m[1]} on target, peaks there at ${m[2]}`);
+      await page.click('#heads-data summary');
+      await page.waitForSelector('#heads-data tbody tr'); // filled on the toggle event
+      const cells = await page.$$eval('#heads-data tbody tr:first-child td', (tds) => tds.map((td) => td.textContent));
+      assert.equal(cells[1], '1');
+      assert.ok(Number(cells[2]) > 0.5, `the table: ${cells}`);
+      // Most query steps peak one step back in sample 0: "t→t-1".
+      const back = cells[4].split(' ').filter((x) => { const [q, k] = x.split('→').map(Number); return k === q - 1; }).length;
+      assert.ok(back >= 10, `${back} of 16 query steps peak one step back: ${cells[4]}`);
+      t.diagnostic(caption);
+    }));
+
   test('the attention map replays the run: the scrubber and Replay show earlier moments', { timeout: 120_000 }, (t) =>
     onPage(t, async ({ page }) => {
       await setField(page, 'epochs', 3);
