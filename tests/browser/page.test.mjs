@@ -122,7 +122,10 @@ describe('page', { concurrency: false }, () => {
   // the page. Sizes as the page sets them, smaller for find_max (the test's, see
   // tests/core/seed_outcomes.test.cpp).
   const smaller = { find_max: { samples: 8000, epochs: 8 }, attention_example: { epochs: 5 } };
-  test('every preset trains from the page, and its attention lands where the task says', { timeout: 300_000 }, (t) =>
+  // The token presets: the last layer's best head's attention on target, with room below what
+  // the core's tests measure (tests/core/self_attention_outcomes.test.cpp).
+  const HEAD_ON_TARGET = { previous_token: 0.8, induction_head: 0.1, sort_tokens: 0.3 };
+  test('every preset trains from the page, and its attention lands where the task says', { timeout: 420_000 }, (t) =>
     onPage(t, async ({ page }) => {
       for (const p of PRESETS) {
         const t0 = Date.now();
@@ -150,8 +153,16 @@ describe('page', { concurrency: false }, () => {
           } else {
             assert.ok(hitRate > 0.45 && onTarget > 0.11, `${p.name}: on target ${onTarget}, hit rate ${hitRate}`);
           }
-          assert.match(await text(page, '#map-caption'), /the peak is on the answer for \d+ of 12 samples/);
-          where = `on target ${onTarget}, hit rate ${hitRate}`;
+          if (task.head === 'tokens') {
+            // The heads view: the best head of the last layer (README, "What the models learn").
+            const caption = await text(page, '#heads-caption');
+            const best = Math.max(...[...caption.matchAll(/Head \d+ puts (\d\.\d+) of its attention/g)].map((x) => Number(x[1])));
+            assert.ok(best > HEAD_ON_TARGET[p.name], `${p.name}: the best head puts ${best} on target: "${caption}"`);
+            where = `on target ${onTarget}, hit rate ${hitRate}, best last-layer head ${best}`;
+          } else {
+            assert.match(await text(page, '#map-caption'), /the peak is on the answer for \d+ of 12 samples/);
+            where = `on target ${onTarget}, hit rate ${hitRate}`;
+          }
         } else {
           assert.match(await text(page, '#focus-caption'), /no right place for the attention/);
           where = 'no ground truth';
