@@ -99,8 +99,8 @@ export const heads = {
       const target = h.mask ? truthWords(h.mask, T, P) : null;
       const scores = h.scores.filter((s) => s.layer === lastLayer).map((s) =>
         `Head ${s.head + 1} puts ${fmt(s.attention_on_target, 2)} of its attention on ${target}, and peaks there at ${fmt(s.hit_rate, 2)} of the steps.`);
-      captionEl.textContent = `The ${H} head${H > 1 ? 's' : ''} of the ${layers > 1 ? `last of ${layers} layers` : 'attention layer'} on held-out sample 0: rows are the query steps 0 to ${T - 1} (top to bottom), columns the positions attended to (0 to ${P - 1}); brighter is more attention, on a fixed scale from 0 to 1.` +
-        (target ? ` Right: the truth, ${target}. Over the ${state.run.testSamples} held-out samples: ${scores.join(' ')}` : '');
+      captionEl.textContent = `${H > 1 ? `The ${H} heads` : 'The head'} of the ${layers > 1 ? `last of ${layers} layers` : 'attention layer'} on held-out sample 0: rows are the query steps 0 to ${T - 1} (top to bottom), columns the positions attended to (0 to ${P - 1}); brighter is more attention, on a fixed scale from 0 to 1.` +
+        (target ? ` The last panel: the truth, ${target}. Over the ${state.run.testSamples} held-out samples: ${scores.join(' ')}` : '');
       if (details.open) fillTable(details, rows(h));
     };
     const draw = (state) => {
