@@ -202,6 +202,11 @@ function drawAttention(v, i) {
     small.message(picture, 'no attention (baseline)');
     return setText(caption, 'This variant has no attention layer: nothing to show here; its curves compare.');
   }
+  if (run.heads) { // a self_attention model: (heads, T, T) per sample, drawn on the page's heads view
+    small.message(picture, 'self-attention heads');
+    const best = v.heads?.scores.reduce((b, s) => (s.attention_on_target > (b?.attention_on_target ?? -1) ? s : b), null);
+    return setText(caption, `Its heads are drawn on the page's heads view; ${best ? `the best (layer ${best.layer + 1}, head ${best.head + 1}) puts ${best.attention_on_target.toFixed(3)} of its attention on target now.` : 'its curves compare here.'}`);
+  }
   if (run.task.answer_position && v.positions) {
     const values = Array.from(v.positions);
     const answer = run.config.attention_column;

@@ -38,6 +38,7 @@ const state = {
   metrics: null,
   attention: null,   // { data, shape }: the attention as the core returns it
   positions: null,   // Float32Array: the attention averaged over features, per position
+  heads: null,       // a self_attention run: { attention (heads, T, T) of sample 0, mask (T, T), scores } (worker.js)
   points: [],        // { step, epoch, loss, metric, attention_on_target, hit_rate }: recent means
   validations: [],   // the same on the validation samples
   frames: [],        // the attention maps recorded through training
@@ -416,7 +417,7 @@ function onConfigured(data) {
   state.run = data;
   state.applicable = new Set(data.applicable);
   state.metrics = null;
-  state.attention = state.positions = null;
+  state.attention = state.positions = state.heads = null;
   state.points = [];
   state.validations = [];
   state.frames = [];
@@ -439,12 +440,13 @@ function onConfigured(data) {
   }
 }
 
-function onProgress({ metrics, attention, positions, points, validations, frames, epochEnds }) {
+function onProgress({ metrics, attention, positions, heads, points, validations, frames, epochEnds }) {
   if (/^Loading /.test($('model-note').textContent)) modelNote('Loaded the weights: the views show the model with them.');
   state.inFlight = false;
   state.metrics = metrics;
   state.attention = attention;
   state.positions = positions;
+  state.heads = heads;
   // samples/s of one request is noisy: show a moving average.
   if (metrics.samples_per_second > 0)
     state.rate = state.rate ? 0.8 * state.rate + 0.2 * metrics.samples_per_second : metrics.samples_per_second;

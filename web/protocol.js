@@ -15,8 +15,9 @@ export const MSG = Object.freeze({
   // worker -> page
   READY: 'ready',         // { presets, tasks, fields, constants }: the module's tables
   FIELDS: 'fields',       // { applicable }: the names of the fields a config uses
-  CONFIGURED: 'configured', // { config, applicable, summary, task, stepsPerEpoch, totalSteps, footprint, memory }
-  PROGRESS: 'progress',   // { metrics, attention, positions, history, points, validations, frames, epochEnds, memory }
+  CONFIGURED: 'configured', // { config, applicable, summary, task, stepsPerEpoch, totalSteps, footprint, heads, memory }
+  PROGRESS: 'progress',   // { metrics, attention, positions, heads, history, points, validations, frames, epochEnds, memory }
+                          //   heads (self_attention): { attention (heads, T, T) of sample 0, mask (T, T), scores }
   SAMPLE_DATA: 'sample-data', // { samples: [{ index, input, shape, attention, mask, target, prediction }] }
   RUN_SAVED: 'run-saved', // { bytes }: the core's saved run
   MODEL_EXPORTED: 'model-exported', // { modelJson, weights } or { problem }: why this model cannot be exported

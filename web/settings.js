@@ -212,28 +212,11 @@ export function toURL(preset, values, options = {}) {
   return params;
 }
 
-// The module's tables as the page offers them: the tasks whose output its views draw (one
-// answer per sample: sigmoid or linear), their presets, and field choices without the others.
-// The token tasks' models (self-attention, a softmax per step, an attention of heads x T x T)
-// train in the core, the CLI and the module's API; their views are still to come. The page,
-// the comparison, the widget, oEmbed, the bench's TF.js peers and the browser tests all take
-// their lists from here.
-const PAGE_HEADS = new Set(['sigmoid', 'linear']);
-const TOKEN_ONLY = { attention: ['self_attention'] };  // values of a field only token tasks take
+// The module's tables as the page offers them. Every task's output has its views now (the
+// token tasks' self_attention heads: web/views/heads.js), so the page offers them all; this
+// stays the one place where the page would leave a task, a preset or a choice out. The page,
+// the comparison, the widget, oEmbed and the browser tests all take their lists from here.
 export function pageTables({ presets, tasks, fields = [] }) {
-  const drawn = tasks.filter((t) => PAGE_HEADS.has(t.head));
-  const taskNames = new Set(drawn.map((t) => t.name));
-  const kept = presets.filter((p) => taskNames.has(p.config.task));
-  const presetNames = new Set(kept.map((p) => p.name));
-  const keep = {
-    preset: (v) => presetNames.has(v),
-    task: (v) => taskNames.has(v),
-    ...Object.fromEntries(Object.entries(TOKEN_ONLY).map(([name, values]) => [name, (v) => !values.includes(v)])),
-  };
-  return {
-    presets: kept,
-    tasks: drawn,
-    fields: fields.map((f) => (f.choices && keep[f.name] ? { ...f, choices: f.choices.filter(keep[f.name]) } : f)),
-  };
+  return { presets, tasks, fields };
 }
 export const pagePresets = (presets, tasks) => pageTables({ presets, tasks }).presets;

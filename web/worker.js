@@ -34,6 +34,16 @@ function perPosition({ data, shape }, rows = 1) {
 }
 
 const hasAttention = () => trainer.config().attention !== 'none';
+// A self_attention model's attention is (heads, steps, positions) per sample: the heads view
+// draws it; the one-vector-per-sample paths (bars, map frames) leave it out.
+const selfAttention = () => trainer.config().attention === 'self_attention';
+
+// The heads view's data: the first held-out sample's attention in the last layer (heads, T, T)
+// beside its ground truth (T, T), and every head's live score on the held-out samples.
+function heads() {
+  const { attention, mask } = trainer.getAttentionMaps(1);
+  return { attention: { data: attention.data, shape: attention.shape.slice(1) }, mask: mask ? mask.data : null, scores: trainer.getHeadScores() };
+}
 
 // A new run (or one loaded from a file, which may be part-way through): what to record when.
 function startRun() {
@@ -43,7 +53,7 @@ function startRun() {
   const totalSteps = stepsPerEpoch * config.epochs;
   const now = trainer.metrics();
   const validates = config.validation_split > 0;
-  const maps = hasAttention() && task.ground_truth;
+  const maps = hasAttention() && !selfAttention() && task.ground_truth;
   const testSamples = trainer.testInputs().shape[0];
   run = {
     testSamples,
@@ -83,6 +93,7 @@ function startRun() {
     testTargets: Array.from(trainer.testTargets().data),
     mapSamples: maps ? Math.min(MAP_SAMPLES, testSamples) : 0,
     hasAttention: hasAttention(),
+    heads: selfAttention() ? config.heads : 0, // the heads of the last layer, drawn by the heads view
     validateEvery: run.validateEvery,
     uniformOnTarget,
     memory: M.memoryBytes(),
@@ -152,13 +163,14 @@ function tick(batches) {
 // Send what changed: metrics, the current attention, and what was recorded since the last report.
 function report() {
   const metrics = trainer.metrics();
-  const attention = hasAttention() ? trainer.getAttention() : null;
+  const attention = hasAttention() && !selfAttention() ? trainer.getAttention() : null;
   const positions = attention ? perPosition(attention) : null;
   const message = {
     type: MSG.PROGRESS,
     metrics,
     attention,
     positions,
+    heads: selfAttention() ? heads() : null,
     points: run.points,
     validations: run.validations,
     epochEnds: run.epochEnds,
@@ -171,6 +183,7 @@ function report() {
   run.frames = [];
   const transfer = attention ? [attention.data.buffer, positions.buffer] : [];
   for (const f of message.frames) transfer.push(f.attention.buffer);
+  if (message.heads) transfer.push(message.heads.attention.data.buffer);
   postMessage(message, transfer);
 }
 

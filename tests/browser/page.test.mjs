@@ -13,10 +13,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { serve } from '../../scripts/serve.mjs';
-import { pagePresets } from '../../web/settings.js';
+import { pagePresets, pageTables } from '../../web/settings.js';
 import { loadModule } from '../wasm/module.mjs';
 import {
-  attentionPeak, axeViolations, choosePreset, distDir, launch, longTaskObserver, lossRows, maxSpeed, metric,
+  attentionPeak, axeViolations, choosePreset, distDir, isPlaying, launch, longTaskObserver, lossRows, maxSpeed, metric,
   openPage, pause, play, reopenLossTable, screenshotPath, serveDist, setField, statusText, waitForStatus,
   waitForStep, waitLossRows, waitRebuilt,
 } from './helpers.mjs';
@@ -73,7 +73,8 @@ const visibleRows = (page) => page.$$eval('#settings .field', (rows) => rows.fil
 
 async function trainToEnd(page, timeout = 120_000) {
   await maxSpeed(page);
-  await play(page);
+  // Not play(): a short run (attention_example, 20 steps) can end before Play shows pressed.
+  if (!(await isPlaying(page))) await page.click('#play');
   return waitForStatus(page, 'done', timeout);
 }
 
@@ -83,13 +84,14 @@ describe('page', { concurrency: false }, () => {
       const options = await page.$$eval('#field-preset option', (os) => os.map((o) => [o.value, o.textContent]));
       assert.deepEqual(options, PRESETS.map((p) => [p.name, p.label]), 'the preset picker is the module\'s table');
       const attentions = await page.$$eval('#field-attention option', (os) => os.map((o) => o.value));
-      assert.ok(attentions.length > 1 && !attentions.includes('self_attention'), `no token models' choices yet: ${attentions}`);
+      const table = pageTables({ presets: M.presets(), tasks: M.tasks(), fields: M.configFields() }).fields.find((f) => f.name === 'attention');
+      assert.deepEqual(attentions, table.choices, 'the attention choices are the page\'s table (the self-attention model too)');
       const fields = M.configFields();
       for (const f of fields) {
         const label = await page.$eval(`label[for="field-${f.name}"]`, (l) => l.textContent).catch(() => null);
         assert.equal(label, f.label, `${f.name} is labelled with the core's label`);
       }
-      for (const p of ['dense', 'find_max']) {
+      for (const p of ['dense', 'find_max', 'previous_token']) {
         await choosePreset(page, p);
         const want = M.applicableFields({ preset: p }).filter((n) => n !== 'preset' && n !== 'attention').sort();
         assert.deepEqual((await visibleRows(page)).sort(), want, `${p}: the settings shown are the ones it uses`);
@@ -122,7 +124,10 @@ describe('page', { concurrency: false }, () => {
   // the page. Sizes as the page sets them, smaller for find_max (the test's, see
   // tests/core/seed_outcomes.test.cpp).
   const smaller = { find_max: { samples: 8000, epochs: 8 }, attention_example: { epochs: 5 } };
-  test('every preset trains from the page, and its attention lands where the task says', { timeout: 300_000 }, (t) =>
+  // The token presets: the last layer's best head's attention on target, with room below what
+  // the core's tests measure (tests/core/self_attention_outcomes.test.cpp).
+  const HEAD_ON_TARGET = { previous_token: 0.8, induction_head: 0.1, sort_tokens: 0.3 };
+  test('every preset trains from the page, and its attention lands where the task says', { timeout: 420_000 }, (t) =>
     onPage(t, async ({ page }) => {
       for (const p of PRESETS) {
         const t0 = Date.now();
@@ -150,14 +155,45 @@ describe('page', { concurrency: false }, () => {
           } else {
             assert.ok(hitRate > 0.45 && onTarget > 0.11, `${p.name}: on target ${onTarget}, hit rate ${hitRate}`);
           }
-          assert.match(await text(page, '#map-caption'), /the peak is on the answer for \d+ of 12 samples/);
-          where = `on target ${onTarget}, hit rate ${hitRate}`;
+          if (task.head === 'tokens') {
+            // The heads view: the best head of the last layer (README, "What the models learn").
+            const caption = await text(page, '#heads-caption');
+            const best = Math.max(...[...caption.matchAll(/Head \d+ puts (\d\.\d+) of its attention/g)].map((x) => Number(x[1])));
+            assert.ok(best > HEAD_ON_TARGET[p.name], `${p.name}: the best head puts ${best} on target: "${caption}"`);
+            where = `on target ${onTarget}, hit rate ${hitRate}, best last-layer head ${best}`;
+          } else {
+            assert.match(await text(page, '#map-caption'), /the peak is on the answer for \d+ of 12 samples/);
+            where = `on target ${onTarget}, hit rate ${hitRate}`;
+          }
         } else {
           assert.match(await text(page, '#focus-caption'), /no right place for the attention/);
           where = 'no ground truth';
         }
         t.diagnostic(`${p.name}: ${where}; ${await metric(page, 'step')} steps in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       }
+    }));
+
+  test('previous_token: the heads view draws each head beside the truth, and its caption and table put most attention one step back', { timeout: 120_000 }, (t) =>
+    onPage(t, async ({ page }) => {
+      await choosePreset(page, 'previous_token');
+      const shown = await page.$$eval('#views > figure:not([data-off])', (fs) => fs.map((f) => f.dataset.view));
+      assert.ok(shown.includes('heads'), `the heads view shows: ${shown}`);
+      for (const v of ['attention', 'map', 'explorer', 'history']) assert.ok(!shown.includes(v), `${v} does not apply to a token run: ${shown}`);
+      assert.equal(await page.getAttribute('#chart-heads', 'role'), 'img');
+      await trainToEnd(page, 150_000);
+      const caption = await text(page, '#heads-caption');
+      const m = /Head 1 puts (\d\.\d+) of its attention on the previous token \(one step back\), and peaks there at (\d\.\d+)/.exec(caption);
+      assert.ok(m, `the caption names head 1's score: "${caption}"`);
+      assert.ok(Number(m[1]) > 0.5 && Number(m[2]) > 0.5, `head 1: ${m[1]} on target, peaks there at ${m[2]}`);
+      await page.click('#heads-data summary');
+      await page.waitForSelector('#heads-data tbody tr'); // filled on the toggle event
+      const cells = await page.$$eval('#heads-data tbody tr:first-child td', (tds) => tds.map((td) => td.textContent));
+      assert.equal(cells[1], '1');
+      assert.ok(Number(cells[2]) > 0.5, `the table: ${cells}`);
+      // Most query steps peak one step back in sample 0: "t→t-1".
+      const back = cells[4].split(' ').filter((x) => { const [q, k] = x.split('→').map(Number); return k === q - 1; }).length;
+      assert.ok(back >= 10, `${back} of 16 query steps peak one step back: ${cells[4]}`);
+      t.diagnostic(caption);
     }));
 
   test('the attention map replays the run: the scrubber and Replay show earlier moments', { timeout: 120_000 }, (t) =>
@@ -355,15 +391,16 @@ describe('page', { concurrency: false }, () => {
       assert.deepEqual(windows.at(-1).map((x) => x.duration), [], `main-thread tasks over 50 ms while training, in each window: ${JSON.stringify(windows)}`);
     }));
 
-  test('axe-core: no serious or critical violation, for three presets trained a little', { timeout: 120_000 }, (t) =>
+  test('axe-core: no serious or critical violation, for four presets trained a little', { timeout: 150_000 }, (t) =>
     onPage(t, { bypassCSP: true }, async ({ page }) => {
-      for (const preset of ['dense', 'lstm_after', 'find_max']) {
+      for (const preset of ['dense', 'lstm_after', 'find_max', 'previous_token']) {
         await choosePreset(page, preset);
         await play(page);
         await waitForStep(page, 20);
         await pause(page);
         if (!(await page.$eval('#settings-group', (d) => d.open))) await page.click('#settings-group > summary');
         if (!(await page.$eval('details#loss-data', (d) => d.open))) await page.click('details#loss-data > summary');
+        if (preset === 'previous_token') await page.click('details#heads-data > summary'); // its table too
         const violations = await axeViolations(page);
         assert.deepEqual(violations, [], `${preset}:\n${violations.join('\n')}`);
       }
