@@ -13,7 +13,7 @@ import {
   parseVariant, variantConfig, variantLabel,
 } from './comparison.js';
 import { drawCards, drawCurves, drawTable, init as initViews, resetCharts, setText } from './compare-views.js';
-import { el } from './views/dom.js';
+import { el, pauseWhileHidden } from './views/dom.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -566,15 +566,7 @@ function writeURL() {
 // ---- embedding: compact, paused out of view, tells the host its height -------------------------
 function embedMode() {
   document.body.dataset.embed = '1';
-  new IntersectionObserver(([entry]) => {
-    if (!entry.isIntersecting && state.playing) {
-      state.offscreen = true;
-      stop();
-    } else if (entry.isIntersecting && state.offscreen) {
-      state.offscreen = false;
-      play();
-    }
-  }).observe(document.querySelector('main'));
+  pauseWhileHidden(document.querySelector('main'), state, play, stop);
   if (window.parent !== window) {
     let lastHeight = 0;
     new ResizeObserver(() => {

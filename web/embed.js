@@ -14,7 +14,7 @@
 // - its events, { type: 'attention-widget:<kind>', ...fields }: ready, epoch, done, failed.
 // It also pauses while scrolled out of view and resumes when back.
 import { HOST_PARAMS } from './settings.js';
-import { argmax, el } from './views/dom.js';
+import { argmax, el, pauseWhileHidden } from './views/dom.js';
 
 export const PREFIX = 'attention-widget:';
 
@@ -136,15 +136,7 @@ export function compactWidget({ $, state, views, asked, play, stop, embedOptions
   }
 
   // ---- the host: pause out of view ------------------------------------------------------------
-  new IntersectionObserver(([entry]) => {
-    if (!entry.isIntersecting && state.playing) {
-      state.offscreen = true;
-      stop();
-    } else if (entry.isIntersecting && state.offscreen) {
-      state.offscreen = false;
-      play();
-    }
-  }).observe(document.querySelector('main'));
+  pauseWhileHidden(document.querySelector('main'), state, play, stop);
 
   // ---- the host: events --------------------------------------------------------------------------
   let stopped = false;

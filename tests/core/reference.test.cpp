@@ -563,9 +563,11 @@ TEST_CASE("Attention3D matches a plain-loop double reference, per dimension and 
                 }
 }
 
-TEST_CASE("LSTM matches a plain-loop double reference, forward and backward through time",
-          "[lstm][reference]") {
-    // D = 5 inputs take gemm_nn_bias's packed path (more than 4), D = 2 its direct one.
+// The sizes the recurrent layers are compared at: both outputs, units past the vector body,
+// its tail and the pipeline's edges, batches 1-5, one and four steps, and both paths of
+// gemm_nn_bias (D = 5 inputs take the packed one, more than 4; D = 2 the direct one).
+template <class F>
+void for_recurrent_sizes(F&& f) {
     for (bool seq : {true, false})
         for (int H : {1, 3, 4, 5, 33})
             for (int B : {1, 2, 5})
@@ -573,51 +575,46 @@ TEST_CASE("LSTM matches a plain-loop double reference, forward and backward thro
                     for (int D : {2, 5}) {
                         INFO("return_sequences " << seq << " units " << H << " batch " << B << " time " << T
                                                  << " inputs " << D);
-                        compare_with_reference(
-                            [&](ParamStore& ps) { return LayerPtr(new LSTM("lstm", Shape{T, D}, H, seq, B, ps)); },
-                            [&](ParamStore& ps, const Mat& x, const Mat& dy) {
-                                return lstm_reference(ps, seq, T, D, H, B, x, dy);
-                            },
-                            uint64_t(21 + 1000 * H + 100 * B + 10 * T + D + seq));
+                        f(seq, H, B, T, D);
                     }
+}
+
+TEST_CASE("LSTM matches a plain-loop double reference, forward and backward through time",
+          "[lstm][reference]") {
+    for_recurrent_sizes([&](bool seq, int H, int B, int T, int D) {
+        compare_with_reference(
+            [&](ParamStore& ps) { return LayerPtr(new LSTM("lstm", Shape{T, D}, H, seq, B, ps)); },
+            [&](ParamStore& ps, const Mat& x, const Mat& dy) {
+                return lstm_reference(ps, seq, T, D, H, B, x, dy);
+            },
+            uint64_t(21 + 1000 * H + 100 * B + 10 * T + D + seq));
+    });
 }
 
 TEST_CASE("GRU (reset_after) matches a plain-loop double reference, forward and backward through time",
           "[gru][reference]") {
-    for (bool seq : {true, false})
-        for (int H : {1, 3, 4, 5, 33})
-            for (int B : {1, 2, 5})
-                for (int T : {1, 4})
-                    for (int D : {2, 5}) {
-                        INFO("return_sequences " << seq << " units " << H << " batch " << B << " time " << T
-                                                 << " inputs " << D);
-                        compare_with_reference(
-                            [&](ParamStore& ps) { return LayerPtr(new GRU("gru", Shape{T, D}, H, seq, B, ps)); },
-                            [&](ParamStore& ps, const Mat& x, const Mat& dy) {
-                                return gru_reference(ps, seq, T, D, H, B, x, dy);
-                            },
-                            uint64_t(22 + 1000 * H + 100 * B + 10 * T + D + seq));
-                    }
+    for_recurrent_sizes([&](bool seq, int H, int B, int T, int D) {
+        compare_with_reference(
+            [&](ParamStore& ps) { return LayerPtr(new GRU("gru", Shape{T, D}, H, seq, B, ps)); },
+            [&](ParamStore& ps, const Mat& x, const Mat& dy) {
+                return gru_reference(ps, seq, T, D, H, B, x, dy);
+            },
+            uint64_t(22 + 1000 * H + 100 * B + 10 * T + D + seq));
+    });
 }
 
 TEST_CASE("GRU (reset_after=false) matches a plain-loop double reference, forward and backward through time",
           "[gru][reference]") {
-    for (bool seq : {true, false})
-        for (int H : {1, 3, 4, 5, 33})
-            for (int B : {1, 2, 5})
-                for (int T : {1, 4})
-                    for (int D : {2, 5}) {
-                        INFO("return_sequences " << seq << " units " << H << " batch " << B << " time " << T
-                                                 << " inputs " << D);
-                        compare_with_reference(
-                            [&](ParamStore& ps) {
-                                return LayerPtr(new GRU("gru", Shape{T, D}, H, seq, B, ps, /*reset_after=*/false));
-                            },
-                            [&](ParamStore& ps, const Mat& x, const Mat& dy) {
-                                return gru_reset_before_reference(ps, seq, T, D, H, B, x, dy);
-                            },
-                            uint64_t(23 + 1000 * H + 100 * B + 10 * T + D + seq));
-                    }
+    for_recurrent_sizes([&](bool seq, int H, int B, int T, int D) {
+        compare_with_reference(
+            [&](ParamStore& ps) {
+                return LayerPtr(new GRU("gru", Shape{T, D}, H, seq, B, ps, /*reset_after=*/false));
+            },
+            [&](ParamStore& ps, const Mat& x, const Mat& dy) {
+                return gru_reset_before_reference(ps, seq, T, D, H, B, x, dy);
+            },
+            uint64_t(23 + 1000 * H + 100 * B + 10 * T + D + seq));
+    });
 }
 
 TEST_CASE("Flatten matches Keras's order exactly, as a copy and as a view", "[flatten][reference]") {

@@ -40,3 +40,17 @@ export const argmax = (v) => {
   for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
   return best;
 };
+
+// Pauses a run while `target` is out of view (state.playing) and resumes it when it comes back,
+// if this paused it (state.offscreen): the widget and the comparison in a host's page.
+export function pauseWhileHidden(target, state, play, stop) {
+  new IntersectionObserver(([entry]) => {
+    if (!entry.isIntersecting && state.playing) {
+      state.offscreen = true;
+      stop();
+    } else if (entry.isIntersecting && state.offscreen) {
+      state.offscreen = false;
+      play();
+    }
+  }).observe(target);
+}
