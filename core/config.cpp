@@ -65,11 +65,11 @@ bool sequence_task(const Config& c) {
 }
 bool block_on_sequence(const Config& c) { return c.block() && c.recurrent(); }
 bool gru_cell(const Config& c) { return c.gru(); }
-bool many_to_one(const Config& c) { return c.attention == "many_to_one"; }
+bool scored(const Config& c) { return c.attention == "many_to_one" || c.seq2seq(); }
 bool self_attention(const Config& c) { return c.self_attention(); }
 bool token_task(const Config& c) {
     const Task* t = find_task_or_null(c.task);
-    return t && t->head == Head::tokens;
+    return t && token_outputs(*t);
 }
 bool sgd(const Config& c) { return c.optimizer == "sgd"; }
 bool answer_position(const Config& c) {
@@ -148,23 +148,28 @@ const std::vector<ConfigField>& config_fields() {
                     &Config::reset_after, gru_cell),
             text("attention", "Attention",
                  "block: the 2017 attention block; many_to_one: the Luong/Bahdanau Attention layer; "
-                 "self_attention: a causal attention-only transformer (the token tasks); none: no attention",
-                 &Config::attention, {"block", "many_to_one", "self_attention", "none"}),
+                 "self_attention: a causal attention-only transformer (the token tasks); seq2seq: an "
+                 "encoder-decoder of the cell with attention over the encoder's states at every output step "
+                 "(the translation tasks); none: no attention",
+                 &Config::attention, {"block", "many_to_one", "self_attention", "seq2seq", "none"}),
             text("placement", "Attention placement", "the block before or after the recurrent layer",
                  &Config::placement, {"before", "after"}, block_on_sequence),
             boolean("single_attention_vector", "One attention vector",
                     "true: one attention vector shared by all features (the block on sequences)",
                     &Config::single_attention_vector, block_on_sequence),
-            text("score", "Score", "luong (multiplicative) | bahdanau (additive)", &Config::score,
-                 {"luong", "bahdanau"}, many_to_one),
-            integer("attention_units", "Attention units", "units of the Attention layer's output", &Config::attention_units,
-                    1, kMaxSize, many_to_one),
+            text("score", "Score",
+                 "luong (multiplicative, h_t . W h_s) | bahdanau (additive) | dot (h_t . h_s, seq2seq only)",
+                 &Config::score, {"luong", "bahdanau", "dot"}, scored),
+            integer("attention_units", "Attention units",
+                    "units of the Attention layer's output (seq2seq: of its attentional state per output step)",
+                    &Config::attention_units, 1, kMaxSize, scored),
             integer("heads", "Heads", "attention heads per self-attention layer (units must be a multiple of it)",
                     &Config::heads, 1, 64, self_attention),
             integer("layers", "Layers", "self-attention layers, one after the other on the residual stream",
                     &Config::layers, 1, 8, self_attention),
-            integer("vocab_size", "Vocabulary", "token ids 0 .. vocab_size-1 (the token tasks)", &Config::vocab_size, 2,
-                    kMaxSize, token_task),
+            integer("vocab_size", "Vocabulary",
+                    "token ids 0 .. vocab_size-1 (the token and translation tasks; translation: id 0 starts and pads)",
+                    &Config::vocab_size, 2, kMaxSize, token_task),
             integer("samples", "Samples", "N samples drawn from the task's generator", &Config::samples, 1, 10'000'000),
             integer("epochs", "Epochs", "epochs to train", &Config::epochs, 1, 100'000),
             integer("batch_size", "Batch size", "samples per batch", &Config::batch_size, 1, kMaxSize),
@@ -178,13 +183,13 @@ const std::vector<ConfigField>& config_fields() {
                    &Config::validation_split, 0, false, 1, true),
             integer("input_dim", "Input dimensions", "features per input (per time step for sequence tasks)",
                     &Config::input_dim, 1, kMaxSize, free_input_dim),
-            integer("time_steps", "Time steps", "sequence length (sequence tasks)", &Config::time_steps, 1, 1000,
-                    sequence_task),
+            integer("time_steps", "Time steps", "sequence length (sequence tasks; translation: the source's)",
+                    &Config::time_steps, 1, 1000, sequence_task),
             integer("attention_column", "Answer position", "the position (entry or time step) that carries the answer",
                     &Config::attention_column, 0, kMaxSize, answer_position),
             integer("units", "Units",
                     "the recurrent layer's units, without one the hidden Dense layer's; with self_attention the "
-                    "model's width (the residual stream)",
+                    "model's width (the residual stream); with seq2seq the embeddings', encoder's and decoder's",
                     &Config::units, 1, kMaxSize),
             number("dropout", "Dropout", "rate of a Dropout before the output layer, in [0, 1)", &Config::dropout, 0,
                    false, 1, true),
@@ -288,15 +293,39 @@ void validate(const Config& c) {
         if (c.units % c.heads != 0)
             throw ConfigError("heads", "must divide units (" + std::to_string(c.units) + ") into equal heads (got " +
                                            std::to_string(c.heads) + ")");
+    } else if (task.head == Head::translation || c.seq2seq()) {
+        if (task.head != Head::translation)
+            throw ConfigError("attention", "seq2seq translates a source into a target sequence: it needs a translation "
+                                           "task (reverse, sort_digits or date; got " + c.task + ")");
+        if (!c.seq2seq())
+            throw ConfigError("attention", c.attention + " does not apply to task " + c.task +
+                                               ", a translation task: choose seq2seq");
+        if (!c.recurrent())
+            throw ConfigError("cell", "seq2seq's encoder and decoder are recurrent: choose lstm or gru");
+        if (c.loss != "sparse_categorical_crossentropy")
+            throw ConfigError("loss", c.loss + " does not apply to task " + c.task +
+                                          ", which predicts tokens: choose sparse_categorical_crossentropy");
+        const int most = 1 + int(std::char_traits<char>::length(task.alphabet));
+        if (task.fixed_vocab > 0 && c.vocab_size != task.fixed_vocab)
+            throw ConfigError("vocab_size", "task " + c.task + " has its own alphabet: vocab_size must be " +
+                                                std::to_string(task.fixed_vocab) + " (got " + std::to_string(c.vocab_size) + ")");
+        if (c.vocab_size < task.min_vocab || c.vocab_size > most)
+            throw ConfigError("vocab_size", "task " + c.task + " takes " + std::to_string(task.min_vocab) + " to " +
+                                                std::to_string(most) + ": the start token and up to " +
+                                                std::to_string(most - 1) + " characters (got " +
+                                                std::to_string(c.vocab_size) + ")");
     } else if (c.loss == "sparse_categorical_crossentropy") {
         throw ConfigError("loss", "sparse_categorical_crossentropy needs token targets, but task " + c.task +
                                       " has one target per sample: choose " +
                                       (task.head == Head::sigmoid ? "binary_crossentropy, mse or mae" : "mae or mse"));
     }
-    if (task.sequence && !c.recurrent() && !c.self_attention())
+    if (task.sequence && !c.recurrent() && !c.self_attention() && !c.seq2seq())
         throw ConfigError("cell", "none takes vectors, but task " + c.task + " gives sequences: choose lstm or gru");
     if (!task.sequence && c.recurrent())
         throw ConfigError("cell", c.cell + " needs sequences, but task " + c.task + " gives vectors: choose none");
+    if (c.score == "dot" && c.attention == "many_to_one")
+        throw ConfigError("score", "dot needs queries and keys of one size, which many_to_one's are not always: "
+                                   "choose luong or bahdanau (dot is seq2seq's)");
     if (c.attention == "many_to_one" && !c.recurrent())
         throw ConfigError("attention", "many_to_one reads a recurrent layer's states: it needs cell lstm or gru");
     if (task.fixed_input_dim > 0 && c.input_dim != task.fixed_input_dim)

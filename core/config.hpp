@@ -48,11 +48,11 @@ struct Config {
     std::string task = "answer_in_vector"; // core/task.hpp: the data, the head, loss and metric
     std::string cell = "none";             // lstm, gru, none (vector tasks)
     bool reset_after = true;               // gru: Keras's reset_after (true: its default; false: TF.js's GRU)
-    std::string attention = "block";       // block (2017), many_to_one (Luong/Bahdanau), self_attention, none
+    std::string attention = "block";       // block (2017), many_to_one (Luong/Bahdanau), self_attention, seq2seq, none
     std::string placement = "before";      // block with a cell: before or after it
     bool single_attention_vector = false;  // block on sequences: one vector shared by all features
-    std::string score = "luong";           // many_to_one: luong or bahdanau
-    int attention_units = 128;             // many_to_one: units of its output a_t
+    std::string score = "luong";           // many_to_one: luong or bahdanau; seq2seq: dot too
+    int attention_units = 128;             // many_to_one, seq2seq: units of its output a_t
     int heads = 1;                         // self_attention: heads per layer (units must be a multiple)
     int layers = 1;                        // self_attention: attention layers
     int vocab_size = 16;                   // the token tasks: token ids 0 .. vocab_size-1
@@ -78,6 +78,7 @@ struct Config {
     bool block() const { return attention == "block"; }
     bool attention_before() const { return block() && placement == "before"; }
     bool self_attention() const { return attention == "self_attention"; }
+    bool seq2seq() const { return attention == "seq2seq"; }
     int train_samples() const;       // samples - validation_samples()
     int validation_samples() const;  // floor-split as Keras does
 };

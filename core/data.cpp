@@ -1,6 +1,7 @@
 #include "data.hpp"
 
 #include <algorithm>
+#include <string>
 #include <utility>
 
 namespace attn {
@@ -162,6 +163,128 @@ Dataset sort_tokens(int n, int T, int V, Rng& rng) {
             uint8_t* r = row(d, i, m + k);
             for (int j = 0; j < m; ++j) r[j] = s[size_t(j)] == s[size_t(m + 1 + k)];
         }
+    }
+    return d;
+}
+
+}  // namespace attn
+
+namespace attn {
+
+namespace {
+// n translation samples: x (n, Ts, 1), y (n, Tt), mask (n, Tt, Ts).
+Dataset translation_data(int n, int Ts, int Tt) {
+    Dataset d;
+    d.n = n;
+    d.time = Ts;
+    d.dim = 1;
+    d.outputs = Tt;
+    d.positions = Tt * Ts;
+    d.x.resize(size_t(n) * Ts);
+    d.y.resize(size_t(n) * Tt);
+    d.mask.assign(size_t(n) * d.positions, 0);
+    return d;
+}
+uint8_t* alignment(Dataset& d, int i, int t) { return d.mask.data() + size_t(i) * d.positions + size_t(t) * d.time; }
+}  // namespace
+
+Dataset reverse_sequence(int n, int Ts, int V, Rng& rng) {
+    Dataset d = translation_data(n, Ts, Ts);
+    for (int i = 0; i < n; ++i) {
+        float *x = d.x.data() + size_t(i) * Ts, *y = d.y.data() + size_t(i) * Ts;
+        for (int s = 0; s < Ts; ++s) x[s] = float(1 + rng.below(uint32_t(V - 1)));
+        for (int t = 0; t < Ts; ++t) {
+            y[t] = x[Ts - 1 - t];
+            alignment(d, i, t)[Ts - 1 - t] = 1;
+        }
+    }
+    return d;
+}
+
+Dataset sort_digits(int n, int Ts, int V, Rng& rng) {
+    Dataset d = translation_data(n, Ts, Ts);
+    std::vector<int> count(size_t(V), 0);
+    for (int i = 0; i < n; ++i) {
+        float *x = d.x.data() + size_t(i) * Ts, *y = d.y.data() + size_t(i) * Ts;
+        std::fill(count.begin(), count.end(), 0);
+        for (int s = 0; s < Ts; ++s) {
+            const int v = 1 + int(rng.below(uint32_t(V - 1)));
+            x[s] = float(v);
+            ++count[size_t(v)];
+        }
+        int t = 0;  // a counting sort
+        for (int v = 1; v < V; ++v)
+            for (int k = 0; k < count[size_t(v)]; ++k, ++t) {
+                y[t] = float(v);
+                uint8_t* row = alignment(d, i, t);
+                for (int s = 0; s < Ts; ++s) row[s] = x[s] == float(v);
+            }
+    }
+    return d;
+}
+
+namespace {
+bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+int days_in(int y, int m) {
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && leap(y) ? 29 : days[m - 1];
+}
+int date_id(char c) {
+    for (int k = 0; kDateAlphabet[k]; ++k)
+        if (kDateAlphabet[k] == c) return k + 1;
+    return 0;  // not reached: every character written below is in the alphabet
+}
+
+}  // namespace
+
+Dataset date_conversion(int n, int Ts, Rng& rng) {
+    static const char* kMonths[12] = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",
+                                      "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
+    Dataset d = translation_data(n, Ts, kIsoDateLength);
+    for (int i = 0; i < n; ++i) {
+        const int year = 1950 + int(rng.below(100)), month = 1 + int(rng.below(12));
+        const int day = 1 + int(rng.below(uint32_t(days_in(year, month))));
+        const int format = int(rng.below(5));
+        // The text, part by part, each part's characters' positions noted.
+        std::string text;
+        int year_at[4], month_at[3], day_at[2], month_chars = 2;
+        auto number = [&](int value, int count, int* at) {
+            for (int k = 0, scale = count == 4 ? 1000 : 10; k < count; ++k, scale /= 10) {  // zero-padded
+                at[k] = int(text.size());
+                text += char('0' + value / scale % 10);
+            }
+        };
+        auto name = [&] {
+            month_chars = 3;
+            for (int k = 0; k < 3; ++k) {
+                month_at[k] = int(text.size());
+                text += kMonths[month - 1][k];
+            }
+        };
+        switch (format) {
+            case 0: number(day, 2, day_at); text += ' '; name(); text += ' '; number(year, 4, year_at); break;  // 07 SEP 2017
+            case 1: name(); text += ' '; number(day, 2, day_at); text += ", "; number(year, 4, year_at); break;  // SEP 07, 2017
+            case 2: number(month, 2, month_at); text += '/'; number(day, 2, day_at); text += '/'; number(year, 4, year_at); break;
+            case 3: number(day, 2, day_at); text += '.'; number(month, 2, month_at); text += '.'; number(year, 4, year_at); break;
+            default: number(year, 4, year_at); number(month, 2, month_at); number(day, 2, day_at); break;  // 20170907
+        }
+        const int pad = Ts - int(text.size());
+        float* x = d.x.data() + size_t(i) * Ts;
+        for (int s = 0; s < Ts; ++s) x[s] = s < pad ? 0.0f : float(date_id(text[size_t(s - pad)]));
+        const char iso[kIsoDateLength] = {char('0' + year / 1000), char('0' + year / 100 % 10), char('0' + year / 10 % 10),
+                                          char('0' + year % 10), '-', char('0' + month / 10), char('0' + month % 10),
+                                          '-', char('0' + day / 10), char('0' + day % 10)};
+        float* y = d.y.data() + size_t(i) * kIsoDateLength;
+        for (int t = 0; t < kIsoDateLength; ++t) y[t] = float(date_id(iso[t]));
+        for (int t = 0; t < 4; ++t) alignment(d, i, t)[pad + year_at[t]] = 1;
+        for (int t = 5; t < 7; ++t) {
+            uint8_t* row = alignment(d, i, t);
+            if (month_chars == 3)
+                for (int k = 0; k < 3; ++k) row[pad + month_at[k]] = 1;
+            else
+                row[pad + month_at[t - 5]] = 1;
+        }
+        for (int t = 8; t < 10; ++t) alignment(d, i, t)[pad + day_at[t - 8]] = 1;
     }
     return d;
 }

@@ -21,6 +21,16 @@
 //   sort_tokens(n, T, V):    m = T/2 tokens a uniform in 0 .. V-2, the separator V-1, then a
 //                            sorted (then separators, if T is odd); row t for the sorted
 //                            part's tokens (y_t = b_k, k = t-m < m): every i < m with a_i = b_k
+// The translation tasks (seq2seq): x (n, Ts, 1) the source's ids, y (n, Tt) the target's, the
+// mask (n, Tt, Ts): row t the source positions output t comes from. Id 0 is the start and
+// padding token; id i >= 1 the character kSymbols[i-1] (kDateAlphabet[i-1] for dates).
+//   reverse_sequence(n, Ts, V): x uniform in 1 .. V-1; y_t = x_{Ts-1-t}; row t: s = Ts-1-t
+//   sort_digits(n, Ts, V):      x uniform in 1 .. V-1; y = x sorted; row t: every s with x_s = y_t
+//   date_conversion(n, Ts):     a date uniform over 1950-01-01 .. 2049-12-31 (Gregorian), in one
+//                               of five formats chosen uniformly, left-padded with 0 to Ts
+//                               (>= kLongestDate); y its ISO form YYYY-MM-DD (kIsoDateLength).
+//                               Row t: the source digits output digit t copies (a month
+//                               name's three letters for both month digits); none for "-".
 #pragma once
 
 #include <cstddef>
@@ -30,6 +40,11 @@
 #include "rng.hpp"
 
 namespace attn {
+
+constexpr char kSymbols[] = "0123456789abcdefghijklmnopqrstuvwxyz";      // reverse, sort_digits
+constexpr char kDateAlphabet[] = "0123456789-/., ABCDEFGJLMNOPRSTUVY";  // date: digits, marks, month letters
+constexpr int kLongestDate = 12;    // "SEP 07, 2017"
+constexpr int kIsoDateLength = 10;  // "2017-09-07"
 
 struct Dataset {
     int n = 0, time = 0, dim = 0;  // time == 0: vectors
@@ -50,5 +65,8 @@ Dataset noise(int n, int time_steps, int input_dim, Rng& rng);
 Dataset previous_token(int n, int time_steps, int vocab, Rng& rng);
 Dataset induction(int n, int time_steps, int vocab, Rng& rng);
 Dataset sort_tokens(int n, int time_steps, int vocab, Rng& rng);
+Dataset reverse_sequence(int n, int time_steps, int vocab, Rng& rng);
+Dataset sort_digits(int n, int time_steps, int vocab, Rng& rng);
+Dataset date_conversion(int n, int time_steps, Rng& rng);
 
 }  // namespace attn

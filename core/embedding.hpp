@@ -1,10 +1,12 @@
 // Embedding: token and learned position embeddings, summed into the residual stream of the
 // self-attention model (Keras: Embedding(V, C) on the tokens + Embedding(T, C) on the
-// positions 0 .. T-1, then Add).
+// positions 0 .. T-1, then Add); or, with positions false, the token embedding alone (Keras's
+// Embedding(V, C) named `name`: the seq2seq model's, whose recurrent layers know the order).
 //   x (1, T*B): token ids 0 .. V-1 stored as floats (column t*B+b = step t of sample b);
 //   E (C, V) [Keras token_embedding/embeddings (V, C)]: column v is token v's vector;
+//     (without positions: E [Keras <name>/embeddings (V, C)]);
 //   P (C, T) [Keras position_embedding/embeddings (T, C)]: column t is position t's;
-//   y (C, T*B): y[:, t*B+b] = E[:, x_tb] + P[:, t].
+//   y (C, T*B): y[:, t*B+b] = E[:, x_tb] + P[:, t]   (without positions: E[:, x_tb]).
 // Backward: dE[:, x_tb] += dy[:, t*B+b], dP[:, t] += sum_b dy[:, t*B+b]. Token ids have no
 // gradient: dx is not computed (the model's first layer).
 // The ids are checked where they enter (the generators, Trainer's dataset_from): forward
@@ -18,7 +20,8 @@ namespace attn {
 
 class Embedding : public Layer {
 public:
-    Embedding(const std::string& name, int time_steps, int vocab, int width, int batch, ParamStore& ps);
+    Embedding(const std::string& name, int time_steps, int vocab, int width, int batch, ParamStore& ps,
+              bool positions = true);
     void init(Rng& rng) override;
     std::vector<SummaryRow> summary() const override;
     // A table lookup: no multiply-adds (macs() is 0).

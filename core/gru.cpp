@@ -159,22 +159,22 @@ const Mat& GRU::forward_reset_after(const Mat& x) {
     for (int t = 0; t < T; ++t) {
         auto g_t = G_.middleCols(t * B, B);
         gemm_nn_bias(Wx, x.middleCols(t * B, B), bx_.data(), g_t);  // Wx x_t + bx (+ bh for z, r)
-        if (t) {
-            const auto h_prev = Hs_.middleCols((t - 1) * B, B);
-            gemm_nn(Wh.topRows(2 * H), h_prev, g_t.topRows(2 * H), true);  // z, r: + Wh_zr h_{t-1}
-            gemm_nn(Wh.bottomRows(H), h_prev, hw_, false);                  // Wh_h h_{t-1}
+        if (reads_state(t)) {
+            const float* hp = h_prev(t);
+            gemm_nn(2 * H, B, H, Wh.data(), 3 * H, hp, H, g_t.data(), 3 * H, true);  // z, r: + Wh_zr h_{t-1}
+            gemm_nn(H, B, H, Wh.data() + 2 * H, 3 * H, hp, H, hw_.data(), H, false);  // Wh_h h_{t-1}
         } else {
             hw_.setZero();  // (h_{-1} = 0)
         }
         // Gates and state per sample, sample s's state beside sample s+1's gates. Columns of
         // the step: G 3H apart; hw, h_prev, HH and Hs H apart.
         float *g = G_.col(t * B).data(), *hh = HH_.col(t * B).data(), *h = Hs_.col(t * B).data();
-        const float *hw = hw_.data(), *h_prev = t ? Hs_.col((t - 1) * B).data() : zero_.data();
+        const float *hw = hw_.data(), *hp = h_prev(t);
         simd::pipelined(
             B, H, [&](int s, int r, auto lane) { cell_gates<decltype(lane)>(g + size_t(s) * 3 * H + r, H); },
             [&](int s, int r, auto lane) {
                 const size_t o = size_t(s) * H + r;
-                cell_state<decltype(lane)>(g + size_t(s) * 3 * H + r, H, hw + o, bh_h + r, h_prev + o, hh + o, h + o);
+                cell_state<decltype(lane)>(g + size_t(s) * 3 * H + r, H, hw + o, bh_h + r, hp + o, hh + o, h + o);
             });
     }
     return output_of_forward();
@@ -195,17 +195,17 @@ const Mat& GRU::backward_reset_after(const Mat& dy) {
             const int col = t * B + s;
             const float* dyc = return_sequences_ ? dy.col(col).data() : t == T - 1 ? dy.col(s).data() : nullptr;
             const float *g = G_.col(col).data(), *hh = HH_.col(col).data();
-            const float* h_prev = t ? Hs_.col(col - B).data() : zero_.col(s).data();
+            const float* hp = h_prev(t) + size_t(s) * H;
             float *dh = dh_.col(s).data(), *dx = dX_.col(s).data(), *dhw = dHW_.col(s).data();
             simd::by_lanes(H, [&](int r, auto lane) {
-                cell_backward<decltype(lane)>(g + r, hh + r, H, h_prev + r, dyc ? dyc + r : nullptr, dh + r, dx + r, dhw + r);
+                cell_backward<decltype(lane)>(g + r, hh + r, H, hp + r, dyc ? dyc + r : nullptr, dh + r, dx + r, dhw + r);
             });
         }
         // The step's products, while its gradients are in cache. hw_t = Wh h_{t-1} + bh and
         // the input part Wx x_t + bx:
-        if (t) {                                                       // (h_{-1} = 0 is a constant)
+        if (reads_state(t)) {                                          // (a zero h_{-1} is a constant)
             gemm_nn(WhT_, dHW_, dh_, true);                            // dh_prev += Wh^T dhw
-            gemm_nt(dHW_, Hs_.middleCols((t - 1) * B, B), dWh, true);  // dWh += dhw h_{t-1}^T
+            gemm_nt(3 * H, H, B, dHW_.data(), 3 * H, h_prev(t), H, dWh.data(), 3 * H, true);  // dWh += dhw h_{t-1}^T
         }
         add_row_sums(dHW_, db.col(1).data());                          // dbh += sum of dhw
         gemm_nt(dX_, x.middleCols(t * B, B), dWx, true);               // dWx += dX x_t^T
@@ -226,22 +226,22 @@ const Mat& GRU::forward_reset_before(const Mat& x) {
     for (int t = 0; t < T; ++t) {
         auto g_t = G_.middleCols(t * B, B);
         gemm_nn_bias(Wx, x.middleCols(t * B, B), b, g_t);  // Wx x_t + b
-        if (t)                                             // z, r: + Wh_zr h_{t-1}
-            gemm_nn(Wh.topRows(2 * H), Hs_.middleCols((t - 1) * B, B), g_t.topRows(2 * H), true);
+        if (reads_state(t))                                // z, r: + Wh_zr h_{t-1}
+            gemm_nn(2 * H, B, H, Wh.data(), 3 * H, h_prev(t), H, g_t.data(), 3 * H, true);
         // Columns of the step: G 3H apart; h_prev, RH, hw and Hs H apart.
         float *g = G_.col(t * B).data(), *rh = RH_.col(t * B).data(), *h = Hs_.col(t * B).data();
-        const float* h_prev = t ? Hs_.col((t - 1) * B).data() : zero_.data();
+        const float* hp = h_prev(t);
         for (int s = 0; s < B; ++s)                        // z, r; rh = r * h_{t-1}
             simd::by_lanes(H, [&](int r, auto lane) {
-                cell_gates_before<decltype(lane)>(g + size_t(s) * 3 * H + r, H, h_prev + size_t(s) * H + r,
+                cell_gates_before<decltype(lane)>(g + size_t(s) * 3 * H + r, H, hp + size_t(s) * H + r,
                                                   rh + size_t(s) * H + r);
             });
-        if (t) gemm_nn(Wh.bottomRows(H), RH_.middleCols(t * B, B), hw_, false);  // hw = Wh_h rh
-        else hw_.setZero();                                                       // (h_{-1} = 0)
+        if (reads_state(t)) gemm_nn(Wh.bottomRows(H), RH_.middleCols(t * B, B), hw_, false);  // hw = Wh_h rh
+        else hw_.setZero();                                                                   // (h_{-1} = 0)
         for (int s = 0; s < B; ++s)                        // n = tanh(xh + hw); h
             simd::by_lanes(H, [&](int r, auto lane) {
                 const size_t o = size_t(s) * H + r;
-                cell_state_before<decltype(lane)>(g + size_t(s) * 3 * H + r, H, hw_.data() + o, h_prev + o, h + o);
+                cell_state_before<decltype(lane)>(g + size_t(s) * 3 * H + r, H, hw_.data() + o, hp + o, h + o);
             });
     }
     return output_of_forward();
@@ -258,33 +258,32 @@ const Mat& GRU::backward_reset_before(const Mat& dy) {
     dh_.setZero();
     if (input_grad_) dx_.setZero();
     for (int t = T - 1; t >= 0; --t) {
-        const float* h_prev = t ? Hs_.col((t - 1) * B).data() : zero_.data();
+        const float* hp = h_prev(t);
         for (int s = 0; s < B; ++s) {  // h and n: dz, d(xh) = d(hw), the direct dh_prev
             const int col = t * B + s;
             const float* dyc = return_sequences_ ? dy.col(col).data() : t == T - 1 ? dy.col(s).data() : nullptr;
             const float* g = G_.col(col).data();
             float *dh = dh_.col(s).data(), *dx = dX_.col(s).data();
             simd::by_lanes(H, [&](int r, auto lane) {
-                cell_backward_before<decltype(lane)>(g + r, H, h_prev + size_t(s) * H + r, dyc ? dyc + r : nullptr,
+                cell_backward_before<decltype(lane)>(g + r, H, hp + size_t(s) * H + r, dyc ? dyc + r : nullptr,
                                                      dh + r, dx + r);
             });
         }
-        // hw = Wh_h rh:  drh = Wh_h^T d(hw)  (rh = r * h_{-1} = 0 at t = 0: nothing flows to r)
-        if (t) gemm_nn(WhT_.rightCols(H), dX_.bottomRows(H), dRH_, false);
+        // hw = Wh_h rh:  drh = Wh_h^T d(hw)  (rh = r * h_{-1} = 0 from a zero state: nothing flows to r)
+        if (reads_state(t)) gemm_nn(WhT_.rightCols(H), dX_.bottomRows(H), dRH_, false);
         else dRH_.setZero();
         for (int s = 0; s < B; ++s) {  // rh = r * h_prev:  dr, dh_prev += drh r
             const float* g = G_.col(t * B + s).data();
             float *dh = dh_.col(s).data(), *dx = dX_.col(s).data();
             const float* drh = dRH_.col(s).data();
             simd::by_lanes(H, [&](int r, auto lane) {
-                cell_backward_reset<decltype(lane)>(g + r, H, h_prev + size_t(s) * H + r, drh + r, dh + r, dx + r);
+                cell_backward_reset<decltype(lane)>(g + r, H, hp + size_t(s) * H + r, drh + r, dh + r, dx + r);
             });
         }
         // The step's products. z, r: Wh_zr h_{t-1}; h: Wh_h rh; all three: Wx x_t + b.
-        if (t) {
-            const auto h_prev_t = Hs_.middleCols((t - 1) * B, B);
+        if (reads_state(t)) {
             gemm_nn(WhT_.leftCols(2 * H), dX_.topRows(2 * H), dh_, true);              // dh_prev += Wh_zr^T dzr
-            gemm_nt(dX_.topRows(2 * H), h_prev_t, dWh.topRows(2 * H), true);           // dWh_zr += dzr h_{t-1}^T
+            gemm_nt(2 * H, H, B, dX_.data(), 3 * H, hp, H, dWh.data(), 3 * H, true);   // dWh_zr += dzr h_{t-1}^T
             gemm_nt(dX_.bottomRows(H), RH_.middleCols(t * B, B), dWh.bottomRows(H), true);  // dWh_h += dhw rh^T
         }
         add_row_sums(dX_, db);                                                         // db += sum of dX

@@ -41,9 +41,10 @@ public:
     }
     const Mat& backward(const Mat& dy) { return run_backward(dy); }
 
-    // Takes the memory of every buffer the constructor sized (zero-filled); idempotent.
-    void allocate();
-    long long buffer_floats() const;  // the floats allocate() takes
+    // Takes the memory of every buffer the constructor sized (zero-filled); idempotent. A
+    // layer made of layers (core/seq2seq) adds theirs.
+    virtual void allocate();
+    virtual long long buffer_floats() const;  // the floats allocate() takes
 
     // Attention layers: the attention each sample of the last forward gives each position of
     // the input (a time step, or a vector's entry), averaged over features where it has them,

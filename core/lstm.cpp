@@ -79,13 +79,14 @@ const Mat& LSTM::run_forward(const Mat& x, bool) {
     for (int t = 0; t < T; ++t) {
         auto z_t = G_.middleCols(t * B, B);
         gemm_nn_bias(Wx, x.middleCols(t * B, B), b.data(), z_t);  // z_t = Wx x_t + b
-        if (t) gemm_nn(Wh, Hs_.middleCols((t - 1) * B, B), z_t, true);  //   + Wh h_{t-1}
-        // Gates and state per sample (h_{-1} = c_{-1} = 0), sample s's state beside sample s+1's
+        if (reads_state(t))                                        //   + Wh h_{t-1}
+            gemm_nn(4 * H, B, H, Wh.data(), 4 * H, h_prev(t), H, z_t.data(), 4 * H, true);
+        // Gates and state per sample (h_{-1} = c_{-1}: 0 or the initial state), sample s's state beside sample s+1's
         // gates (simd::pipelined; why: docs/performance.md). Columns of the step: G 4H apart;
         // c_prev, C, TC and Hs H apart.
         float *z = G_.col(t * B).data(), *c = C_.col(t * B).data(), *tc = TC_.col(t * B).data();
         float* h = Hs_.col(t * B).data();
-        const float* c_prev = t ? C_.col((t - 1) * B).data() : zero_.data();
+        const float* c_prev = t ? C_.col((t - 1) * B).data() : h0_.data();
         simd::pipelined(
             B, H, [&](int s, int r, auto lane) { cell_gates<decltype(lane)>(z + size_t(s) * 4 * H + r, H); },
             [&](int s, int r, auto lane) {
@@ -113,22 +114,23 @@ const Mat& LSTM::run_backward(const Mat& dy) {
             const float* dyc = return_sequences_ ? dy.col(col).data() : t == T - 1 ? dy.col(b).data() : nullptr;
             const float* z = G_.col(col).data();
             const float* tc = TC_.col(col).data();
-            const float* c_prev = t ? C_.col(col - B).data() : zero_.col(b).data();
+            const float* c_prev = t ? C_.col(col - B).data() : h0_.col(b).data();
             float *dh = dh_.col(b).data(), *dc = dc_.col(b).data(), *dz = dZ_.col(b).data();
             simd::by_lanes(H, [&](int r, auto lane) {
                 cell_backward<decltype(lane)>(z + r, H, tc + r, c_prev + r, dh + r, dyc ? dyc + r : nullptr, dc + r, dz + r);
             });
         }
         // The step's products, while dz_t is in cache. z_t = Wx x_t + b + Wh h_{t-1}:
-        if (t) {                                                         // (h_{-1} = 0 is a constant)
+        if (reads_state(t)) {                                            // (a zero h_{-1} is a constant)
             gemm_nn(WhT_, dZ_, dh_, false);                              // dh_prev = Wh^T dz
-            gemm_nt(dZ_, Hs_.middleCols((t - 1) * B, B), dWh, true);     // dWh += dz h_{t-1}^T
+            gemm_nt(4 * H, H, B, dZ_.data(), 4 * H, h_prev(t), H, dWh.data(), 4 * H, true);  // dWh += dz h_{t-1}^T
         }
         gemm_nt(dZ_, x.middleCols(t * B, B), dWx, true);                 // dWx += dz x_t^T
         add_row_sums(dZ_, db);                                           // db += sum of dz
         if (input_grad_)                                                 // dx_t = Wx^T dz
             gemm_tn(D, B, 4 * H, Wx.data(), 4 * H, dZ_.data(), 4 * H, dx_.col(t * B).data(), D);
     }
+    if (stateful_) dh_ += dc_;  // h_{-1} = c_{-1} = the initial state: both gradients reach it
     return dx_;
 }
 

@@ -9,6 +9,7 @@
 #include "lstm.hpp"
 #include "many_to_one.hpp"
 #include "self_attention.hpp"
+#include "seq2seq.hpp"
 #include "task.hpp"
 #include "token_output.hpp"
 
@@ -38,6 +39,18 @@ Model::Model(const Config& c, int B, ParamStore& ps, Rng& dropout_rng) : B_(B) {
         if (dropout) add(std::make_unique<Dropout>("dropout", out(), float(c.dropout), B, dropout_rng));
         add(std::make_unique<TokenOutput>("output", out(), c.vocab_size, B, ps));
         layers_.front()->skip_input_grad();
+        return;
+    }
+    if (c.seq2seq()) {
+        const int Ts = c.time_steps, Tt = outputs_per_sample(task, c);
+        in_ = Shape{Ts + Tt, 1};
+        const Seq2SeqScore score = c.score == "dot"        ? Seq2SeqScore::dot
+                                   : c.score == "bahdanau" ? Seq2SeqScore::bahdanau
+                                                           : Seq2SeqScore::luong;
+        attention_ = add(std::make_unique<Seq2Seq>("seq2seq", Ts, Tt, c.vocab_size, c.units, c.attention_units, c.gru(),
+                                                   c.reset_after, score, B, ps));
+        if (dropout) add(std::make_unique<Dropout>("dropout", out(), float(c.dropout), B, dropout_rng));
+        add(std::make_unique<TokenOutput>("output", out(), c.vocab_size, B, ps));
         return;
     }
     if (!c.recurrent()) {

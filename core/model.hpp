@@ -11,6 +11,9 @@
 //   self_attention x (T, 1) token ids -> Embedding(vocab_size, units) + positions ("embedding")
 //                  -> layers x CausalSelfAttention(heads) ("self_attention", "self_attention_1", ...)
 //                  -> [Dropout] -> Dense(vocab_size, softmax) on every step ("output")
+//   seq2seq        x (Ts+Tt, 1) source ids, then the decoder's inputs -> Seq2Seq(cell, score)
+//                  (core/seq2seq.hpp: embeddings, encoder, decoder, attention) -> [Dropout]
+//                  -> Dense(vocab_size, softmax) on every output step ("output")
 //
 // Several Model instances (one per batch size in use) share one ParamStore: the first declares
 // the parameters, the others find them. A model is laid out when built and takes its memory in
@@ -39,7 +42,8 @@ public:
     int batch() const { return B_; }
     Shape input_shape() const { return in_; }
     const std::vector<LayerPtr>& layers() const { return layers_; }
-    // The attention layer, or nullptr for a model without attention (self_attention: the last).
+    // The attention layer, or nullptr for a model without attention (self_attention: the last;
+    // seq2seq: the Seq2Seq layer, which holds it).
     const Layer* attention() const { return attention_; }
     // Every self-attention layer, first to last (empty for the other models).
     const std::vector<const Layer*>& self_attention() const { return self_attention_; }

@@ -97,6 +97,32 @@ Config transformer(const char* name, const char* task, int time_steps, int vocab
     c.test_samples = 200;
     return c;
 }
+
+// The seq2seq examples: an encoder-decoder of `cell` with attention (`score`) over the
+// encoder's states at every output step, trained with Adam under teacher forcing and read by
+// greedy decoding (measured: tests/core/seq2seq_outcomes.test.cpp).
+Config seq2seq(const char* name, const char* task, const char* cell, const char* score, int time_steps, int vocab,
+               int units) {
+    Config c;
+    c.preset = name;
+    c.task = task;
+    c.cell = cell;
+    c.attention = "seq2seq";
+    c.score = score;
+    c.loss = "sparse_categorical_crossentropy";
+    c.input_dim = 1;
+    c.time_steps = time_steps;
+    c.vocab_size = vocab;
+    c.units = units;
+    c.attention_units = units;
+    c.samples = 10000;
+    c.validation_split = 0.1;
+    c.epochs = 5;
+    c.batch_size = 64;
+    c.learning_rate = 0.005;
+    c.test_samples = 200;
+    return c;
+}
 }  // namespace
 
 const std::vector<Preset>& presets() {
@@ -149,6 +175,21 @@ const std::vector<Preset>& presets() {
          "self_attention_scores: (heads, steps, positions) per sample; in the sorted part, the truth is where the "
          "next token to write sits in the input.",
          transformer("sort_tokens", "sort", 16, 16, 32, 1, 1)},
+        {"reverse", "Reverse (seq2seq)",
+         "An LSTM encoder-decoder with dot attention: read 8 digits, write them in reverse order.",
+         "attention_weight: (output steps, source positions) per sample, a softmax over the source at every "
+         "output step; the truth is the anti-diagonal (output t reads position 7 - t).",
+         seq2seq("reverse", "reverse", "lstm", "dot", 8, 11, 32)},
+        {"sort_digits", "Sort digits (seq2seq)",
+         "A GRU encoder-decoder with Luong attention: read 8 digits, write them sorted.",
+         "attention_weight: (output steps, source positions) per sample; the truth is where the digit each step "
+         "writes sits in the source.",
+         seq2seq("sort_digits", "sort_digits", "gru", "luong", 8, 11, 32)},
+        {"date_conversion", "Date conversion (seq2seq)",
+         "A GRU encoder-decoder with Bahdanau attention: dates in five human formats to ISO YYYY-MM-DD.",
+         "attention_weight: (output steps, source positions) per sample; the truth is the source characters each "
+         "output character copies (the month name's three letters for the month's digits).",
+         seq2seq("date_conversion", "date", "gru", "bahdanau", 12, 35, 32)},
     };
     return table;
 }

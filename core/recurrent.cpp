@@ -18,7 +18,7 @@ Recurrent::Recurrent(const char* kind, const std::string& name, Shape in, int un
     buffer(G_, GH, T * B);
     buffer(Hs_, H, T * B);
     buffer(dh_, H, B);
-    buffer(zero_, H, B);
+    buffer(h0_, H, B);
     buffer(WhT_, H, GH);
     buffer(y_, H, return_sequences ? T * B : B);
     buffer(dx_, D, T * B);

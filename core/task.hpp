@@ -11,6 +11,11 @@
 // mask per sample, row t (the query step) over the input positions s <= t it should attend
 // to (positions = T*T; a row of zeros: no ground truth at that step). The attention metrics
 // are computed per head over the rows that have one (core/trainer.cpp).
+// The translation tasks (the seq2seq model) are rows with Head::translation: x (n, Ts, 1) the
+// source's token ids (Ts = time_steps), y (n, Tt) the target's (Tt = target_steps(c)), the
+// mask (n, Tt, Ts) one alignment per output step (row t: the source positions output t is
+// read from; zeros where no source position says it, as for a date's "-"). Their tokens are
+// characters: id 0 is the start (and padding) token, id i the alphabet's (i-1)th character.
 #pragma once
 
 #include <string>
@@ -23,7 +28,7 @@ namespace attn {
 
 // Dense(1, sigmoid) for 0/1 targets, Dense(1) for values, Dense(vocab_size, softmax) per step
 // for the next token
-enum class Head { sigmoid, linear, tokens };
+enum class Head { sigmoid, linear, tokens, translation };
 enum class Metric { accuracy, mae, token_accuracy };  // binary accuracy; mean absolute error; tokens right
 
 struct Task {
@@ -40,7 +45,12 @@ struct Task {
     int fixed_input_dim;      // > 0: the task's features per step (input_dim must equal it)
     int min_time_steps;       // the shortest sequence the generator can fill
     Dataset (*generate)(const Config& c, int n, Rng& rng);
-    int min_vocab = 0;        // Head::tokens: the fewest token ids (vocab_size) it can use
+    int min_vocab = 0;        // Head::tokens, translation: the fewest token ids (vocab_size) it can use
+    // Head::translation:
+    const char* alphabet = nullptr;          // token id i+1 is alphabet[i]; vocab_size <= 1 + its length
+    int fixed_vocab = 0;                     // > 0: vocab_size must equal it (the task's own alphabet)
+    int (*target_steps)(const Config&) = nullptr;  // Tt: output tokens per sample
+    bool padded = false;                     // sources shorter than time_steps, padded with 0 on the left
 };
 
 const std::vector<Task>& tasks();
@@ -48,10 +58,13 @@ const Task& find_task(const std::string& name);  // throws ConfigError("task", .
 const Task* find_task_or_null(const std::string& name);
 const char* metric_name(Metric m);               // Keras's: "accuracy", "mae" (tokens: "accuracy" too)
 const char* head_name(Head h);                   // "sigmoid", "linear", "tokens"
-// Targets per sample: time_steps for a token task, else 1.
+// Targets per sample: time_steps for a token task, target_steps for a translation task, else 1.
 int outputs_per_sample(const Task& t, const Config& c);
-// Ground-truth mask entries per sample: time_steps^2 for a token task, time_steps for the
-// other sequence tasks, input_dim for vectors.
+// Ground-truth mask entries per sample: time_steps^2 for a token task, target_steps *
+// time_steps for a translation task, time_steps for the other sequence tasks, input_dim for
+// vectors.
 int mask_positions(const Task& t, const Config& c);
+// Whether the task's outputs are tokens, one per step (Head::tokens or translation).
+inline bool token_outputs(const Task& t) { return t.head == Head::tokens || t.head == Head::translation; }
 
 }  // namespace attn

@@ -12,6 +12,7 @@
 #include "model.hpp"
 #include "optimizer.hpp"
 #include "self_attention.hpp"
+#include "seq2seq.hpp"
 #include "task.hpp"
 
 namespace attn {
@@ -31,8 +32,8 @@ namespace {
 // A model for one batch size with its input, target and loss-gradient buffers.
 struct Slot {
     std::unique_ptr<Model> model;
-    Mat x;    // (D, steps*B) input batch
-    Mat y;    // (1, B) targets; a token task's (1, T*B), column t*B+b = step t of sample b
+    Mat x;    // (D, steps*B) input batch; a translation's (1, (Ts+Tt)*B): sources, then the decoder's inputs
+    Mat y;    // (1, B) targets; a token task's (1, T*B), column t*B+b = step t of sample b (translation: Tt)
     Mat dp;   // as the model's output: dL/dp, (1, B); a token task's (V, T*B) dL/dlogits
     Mat pos;  // (P, B) the attention per position, for the attention metrics (none for self_attention)
 };
@@ -46,8 +47,8 @@ int positions(Shape in) { return in.is_sequence() ? in.time : in.features; }
 int targets(const Config& c) { return outputs_per_sample(find_task(c.task), c); }
 int mask_size(const Config& c) { return mask_positions(find_task(c.task), c); }
 // Rows of Slot::pos: the attention per position, read through position_attention() (the
-// self-attention model's metrics read its attention matrices in place instead).
-int pos_rows(const Config& c, Shape in) { return c.self_attention() ? 0 : positions(in); }
+// self-attention and seq2seq models' metrics read their attention matrices in place instead).
+int pos_rows(const Config& c, Shape in) { return c.self_attention() || c.seq2seq() ? 0 : positions(in); }
 
 std::string shape_str(const std::vector<int>& s) {
     std::string r = "(";
@@ -263,7 +264,8 @@ struct Trainer::State {
     void allocate(Slot& s) {
         const int B = s.model->batch();
         s.model->allocate();
-        s.x.resize(in.features, in.steps() * B);
+        const Shape model_in = s.model->input_shape();  // a translation's: sources and decoder inputs
+        s.x.resize(model_in.features, model_in.steps() * B);
         const Shape out = s.model->layers().back()->output_shape();
         s.y.resize(1, targets(cfg) * B);
         s.dp.resize(out.features, out.steps() * B);
@@ -286,30 +288,66 @@ struct Trainer::State {
         return slots[B] = std::move(s);
     }
 
+    bool translation() const { return task.head == Head::translation; }
+
     void load(Slot& s, const Dataset& d, const int* rows) {
         const int B = s.model->batch();
-        gather(d.x.data(), rows, B, in, s.x);
+        if (translation()) sources(s, d.x.data(), rows);
+        else gather(d.x.data(), rows, B, in, s.x);
         const int Y = d.outputs;  // a token task's step t of sample b in column t*B+b
         for (int t = 0; t < Y; ++t)
             for (int b = 0; b < B; ++b) s.y(0, t * B + b) = d.y[size_t(rows[b]) * Y + t];
+        if (translation())  // teacher forcing: the decoder reads the start token, then the target so far
+            for (int t = 0; t < Y; ++t)
+                for (int b = 0; b < B; ++b)
+                    s.x(0, (in.time + t) * B + b) = t ? d.y[size_t(rows[b]) * Y + t - 1] : 0.0f;
     }
 
-    // Head h of a self-attention layer's attention A (T, H*T*B) on samples rows[0..B) of d:
-    // adds, over the query steps that have ground truth, the attention mass on it (on), how
-    // many peak on it (hits; the first of equal maxima over s <= t) and how many steps (n).
-    static void head_score(const Mat& A, int T, int B, int h, const Dataset& d, const int* rows, double& on,
-                           long long& hits, long long& n) {
+    // A translation's sources: samples rows of x (each Ts ids) into the first Ts*B columns.
+    void sources(Slot& s, const float* x, const int* rows) {
+        const int B = s.model->batch(), Ts = in.time;
+        for (int t = 0; t < Ts; ++t)
+            for (int b = 0; b < B; ++b) s.x(0, t * B + b) = x[size_t(rows[b]) * Ts + t];
+    }
+
+    // The model's outputs in inference mode for the batch in s.x. A translation decodes
+    // greedily: the decoder reads the start token, then its own most likely token of each step
+    // (the first of equal ones), one forward per output step; output t is final once inputs
+    // 0..t are (core/seq2seq.hpp), so the last forward's outputs are the decoding's.
+    const Mat& infer(Slot& s) {
+        if (!translation()) return s.model->forward(s.x, false);
+        const int B = s.model->batch(), Ts = in.time, Tt = targets(cfg);
+        s.x.rightCols(Tt * B).setZero();
+        for (int t = 0;; ++t) {
+            const Mat& p = s.model->forward(s.x, false);
+            if (t + 1 == Tt) return p;
+            for (int b = 0; b < B; ++b) {
+                Eigen::Index best = 0;
+                p.col(t * B + b).maxCoeff(&best);
+                s.x(0, (Ts + t + 1) * B + b) = float(best);
+            }
+        }
+    }
+
+    // Head h of an attention A (K, H*Q*B) of Q query steps over K positions, column
+    // (h*Q + t)*B + b for query t of sample b (a self-attention layer's, causal, Q = K = T; a
+    // seq2seq model's, H = 1, Q = Tt, K = Ts), on samples rows[0..B) of d: adds, over the query
+    // steps that have ground truth, the attention mass on it (on), how many peak on it (hits;
+    // the first of equal maxima over the positions a step sees) and how many steps (n).
+    static void head_score(const Mat& A, int Q, int K, bool causal, int B, int h, const Dataset& d, const int* rows,
+                           double& on, long long& hits, long long& n) {
         for (int b = 0; b < B; ++b) {
             const uint8_t* mask = d.mask_of(rows[b]);
-            for (int t = 0; t < T; ++t) {
-                const uint8_t* want = mask + size_t(t) * T;
+            for (int t = 0; t < Q; ++t) {
+                const uint8_t* want = mask + size_t(t) * K;
+                const int last = causal ? t : K - 1;
                 bool any = false;
-                for (int s = 0; s <= t; ++s) any = any || want[s];
+                for (int s = 0; s <= last; ++s) any = any || want[s];
                 if (!any) continue;
-                const float* a = A.data() + (size_t(h * T + t) * B + b) * T;
+                const float* a = A.data() + (size_t(h * Q + t) * B + b) * K;
                 int peak = 0;
                 float mass = 0.0f;
-                for (int s = 0; s <= t; ++s) {
+                for (int s = 0; s <= last; ++s) {
                     if (want[s]) mass += a[s];
                     if (a[s] > a[peak]) peak = s;
                 }
@@ -330,7 +368,7 @@ struct Trainer::State {
             for (int h = 0; h < layer.heads(); ++h) {
                 double on = 0;
                 long long hits = 0, n = 0;
-                head_score(layer.attention(), T, B, h, d, rows, on, hits, n);
+                head_score(layer.attention(), T, T, true, B, h, d, rows, on, hits, n);
                 if (n == 0) return;
                 if (float(on / double(n)) > best) {
                     best = float(on / double(n));
@@ -352,6 +390,17 @@ struct Trainer::State {
         if (!attention || d.positions == 0) return r;
         if (cfg.self_attention()) {
             self_attention_scores(s, d, rows, r);
+            return r;
+        }
+        if (cfg.seq2seq()) {
+            const auto& layer = static_cast<const Seq2Seq&>(*attention).attention();
+            double on = 0;
+            long long hits = 0, n = 0;
+            head_score(layer.weights(), targets(cfg), in.time, false, s.model->batch(), 0, d, rows, on, hits, n);
+            if (n) {
+                r.attention_on_target = float(on / double(n));
+                r.hit_rate = float(double(hits) / double(n));
+            }
             return r;
         }
         attention->position_attention(s.pos);
@@ -507,7 +556,7 @@ struct Trainer::State {
             const int B = std::min(cfg.batch_size, n - at);
             Slot& s = slot(B, field);
             load(s, d, rows + at);
-            const Mat& p = s.model->forward(s.x, false);
+            const Mat& p = infer(s);
             sums.add(score(s, p, d, rows + at), B);
         }
         return sums.mean();
@@ -517,7 +566,7 @@ struct Trainer::State {
     Slot& forward_test() {
         Slot& s = slots.at(test.n);
         load(s, test, test_rows.data());
-        s.model->forward(s.x, false);
+        infer(s);
         return s;
     }
 
@@ -714,25 +763,27 @@ std::vector<uint8_t> mask_bytes(const Tensor& mask) {
 
 // x, y and an optional mask -> a Dataset, each checked against the model and the task: a
 // token task's (self_attention's) x (n, T, 1) of token ids, y (n, T) of token ids, mask
-// (n, T, T); the others' x (n, D) or (n, T, D), y (n,) or (n, 1), mask (n, positions).
-Dataset token_dataset_from(const Tensor& x, const Tensor& y, const Tensor* mask, Shape in, const Config& c) {
+// (n, T, T); a translation task's x (n, Ts, 1), y (n, Tt), mask (n, Tt, Ts); the others' x
+// (n, D) or (n, T, D), y (n,) or (n, 1), mask (n, positions).
+Dataset token_dataset_from(const Tensor& x, const Tensor& y, const Tensor* mask, Shape in, const Task& task,
+                           const Config& c) {
     Dataset d;
-    const int T = in.time;
+    const int T = in.time, Y = outputs_per_sample(task, c);
     d.n = check_inputs("x", x, in, c.vocab_size);
     d.time = T;
     d.dim = in.features;
-    d.outputs = T;
+    d.outputs = Y;
     d.x = x.data;
-    const bool shaped = y.shape == std::vector<int>{d.n, T} || y.shape == std::vector<int>{d.n, T, 1};
-    if (!shaped || y.data.size() != size_t(d.n) * T)
-        throw ConfigError("y", "expected shape (" + std::to_string(d.n) + ", " + std::to_string(T) +
-                                   "), one target token per step of each sample of x (got " + shape_str(y.shape) + ")");
+    const bool shaped = y.shape == std::vector<int>{d.n, Y} || y.shape == std::vector<int>{d.n, Y, 1};
+    if (!shaped || y.data.size() != size_t(d.n) * Y)
+        throw ConfigError("y", "expected shape (" + std::to_string(d.n) + ", " + std::to_string(Y) +
+                                   "), one target token per output step of each sample of x (got " + shape_str(y.shape) + ")");
     check_tokens("y", y.data, c.vocab_size);
     d.y = y.data;
     if (mask) {
-        const int P = T * T;
-        if (mask->shape != std::vector<int>{d.n, T, T} || mask->data.size() != size_t(d.n) * P)
-            throw ConfigError("mask", "expected shape " + shape_str({d.n, T, T}) +
+        const int P = Y * T;
+        if (mask->shape != std::vector<int>{d.n, Y, T} || mask->data.size() != size_t(d.n) * P)
+            throw ConfigError("mask", "expected shape " + shape_str({d.n, Y, T}) +
                                           ", one 0/1 per output step and position of each sample (got " +
                                           shape_str(mask->shape) + ")");
         d.positions = P;
@@ -743,7 +794,7 @@ Dataset token_dataset_from(const Tensor& x, const Tensor& y, const Tensor* mask,
 
 Dataset dataset_from(const Tensor& x, const Tensor& y, const Tensor* mask, Shape in, const Task& task,
                      const Config& c) {
-    if (task.head == Head::tokens) return token_dataset_from(x, y, mask, in, c);
+    if (token_outputs(task)) return token_dataset_from(x, y, mask, in, task, c);
     Dataset d;
     d.n = check_inputs("x", x, in);
     d.time = in.time;
@@ -795,12 +846,13 @@ Tensor Trainer::activations(const std::string& layer, const Tensor* inputs) {
         if (!a) throw std::logic_error("layer " + layer + " is listed but has no output");
         return to_tensor(*a, shape, s.model->batch());
     }
-    const int n = check_inputs("inputs", *inputs, S.in, S.cfg.self_attention() ? S.cfg.vocab_size : 0);  // then a model for their batch size
+    const int n = check_inputs("inputs", *inputs, S.in, token_outputs(S.task) ? S.cfg.vocab_size : 0);  // then a model for their batch size
     if (layer == "input") return *inputs;
     Slot& s = S.slot(n, "inputs");
     const auto rows = all_rows(n);
-    gather(inputs->data.data(), rows.data(), n, S.in, s.x);
-    s.model->forward(s.x, false);
+    if (S.translation()) S.sources(s, inputs->data.data(), rows.data());
+    else gather(inputs->data.data(), rows.data(), n, S.in, s.x);
+    S.infer(s);
     Shape shape;
     const Mat* a = s.model->activation(layer, &shape);
     if (!a) throw std::logic_error("layer " + layer + " is listed but has no output");
@@ -834,7 +886,7 @@ std::vector<HeadScores> Trainer::head_scores() {
         for (int h = 0; h < layer.heads(); ++h) {
             double on = 0;
             long long hits = 0, n = 0;
-            if (S.test.positions) State::head_score(layer.attention(), T, B, h, S.test, S.test_rows.data(), on, hits, n);
+            if (S.test.positions) State::head_score(layer.attention(), T, T, true, B, h, S.test, S.test_rows.data(), on, hits, n);
             HeadScores hs;
             hs.layer = index;
             hs.head = h;
@@ -846,6 +898,64 @@ std::vector<HeadScores> Trainer::head_scores() {
         }
         ++index;
     }
+    return out;
+}
+
+float Trainer::sequence_accuracy() {
+    State& S = *s_;
+    if (!S.translation()) return kNaN;
+    Slot& s = S.forward_test();
+    const Mat& p = s.model->layers().back()->output();
+    const int B = s.model->batch(), Tt = S.test.outputs;
+    int right = 0;
+    for (int b = 0; b < B; ++b) {
+        bool all = true;
+        for (int t = 0; t < Tt && all; ++t) {
+            Eigen::Index best = 0;
+            p.col(t * B + b).maxCoeff(&best);
+            all = float(best) == s.y(0, t * B + b);
+        }
+        right += all;
+    }
+    return float(right) / float(B);
+}
+
+Translation Trainer::translate(const std::string& text) {
+    State& S = *s_;
+    const Task& task = S.task;
+    if (!S.translation())
+        throw ConfigError("text", "task " + std::string(task.name) +
+                                      " does not translate text: the translation tasks (reverse, sort_digits, date) do");
+    const int Ts = S.in.time, V = S.cfg.vocab_size, n = int(text.size());
+    const std::string alphabet(task.alphabet, size_t(V - 1));
+    if (task.padded ? n < 1 || n > Ts : n != Ts)
+        throw ConfigError("text", (task.padded ? "expected 1 to " : "expected exactly ") + std::to_string(Ts) +
+                                      " characters, the model's time_steps (got " + std::to_string(n) + ")");
+    Translation out;
+    out.source.assign(size_t(Ts - n), 0);
+    for (int i = 0; i < n; ++i) {
+        const size_t at = alphabet.find(text[size_t(i)]);
+        if (at == std::string::npos)
+            throw ConfigError("text[" + std::to_string(i) + "]", quoted(text.substr(size_t(i), 1)) +
+                                                                     " is not one of task " + task.name +
+                                                                     "'s characters: " + alphabet);
+        out.source.push_back(int(at) + 1);
+    }
+    Slot& s = S.slot(1, "text");
+    const std::vector<float> ids(out.source.begin(), out.source.end());
+    const int row = 0;
+    S.sources(s, ids.data(), &row);
+    const Mat& p = S.infer(s);
+    const int Tt = targets(S.cfg);
+    for (int t = 0; t < Tt; ++t) {
+        Eigen::Index best = 0;
+        p.col(t).maxCoeff(&best);
+        out.tokens.push_back(int(best));
+        out.text += best == 0 ? std::string("\u00b7") : std::string(1, alphabet[size_t(best - 1)]);
+    }
+    Shape shape;
+    out.attention = to_tensor(*s.model->activation("attention_weight", &shape), shape, 1);
+    out.attention.shape.erase(out.attention.shape.begin());  // (1, Tt, Ts) -> (Tt, Ts)
     return out;
 }
 
@@ -874,7 +984,7 @@ AttentionMaps Trainer::attention_maps(int n) {
     if (S.test.positions) {
         const int P = S.test.positions;
         maps.mask.shape = {n, P};
-        if (S.cfg.self_attention()) maps.mask.shape = {n, S.in.time, S.in.time};  // (output step, position)
+        if (token_outputs(S.task)) maps.mask.shape = {n, S.test.outputs, S.in.time};  // (output step, position)
         maps.mask.data.assign(S.test.mask.begin(), S.test.mask.begin() + size_t(n) * P);
     }
     return maps;
@@ -1060,10 +1170,10 @@ Trainer Trainer::load_run(const std::vector<uint8_t>& file) {
             t.data.assign(v.begin(), v.end());
             return t;
         };
-        const bool tokens = task.head == Head::tokens;
+        const bool tokens = token_outputs(task);
         const Tensor x = tensor(raw.time ? std::vector<int>{raw.n, raw.time, raw.dim} : std::vector<int>{raw.n, raw.dim}, raw.x);
         const Tensor y = tensor({raw.n, raw.outputs}, raw.y);
-        const Tensor mask = tensor(tokens ? std::vector<int>{raw.n, in.time, in.time} : std::vector<int>{raw.n, raw.positions}, raw.mask);
+        const Tensor mask = tensor(tokens ? std::vector<int>{raw.n, outputs_per_sample(task, c), in.time} : std::vector<int>{raw.n, raw.positions}, raw.mask);
         try {
             data = std::make_shared<Dataset>(dataset_from(x, y, raw.positions ? &mask : nullptr, in, task, c));
         } catch (const ConfigError& e) {

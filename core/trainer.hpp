@@ -76,6 +76,14 @@ struct HeadScores {
     float hit_rate = kNaN;             // share of steps whose attention peaks on one of them
 };
 
+// A translation model's reading of one source text (Trainer::translate).
+struct Translation {
+    std::vector<int> source;  // the text's token ids, padded to time_steps (0 on the left) where the task pads
+    std::vector<int> tokens;  // the greedy decoding's token ids, one per output step
+    std::string text;         // those tokens as characters; the start token 0, if predicted, as "\u00b7"
+    Tensor attention;         // (Tt, Ts): output step t's attention over the source positions
+};
+
 // Per-sample attention of held-out samples beside where it should be.
 struct AttentionMaps {
     Tensor attention;  // (n, P), or (n, T, F) for the block's per-feature attention (as attention())
@@ -143,7 +151,8 @@ public:
     // Attention averaged over the held-out test batch, inference mode: the attention layer's
     // per-sample shape: (D) on vectors; (T, F) per feature or (T) with one shared vector for
     // the block; (T) for the many-to-one layer; (H, T, T) (head, query step, position) for the
-    // last self-attention layer. Throws ConfigError("attention") without one.
+    // last self-attention layer; (Tt, Ts) (output step, source position) for seq2seq.
+    // Throws ConfigError("attention") without one.
     Tensor attention();
     // The first n held-out samples' attention and ground truth, inference mode.
     AttentionMaps attention_maps(int n);
@@ -151,9 +160,18 @@ public:
     // layer by layer (empty for the other models; NaN without ground truth). A batch's Scores
     // carry the best head's (the most mass on the ground truth).
     std::vector<HeadScores> head_scores();
-    Tensor predict(const Tensor& inputs);  // the head's outputs (n, 1); a token task's (n, T, vocab_size)
+    // Translation tasks: the share of held-out samples whose greedy decoding is right at every
+    // output step, now (NaN for the other tasks). Held-out and validation scores of a
+    // translation task are those of greedy decoding (the loss of its softmaxes, its tokens'
+    // accuracy); a training batch's, of teacher forcing.
+    float sequence_accuracy();
+    // Translation tasks: the model's greedy decoding of `text` (characters of the task's
+    // alphabet: time_steps of them, or 1 to time_steps where the task pads) and its attention.
+    // Throws ConfigError("text", ...) naming the character's index for one not in the alphabet.
+    Translation translate(const std::string& text);
+    Tensor predict(const Tensor& inputs);  // the head's outputs (n, 1); a token task's (n, T, vocab_size), a translation's (n, Tt, vocab_size)
     Tensor test_inputs() const;            // the held-out batch, (n, D) or (n, T, D)
-    Tensor test_targets() const;           // its targets (n, 1); a token task's (n, T)
+    Tensor test_targets() const;           // its targets (n, 1); a token task's (n, T), a translation's (n, Tt)
 
     // Bring your own data (Keras's fit / train_on_batch / evaluate). x (n, D) or (n, T, D),
     // y (n) or (n, 1), mask (n, P) of 0/1 or null: each validated (shape, finiteness, target
