@@ -1,13 +1,17 @@
-// A self_attention model's heads.
+// A self_attention model's heads, in two views.
 // - `heads`: for the first held-out sample, one small heatmap per head of a layer (query step x
 //   key position, on the fixed scale from 0 to 1) and beside them the ground truth, where the
 //   attention should be. A choice of layer (for models of more than one), and a scrubber and
 //   Replay over the moments the worker recorded (about 150 per run, every layer's attention
 //   each), as the map has. The caption and the table give every head's score at that moment on
 //   the held-out samples (Trainer.getHeadScores()).
-import { viridis } from '../charts/colors.js';
+// - `scores`: every head's attention on target over training, one line per head of every
+//   layer, measured at every report, with the loss beside it: the moment a head forms (the
+//   "phase change") shows against the loss.
+import { COLORS, viridis } from '../charts/colors.js';
+import { ScoreChart } from '../charts/scores.js';
 import { legend } from './attention.js';
-import { argmax, el, fillTable, fmt } from './dom.js';
+import { appendRows, argmax, el, figureParts, fillTable, fmt } from './dom.js';
 
 const FRAME_MS = 150; // replay speed: a moment every 150 ms, as the map
 
@@ -224,6 +228,110 @@ export const heads = {
           { label: 'CSV', name: 'attention-heads.csv', csv: cells },
           { label: 'JSON', name: 'attention-heads.json', json: { sample: 0, ...moment(m), mask } },
           { label: 'JSON (all moments)', name: 'attention-heads-moments.json', json: { sample: 0, mask, moments: list().map(moment) } },
+        ];
+      },
+    };
+  },
+};
+
+// One colour per head (the Okabe-Ito palette, the darker ones first) and a dash pattern per
+// layer: two cues, never colour alone.
+const PALETTE = [COLORS.blue, COLORS.vermillion, COLORS.green, COLORS.purple, COLORS.ink, COLORS.orange, COLORS.sky];
+const DASHES = [[], [8, 4], [2, 3], [12, 3, 2, 3]];
+const DASH_WORDS = ['solid', 'dashed', 'dotted', 'dash-dotted'];
+const MAX_DRAWN = 20000; // points drawn over all lines: a long run's curves are thinned to this
+const headName = (id) => `L${id.layer + 1} H${id.head + 1}`;
+
+// Every `every`-th of list's items (and its last), so all lines thin alike.
+function thin(list, lines) {
+  const every = Math.max(1, Math.ceil((list.length * lines) / MAX_DRAWN));
+  return every === 1 ? list : list.filter((_, k) => k % every === 0 || k === list.length - 1);
+}
+
+// A head's curve in words: where it started, where it is, its highest, and the step by which
+// it had made half its rise (where the curve is steepest if a head forms at once).
+function headWords(points, i) {
+  const on = points.map((p) => p.attention_on_target[i]);
+  const first = on.findIndex(Number.isFinite);
+  if (first < 0) return 'not measured';
+  let top = first;
+  on.forEach((v, k) => { if (v > on[top]) top = k; });
+  const start = on[first], now = on.at(-1);
+  let text = `${fmt(now, 3)} now (${fmt(start, 3)} at the start`;
+  if (on[top] - start >= 0.1) {
+    const half = on.findIndex((v, k) => k >= first && v >= start + (on[top] - start) / 2);
+    text += `; highest ${fmt(on[top], 3)} at step ${points[top].step}, half of that rise by step ${points[half].step}`;
+  }
+  return `${text})`;
+}
+
+export const scores = {
+  name: 'scores',
+  title: 'Each head\'s attention on target, with the loss',
+  applies: (run) => run.heads > 0,
+  every: 250,
+  create(figure, app) {
+    const { canvas, captionEl } = figureParts(figure, { name: 'scores', chartClass: 'tall' });
+    const chart = new ScoreChart(canvas, { yTitle: 'attention on target' });
+    const details = el('details', { id: 'scores-data' }, [el('summary', { textContent: 'The scores as a table' })]);
+    const head = el('tr');
+    details.append(el('div', { className: 'table-scroll', tabIndex: 0, role: 'region', ariaLabel: 'Each head\'s attention on target as a table' }, [
+      el('table', {}, [el('thead', {}, [head]), el('tbody')]),
+    ]));
+    figure.append(details);
+    let ids = [];
+    let tabled = 0;
+
+    const row = (p) => [String(p.step), p.epoch.toFixed(3), fmt(p.loss, 4), ...p.attention_on_target.map((v) => fmt(v, 3))];
+    function words(state) {
+      const { run, headPoints: points } = state;
+      if (details.open) {
+        appendRows(details, points.slice(tabled).map(row));
+        tabled = points.length;
+      }
+      const layers = layersOf(run).length;
+      const styles = layers > 1 ? ` Layer ${Array.from({ length: Math.min(layers, DASHES.length) }, (_, l) => `${l + 1} ${DASH_WORDS[l]}`).join(', layer ')}${layers > DASHES.length ? ', and so on' : ''}.` : '';
+      const intro = `Each head's attention on target (the share of its attention on the truth, left axis, 0 to 1) over the ${run.testSamples} held-out samples, measured at every update of the page, and the loss (grey, right axis: the mean of the last ${state.constants.recent_window} training batches). L1 H2 is layer 1, head 2.${styles}`;
+      if (!points.length) return (captionEl.textContent = `${intro} Not trained yet.`);
+      const loss = state.points.at(-1)?.loss;
+      captionEl.textContent = `${intro} ${points.length} measurements; now, at step ${points.at(-1).step}: ` +
+        `${ids.map((id, i) => `${headName(id)} ${headWords(points, i)}`).join('; ')}${Number.isFinite(loss) ? `; loss ${loss.toFixed(3)}` : ''}.`;
+    }
+    details.addEventListener('toggle', () => {
+      if (!details.open) return;
+      fillTable(details, app.state.headPoints.map(row));
+      tabled = app.state.headPoints.length;
+    });
+    return {
+      reset(run) {
+        ids = run.headIds;
+        const layers = layersOf(run);
+        chart.reset([
+          ...ids.map((id, i) => ({ label: headName(id), color: PALETTE[i % PALETTE.length], dash: DASHES[layers.indexOf(id.layer) % DASHES.length] })),
+          { label: 'loss (right axis)', color: COLORS.grey, loss: true },
+        ], run.config.epochs);
+        head.replaceChildren(...['step', 'epoch', 'loss', ...ids.map(headName)].map((t) => el('th', { textContent: t })));
+        details.querySelector('tbody').replaceChildren();
+        tabled = 0;
+        words(app.state);
+      },
+      update(state) {
+        const points = thin(state.headPoints, ids.length + 1);
+        ids.forEach((_, i) => chart.set(i, points.map((p) => ({ x: p.epoch, y: p.attention_on_target[i] }))));
+        chart.set(ids.length, thin(state.points, ids.length + 1).map((p) => ({ x: p.epoch, y: p.loss })));
+        chart.draw();
+        words(state);
+      },
+      text: words,
+      downloads(state) {
+        if (!state.headPoints.length) return [];
+        const names = ids.map(headName);
+        const rows = [['step', 'epoch', 'loss', ...names.map((n) => `${n} attention_on_target`), ...names.map((n) => `${n} hit_rate`)]];
+        for (const p of state.headPoints) rows.push([p.step, p.epoch, p.loss, ...p.attention_on_target, ...p.hit_rate]);
+        return [
+          { label: 'PNG', name: 'head-scores.png', png: canvas, title: 'Each head\'s attention on target, with the loss' },
+          { label: 'CSV', name: 'head-scores.csv', csv: rows },
+          { label: 'JSON', name: 'head-scores.json', json: { heads: ids, recent_window: state.constants.recent_window, points: state.headPoints } },
         ];
       },
     };
