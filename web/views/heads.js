@@ -119,10 +119,12 @@ export const heads = {
       const onTarget = truthWords(run.headTruth.all) ?? 'its ideal positions';
       const scores = m.scores.filter((s) => s.layer === layer).map((s) =>
         `Head ${s.head + 1} puts ${fmt(s.attention_on_target, 2)} of its attention on ${onTarget}, and peaks there at ${fmt(s.hit_rate, 2)} of the steps.`);
-      const moment = `${momentOf(m, run.config.epochs)}${follow && app.state.playing ? ', now' : ''}`;
+      // Following the run, the moment is the latest (the scrubber's words say when); else stated.
+      const moment = follow ? '' : `, at ${momentOf(m, run.config.epochs)}`;
+      const which = L < 2 ? 'the attention layer' : layer === L - 1 ? `the last of ${L} layers` : `layer ${layer + 1} of ${L}`;
       const earlier = L > 1 && layer < L - 1 && target
         ? ' The truth is the task\'s, the same for every layer: an earlier layer can help in another way (in an induction model, by attending to the previous token).' : '';
-      captionEl.textContent = `${H > 1 ? `The ${H} heads` : 'The head'} of ${L > 1 ? `${layerWords(layer, L)} of ${L}` : 'the attention layer'} on held-out sample 0, at ${moment}: rows are the query steps 0 to ${T - 1} (top to bottom), columns the positions attended to (0 to ${P - 1}); brighter is more attention, on a fixed scale from 0 to 1.` +
+      captionEl.textContent = `${H > 1 ? `The ${H} heads` : 'The head'} of ${which} on held-out sample 0${moment}: rows are the query steps 0 to ${T - 1} (top to bottom), columns the positions attended to (0 to ${P - 1}); brighter is more attention, on a fixed scale from 0 to 1.` +
         (target ? ` The last panel: the truth, ${target}.${earlier} Over the ${run.testSamples} held-out samples: ${scores.join(' ')}` : '') +
         (run.headFrameEvery ? '' : ' This model is too large to record its moments: only the latest is shown.');
       if (details.open) fillTable(details, rows(m));

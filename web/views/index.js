@@ -11,5 +11,5 @@ export const VIEWS = [attention, map, heads, scores, focus, loss, metric, heatma
 export const VIEW_NAMES = VIEWS.map((v) => v.name);
 
 // An embed shows these unless its URL asks for others: the attention (or its map, or the
-// heads) and the loss.
-export const EMBED_VIEWS = ['attention', 'map', 'heads', 'loss'];
+// heads and their scores) and the loss.
+export const EMBED_VIEWS = ['attention', 'map', 'heads', 'scores', 'loss'];
