@@ -6,6 +6,7 @@
 //
 // Run: node scripts/build-web.mjs && node --test tests/browser/heads.test.mjs
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { loadModule } from '../wasm/module.mjs';
 import {
@@ -55,6 +56,15 @@ const lines = (page) => page.evaluate(() => globalThis.Chart.getChart(document.q
   .data.datasets.map((d) => ({ label: d.label, points: d.data.length })));
 // The heatmaps' pixels, to tell two pictures apart.
 const picture = (page) => page.$eval('#chart-heads', (c) => c.toDataURL());
+// A view's download by its button's label: { name, bytes }.
+async function downloadOf(page, view, label) {
+  const fig = page.locator(`[data-view="${view}"]`);
+  await fig.locator('.downloads > summary').click();
+  const [dl] = await Promise.all([page.waitForEvent('download'), fig.locator('.download-list button', { hasText: label }).click()]);
+  const bytes = fs.readFileSync(await dl.path());
+  await fig.locator('.downloads > summary').click();
+  return { name: dl.suggestedFilename(), bytes };
+}
 // Wait until a view has redrawn after the caption changed from `old`.
 const captionChanged = (page, sel, old) => page.waitForFunction(([s, o]) => document.querySelector(s).textContent !== o, [sel, old], { timeout: 10_000 });
 
@@ -128,6 +138,14 @@ describe('the heads', { concurrency: false }, () => {
       assert.equal(await page.getAttribute('#heads-play', 'aria-pressed'), 'false');
       t.diagnostic(`${moments} moments; stopped at "${await text(page, '#heads-when')}"`);
       await page.fill('#heads-scrub', String(moments - 1));
+
+      // The files: every moment as JSON, the curve's numbers as CSV (a row per measurement).
+      const all = JSON.parse((await downloadOf(page, 'heads', 'JSON (all moments)')).bytes);
+      assert.equal(all.moments.length, moments);
+      assert.deepEqual(all.moments[0].attention.shape, [INDUCTION.layers, INDUCTION.heads, INDUCTION.time_steps, INDUCTION.time_steps]);
+      const csv = (await downloadOf(page, 'scores', 'CSV')).bytes.toString('utf8').trim().split('\r\n');
+      assert.deepEqual(csv[0].split(','), ['step', 'epoch', 'loss', ...names.map((n) => `${n} attention_on_target`), ...names.map((n) => `${n} hit_rate`)]);
+      assert.equal(csv.length - 1, late[0].points);
       for (const [width, height] of [[1280, 1000], [700, 1000], [360, 800]]) {
         await page.setViewportSize({ width, height });
         await page.waitForTimeout(300);
