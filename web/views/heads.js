@@ -96,7 +96,8 @@ export const heads = {
     ]);
     figure.append(box, controls, legend(), captionEl, details);
 
-    let layer = -1;      // the layer drawn
+    let layer = -1;      // the layer drawn: the last, or the one chosen while the model has as many layers
+    let layerCount = 0;
     let shown = -1;      // the moment on screen (an index of moments())
     let follow = true;   // show the latest moment as training goes
     let timer = null;    // the replay's interval
@@ -206,7 +207,8 @@ export const heads = {
         when.textContent = 'the start';
         const layers = layersOf(run);
         const L = layers.length;
-        if (!(layer >= 0 && layer < L)) layer = L - 1;
+        if (L !== layerCount) layer = L - 1; // Reset keeps the choice; another model starts at its last layer
+        layerCount = L;
         layerSelect.replaceChildren(...layers.map((l) => new Option(layerWords(l, L), String(l), false, l === layer)));
         layerChoice.hidden = L < 2;
         replay.hidden = !run.headFrameEvery;
