@@ -38,7 +38,9 @@ const state = {
   metrics: null,
   attention: null,   // { data, shape }: the attention as the core returns it
   positions: null,   // Float32Array: the attention averaged over features, per position
-  heads: null,       // a self_attention run: { attention (heads, T, T) of sample 0, mask (T, T), scores } (worker.js)
+  heads: null,       // a self_attention run: { step, epoch, attention (layers, heads, T, T) of sample 0, mask (T, T), scores } (worker.js)
+  headPoints: [],    // { step, epoch, loss, attention_on_target [per head], hit_rate [per head] }: every report
+  headFrames: [],    // { step, epoch, attention, shape, scores }: moments of `heads` recorded through training
   points: [],        // { step, epoch, loss, metric, attention_on_target, hit_rate }: recent means
   validations: [],   // the same on the validation samples
   frames: [],        // the attention maps recorded through training
@@ -423,6 +425,8 @@ function onConfigured(data) {
   state.frames = [];
   state.snapshots = [];
   state.nextSnapshot = 0;
+  state.headPoints = [];
+  state.headFrames = [];
   if (loaded) restoreRecorded(loaded);
   state.rate = 0;
   showApplicable();
@@ -440,7 +444,7 @@ function onConfigured(data) {
   }
 }
 
-function onProgress({ metrics, attention, positions, heads, points, validations, frames, epochEnds }) {
+function onProgress({ metrics, attention, positions, heads, points, validations, frames, headPoints, headFrames, epochEnds }) {
   if (/^Loading /.test($('model-note').textContent)) modelNote('Loaded the weights: the views show the model with them.');
   state.inFlight = false;
   state.metrics = metrics;
@@ -453,6 +457,8 @@ function onProgress({ metrics, attention, positions, heads, points, validations,
   state.points.push(...points);
   state.validations.push(...validations);
   state.frames.push(...frames);
+  state.headPoints.push(...headPoints);
+  state.headFrames.push(...headFrames);
   const done = metrics.status === 'done' || metrics.status === 'diverged';
   if (positions && (metrics.step >= state.nextSnapshot || done)) {
     state.snapshots.push({ step: metrics.step, epoch: metrics.step / state.run.stepsPerEpoch, values: positions });
@@ -620,6 +626,7 @@ function onRunSaved({ bytes }) {
   const file = {
     format: RUN_FORMAT, version: RUN_VERSION, preset: state.preset.name, values: state.values, speed: state.speed,
     points: state.points, validations: state.validations, frames: state.frames, snapshots: state.snapshots,
+    headPoints: state.headPoints, headFrames: state.headFrames,
     core: bytesToBase64(bytes),
   };
   download.save(download.json(file), `attention-run-${state.preset.name}-step-${state.metrics?.step ?? 0}.json`);
@@ -661,6 +668,8 @@ function restoreRecorded(saved) {
   state.validations = saved.validations ?? [];
   state.frames = (saved.frames ?? []).map((f) => ({ ...f, attention: typed(f.attention), mask: typed(f.mask) }));
   state.snapshots = (saved.snapshots ?? []).map((x) => ({ ...x, values: typed(x.values) }));
+  state.headPoints = saved.headPoints ?? [];
+  state.headFrames = (saved.headFrames ?? []).map((f) => ({ ...f, attention: typed(f.attention) }));
   state.nextSnapshot = (state.snapshots.at(-1)?.step ?? -1) + 1;
 }
 

@@ -15,9 +15,11 @@ export const MSG = Object.freeze({
   // worker -> page
   READY: 'ready',         // { presets, tasks, fields, constants }: the module's tables
   FIELDS: 'fields',       // { applicable }: the names of the fields a config uses
-  CONFIGURED: 'configured', // { config, applicable, summary, task, stepsPerEpoch, totalSteps, footprint, heads, memory }
-  PROGRESS: 'progress',   // { metrics, attention, positions, heads, history, points, validations, frames, epochEnds, memory }
-                          //   heads (self_attention): { attention (heads, T, T) of sample 0, mask (T, T), scores }
+  CONFIGURED: 'configured', // { config, applicable, summary, task, stepsPerEpoch, totalSteps, footprint, heads, headIds, headFrameEvery, memory }
+  PROGRESS: 'progress',   // { metrics, attention, positions, heads, points, validations, frames, headPoints, headFrames, epochEnds, memory }
+                          //   heads (self_attention): { step, epoch, attention (layers, heads, T, T) of sample 0, mask (T, T), scores }
+                          //   headPoints: { step, epoch, loss, attention_on_target [per head], hit_rate [per head] } (one per report)
+                          //   headFrames: { step, epoch, attention, shape, scores }: moments of `heads` (about 150 per run)
   SAMPLE_DATA: 'sample-data', // { samples: [{ index, input, shape, attention, mask, target, prediction }] }
   RUN_SAVED: 'run-saved', // { bytes }: the core's saved run
   MODEL_EXPORTED: 'model-exported', // { modelJson, weights } or { problem }: why this model cannot be exported

@@ -2,7 +2,8 @@
 // when asked (one TICK in flight at a time, paced by the page's animation frames), so the
 // page always shows the latest state and Pause takes effect at once. What the page records
 // over a run is gathered here: curve points, validation points (more often than once per
-// epoch for long epochs), and frames of the per-sample attention maps for the animation.
+// epoch for long epochs), frames of the per-sample attention maps for the animation, and for
+// a self_attention model each head's score at every report and moments of its attention.
 import { MSG } from './protocol.js';
 import { pageTables } from './settings.js';
 
@@ -14,6 +15,8 @@ const MAP_SAMPLES = 12;   // held-out samples in each map frame (the seed shows 
 const FRAMES = 150;       // map frames per run, about (plus one at every epoch's end)
 const VALIDATIONS = 10;   // validation points per epoch for epochs of at least VALIDATE_FROM steps
 const VALIDATE_FROM = 50;
+const HEAD_FRAMES = 150;        // the heads' moments per run (self_attention), about
+const HEAD_FRAME_FLOATS = 1 << 20; // ... within 4 MB of them: fewer for long sequences, none if two do not fit
 
 function fail(error) {
   const message = error instanceof Error ? error.message : String(error);
@@ -38,11 +41,49 @@ const hasAttention = () => trainer.config().attention !== 'none';
 // draws it; the one-vector-per-sample paths (bars, map frames) leave it out.
 const selfAttention = () => trainer.config().attention === 'self_attention';
 
-// The heads view's data: the first held-out sample's attention in the last layer (heads, T, T)
-// beside its ground truth (T, T), and every head's live score on the held-out samples.
-function heads() {
+// The heads view's data: the first held-out sample's attention in every layer (layers, heads,
+// T, T), each layer's from getActivations('<layer>_scores') on that one sample, beside its
+// ground truth (T, T), and every head's live score on the held-out samples.
+function heads(step) {
+  const { layers, sample, shape, mask } = run.heads;
+  const perLayer = shape[1] * shape[2] * shape[3];
+  const data = new Float32Array(layers.length * perLayer);
+  layers.forEach((name, l) => data.set(trainer.getActivations(name, sample).data, l * perLayer));
+  return { step, epoch: step / run.stepsPerEpoch, attention: { data, shape }, mask, scores: trainer.getHeadScores() };
+}
+
+// How far back the truth is, if it is one position per step at the same distance k in every
+// step that has one, in all n samples of mask (n, T, P); null otherwise (or without a mask).
+function truthOffset(mask, n, T, P) {
+  if (!mask) return null;
+  const offsets = new Set();
+  for (let r = 0; r < n * T; r++) {
+    const on = [];
+    for (let s = 0; s < P; s++) if (mask[r * P + s] === 1) on.push(s);
+    if (on.length > 1) return null;
+    if (on.length === 1) offsets.add((r % T) - on[0]);
+  }
+  return offsets.size === 1 ? [...offsets][0] : null;
+}
+
+// What the heads view reads for a self_attention run: its attention layers by name (summary():
+// kind MultiHeadAttention, in order), the first held-out sample alone and its ground truth.
+function headsOf(steps) {
+  const layers = trainer.summary().filter((r) => r.kind === 'MultiHeadAttention').map((r) => `${r.name}_scores`);
+  const x = trainer.testInputs();
+  const size = x.data.length / x.shape[0];
+  const sample = { data: x.data.slice(0, size), shape: [1, ...x.shape.slice(1)] };
   const { attention, mask } = trainer.getAttentionMaps(1);
-  return { attention: { data: attention.data, shape: attention.shape.slice(1) }, mask: mask ? mask.data : null, scores: trainer.getHeadScores() };
+  const [, H, T, P] = attention.shape;
+  const frames = Math.min(HEAD_FRAMES, Math.floor(HEAD_FRAME_FLOATS / (layers.length * H * T * P)));
+  const all = trainer.getAttentionMaps(x.shape[0]).mask;
+  return {
+    layers, sample, shape: [layers.length, H, T, P], mask: mask ? mask.data : null,
+    // the truth's distance back in sample 0, and in every held-out sample (what the scores are over)
+    truth: { sample: truthOffset(mask?.data, 1, T, P), all: truthOffset(all?.data, x.shape[0], T, P) },
+    ids: trainer.getHeadScores().map(({ layer, head }) => ({ layer, head })),
+    frameEvery: frames >= 2 ? Math.max(1, Math.round(steps / frames)) : 0,
+  };
 }
 
 // A new run (or one loaded from a file, which may be part-way through): what to record when.
@@ -71,6 +112,12 @@ function startRun() {
     validations: [], // the same, on the validation samples
     epochEnds: [],   // the metrics at each epoch's end (for the widget's epoch events)
     frames: [],      // { step, epoch, attention, mask } not yet sent
+    heads: selfAttention() ? headsOf(totalSteps) : null,
+    lastHeadPoint: -1,
+    nextHeadFrame: now.step,
+    lastHeadFrame: -1,
+    headPoints: [],  // { step, epoch, loss, attention_on_target: [per head], hit_rate: [per head] } not yet sent
+    headFrames: [],  // { step, epoch, attention (layers, heads, T, T) of sample 0, scores } not yet sent
   };
   run.nextValidation = now.step + run.validateEvery;
   // Attention on target if the attention were spread evenly: the ground truth's share of the positions.
@@ -93,7 +140,10 @@ function startRun() {
     testTargets: Array.from(trainer.testTargets().data),
     mapSamples: maps ? Math.min(MAP_SAMPLES, testSamples) : 0,
     hasAttention: hasAttention(),
-    heads: selfAttention() ? config.heads : 0, // the heads of the last layer, drawn by the heads view
+    heads: selfAttention() ? config.heads : 0, // the heads per layer, drawn by the heads view
+    headIds: run.heads?.ids ?? [],               // { layer, head } in getHeadScores()'s order
+    headFrameEvery: run.heads?.frameEvery ?? 0,  // steps between the heads' recorded moments (0: none)
+    headTruth: run.heads?.truth ?? null,          // { sample, all }: the truth's distance back, if one (truthOffset)
     validateEvery: run.validateEvery,
     uniformOnTarget,
     memory: M.memoryBytes(),
@@ -160,30 +210,54 @@ function tick(batches) {
   report();
 }
 
+// The heads at a report: a score point per head (every report: the scores are read for the
+// view anyway) and, about every headFrameEvery steps, a moment of sample 0's attention.
+function recordHeads(h, metrics) {
+  const finished = metrics.status === 'done' || metrics.status === 'diverged';
+  if (metrics.step > run.lastHeadPoint) {
+    run.headPoints.push({
+      step: h.step, epoch: h.epoch, loss: metrics.recent_loss,
+      attention_on_target: h.scores.map((s) => s.attention_on_target), hit_rate: h.scores.map((s) => s.hit_rate),
+    });
+    run.lastHeadPoint = metrics.step;
+  }
+  if (run.heads.frameEvery && metrics.step > run.lastHeadFrame && (metrics.step >= run.nextHeadFrame || finished)) {
+    run.headFrames.push({ step: h.step, epoch: h.epoch, attention: h.attention.data, shape: h.attention.shape, scores: h.scores });
+    run.lastHeadFrame = metrics.step;
+    run.nextHeadFrame = metrics.step + run.heads.frameEvery;
+  }
+}
+
 // Send what changed: metrics, the current attention, and what was recorded since the last report.
 function report() {
   const metrics = trainer.metrics();
   const attention = hasAttention() && !selfAttention() ? trainer.getAttention() : null;
   const positions = attention ? perPosition(attention) : null;
+  const h = run.heads ? heads(metrics.step) : null;
+  if (h) recordHeads(h, metrics);
   const message = {
     type: MSG.PROGRESS,
     metrics,
     attention,
     positions,
-    heads: selfAttention() ? heads() : null,
+    heads: h,
     points: run.points,
     validations: run.validations,
     epochEnds: run.epochEnds,
     frames: run.frames,
+    headPoints: run.headPoints,
+    headFrames: run.headFrames, // a moment recorded now shares heads.attention's array
     memory: M.memoryBytes(), // bytes of this worker's wasm memory (it only grows)
   };
   run.points = [];
   run.validations = [];
   run.epochEnds = [];
   run.frames = [];
+  run.headPoints = [];
+  run.headFrames = [];
   const transfer = attention ? [attention.data.buffer, positions.buffer] : [];
   for (const f of message.frames) transfer.push(f.attention.buffer);
-  if (message.heads) transfer.push(message.heads.attention.data.buffer);
+  if (h) transfer.push(h.attention.data.buffer);
   postMessage(message, transfer);
 }
 
