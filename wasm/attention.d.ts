@@ -26,13 +26,30 @@ export interface HeadScores {
   hit_rate: number;
 }
 
+/** A translation model's reading of one text: see Trainer.translate(). */
+export interface Translation {
+  /** The greedy decoding as characters (the start token, if predicted, as "\u00b7"). */
+  text: string;
+  /** Its token ids, one per output step. */
+  tokens: number[];
+  /** The text's token ids, padded to time_steps with 0 on the left where the task pads. */
+  source: number[];
+  /** [target steps, time_steps]: each output step's attention over the source positions. */
+  attention: Tensor;
+}
+
 /** A named bundle of defaults from the core's table: see presets(). */
 export type PresetName = 'dense' | 'lstm_after' | 'lstm_before' | 'gru_after' | 'gru_before' | 'find_max'
-  | 'add_two_numbers' | 'attention_example' | 'previous_token' | 'induction_head' | 'sort_tokens' | (string & {});
+  | 'add_two_numbers' | 'attention_example' | 'previous_token' | 'induction_head' | 'sort_tokens' | 'reverse'
+  | 'sort_digits' | 'date_conversion' | (string & {});
 
-/** The token tasks (previous_token, induction, sort) take token ids as inputs and predict a token per step. */
+/**
+ * The token tasks (previous_token, induction, sort) take token ids as inputs and predict a
+ * token per step; the translation tasks (reverse, sort_digits, date) take a source's token ids
+ * and predict a target sequence (seq2seq).
+ */
 export type TaskName = 'answer_in_vector' | 'answer_in_sequence' | 'find_max' | 'add_two_numbers' | 'noise'
-  | 'previous_token' | 'induction' | 'sort';
+  | 'previous_token' | 'induction' | 'sort' | 'reverse' | 'sort_digits' | 'date';
 
 /**
  * A run's whole configuration. Omitted fields take the preset's defaults; `configFields()`
@@ -56,22 +73,27 @@ export interface Config {
   /**
    * block: the 2017 attention block; many_to_one: the Luong/Bahdanau Attention layer;
    * self_attention: a causal attention-only transformer (the token tasks only, cell none);
-   * none: a baseline.
+   * seq2seq: an encoder-decoder of the cell with attention over the encoder's states at
+   * every output step (the translation tasks only); none: a baseline.
    */
-  attention: 'block' | 'many_to_one' | 'self_attention' | 'none';
+  attention: 'block' | 'many_to_one' | 'self_attention' | 'seq2seq' | 'none';
   /** The block before or after the recurrent layer. */
   placement: 'before' | 'after';
   /** The block on sequences: one attention vector shared by all features. */
   single_attention_vector: boolean;
-  /** many_to_one: luong (multiplicative) or bahdanau (additive). */
-  score: 'luong' | 'bahdanau';
-  /** many_to_one: units of its output. */
+  /** many_to_one, seq2seq: luong (multiplicative, h_t . W h_s) or bahdanau (additive); seq2seq also dot (h_t . h_s). */
+  score: 'luong' | 'bahdanau' | 'dot';
+  /** many_to_one: units of its output; seq2seq: of its attentional state per output step. */
   attention_units: number;
   /** self_attention: heads per layer (1 .. 64); they must divide units. */
   heads: number;
   /** self_attention: attention layers (1 .. 8). */
   layers: number;
-  /** The token tasks: token ids 0 .. vocab_size-1 (2 .. 4096; sort needs 3). */
+  /**
+   * The token tasks: token ids 0 .. vocab_size-1 (2 .. 4096; sort needs 3). The translation
+   * tasks: the start (and padding) token 0 and vocab_size-1 characters of the task's alphabet
+   * (reverse, sort_digits: 3 .. 37; date: exactly 35).
+   */
   vocab_size: number;
   /** N samples drawn from the task's generator (1 .. 10,000,000). */
   samples: number;
@@ -289,7 +311,8 @@ export declare class Trainer {
    * block; [time_steps] for many_to_one; [heads, time_steps, time_steps] (head, query step,
    * position; 0 after the query step) for self_attention's last layer, whose every layer's
    * attention is also getActivations('self_attention_scores'), ('self_attention_1_scores'), ...
-   * as [n, heads * time_steps, time_steps]. Throws (field "attention") for a model without attention.
+   * as [n, heads * time_steps, time_steps]; [target steps, time_steps] (output step, source
+   * position) for seq2seq, in greedy decoding. Throws (field "attention") for a model without attention.
    */
   getAttention(): Tensor;
   /** The first n held-out samples' attention beside their ground truth, in inference mode. */
@@ -299,13 +322,26 @@ export declare class Trainer {
    * samples now, in inference mode (the live per-head score). Empty for the other models.
    */
   getHeadScores(): HeadScores[];
+  /**
+   * A translation (seq2seq) model: the share of held-out samples whose greedy decoding is right
+   * at every output step, now (NaN for the other models). Its held-out and validation scores
+   * are those of greedy decoding; a training batch's, of teacher forcing.
+   */
+  sequenceAccuracy(): number;
+  /**
+   * A translation model's greedy decoding of `text`, characters of its task's alphabet
+   * (exactly time_steps of them, or 1 .. time_steps for a task that pads), with its attention
+   * [target steps, time_steps]. Throws (field "text", or "text[i]" naming a character) for
+   * text it cannot read, and for a model that does not translate.
+   */
+  translate(text: string): Translation;
   /** Output of a named layer (see summary(); also attention_weight and context_vector) for the held-out batch or `inputs`. */
   getActivations(layer: string, inputs?: TensorInput): Tensor;
-  /** The head's outputs [n, 1]: sigmoid for 0/1 tasks, linear for value tasks; [n, time_steps, vocab_size] softmax per step for the token tasks (inputs: token ids, integers). */
+  /** The head's outputs [n, 1]: sigmoid for 0/1 tasks, linear for value tasks; [n, time_steps, vocab_size] softmax per step for the token tasks (inputs: token ids, integers); [n, target steps, vocab_size] for the translation tasks, decoded greedily (inputs [n, time_steps, 1]: the sources' token ids). */
   predict(inputs: TensorInput): Tensor;
-  /** The held-out test batch, [n, input_dim] or [n, time_steps, input_dim]. */
+  /** The held-out test batch, [n, input_dim] or [n, time_steps, input_dim] (translation: the sources, [n, time_steps, 1]). */
   testInputs(): Tensor;
-  /** Its targets, [n, 1]; [n, time_steps] (token ids) for the token tasks. */
+  /** Its targets, [n, 1]; [n, time_steps] (token ids) for the token tasks; [n, target steps] for the translation tasks. */
   testTargets(): Tensor;
   /**
    * Your own data: x [n, input_dim] or [n, time_steps, input_dim], y [n] or [n, 1] (0 or 1 for
@@ -388,10 +424,16 @@ export interface Task {
   answer: string;
   /** Inputs are sequences [time_steps, input_dim], else vectors [input_dim]. */
   sequence: boolean;
-  head: 'sigmoid' | 'linear';
+  head: 'sigmoid' | 'linear' | 'tokens' | 'translation';
   /** The default loss. */
   loss: string;
   metric: 'accuracy' | 'mae';
+  /** Translation tasks: token id i+1 is alphabet[i] (id 0 starts and pads); null for the others. */
+  alphabet: string | null;
+  /** Translation tasks: > 0 when vocab_size must equal it (the task's own alphabet), else 0. */
+  fixed_vocab: number;
+  /** Translation tasks: sources may be shorter than time_steps, padded with 0 on the left. */
+  padded: boolean;
   /** Whether its data says where the attention should be. */
   ground_truth: boolean;
   /** Whether the answer sits at the fixed position attention_column (the 2017 tasks). */

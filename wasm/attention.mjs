@@ -147,6 +147,19 @@ function wrap(core) {
       arity('getHeadScores()', arguments, 0);
       return this.#live('getHeadScores').getHeadScores();
     }
+    sequenceAccuracy() {
+      arity('sequenceAccuracy()', arguments, 0);
+      return this.#live('sequenceAccuracy').sequenceAccuracy();
+    }
+    translate(text) {
+      arity('translate(text)', arguments, 1);
+      if (typeof text !== 'string') fail('text', `expected a string (got ${describe(text)})`);
+      if (text.length > 10000) fail('text', `expected at most 10000 characters (got ${text.length})`);
+      for (let i = 0; i < text.length; ++i)  // the core counts bytes: name a non-ASCII character here
+        if (text.charCodeAt(i) > 126 || text.charCodeAt(i) < 32)
+          fail(`text[${i}]`, `'${text[i]}' is not one of the task's characters (printable ASCII)`);
+      return this.#live('translate').translate(text);
+    }
     getActivations(layer, inputs) {
       arity('getActivations(layer, inputs?)', arguments, 1, 2);
       if (typeof layer !== 'string') fail('layer', `expected a layer name (got ${describe(layer)})`);

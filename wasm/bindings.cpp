@@ -222,6 +222,18 @@ public:
             return rows;
         });
     }
+    val sequence_accuracy() { return guarded([&] { return val(t_.sequence_accuracy()); }); }
+    val translate(val text) {
+        return guarded([&] {
+            const Translation tr = t_.translate(text.as<std::string>());
+            val o = val::object();
+            o.set("text", tr.text);
+            o.set("tokens", val::array(tr.tokens));
+            o.set("source", val::array(tr.source));
+            o.set("attention", tensor_to(tr.attention));
+            return o;
+        });
+    }
     val activations(val layer) {
         return guarded([&] { return tensor_to(t_.activations(layer_name(layer))); });
     }
@@ -407,6 +419,9 @@ val tasks_js() {
         o.set("fixed_input_dim", t.fixed_input_dim);
         o.set("min_time_steps", t.min_time_steps);
         o.set("ground_truth", t.ground_truth);
+        o.set("alphabet", t.alphabet ? val(std::string(t.alphabet)) : val::null());
+        o.set("fixed_vocab", t.fixed_vocab);
+        o.set("padded", t.padded);
         a.set(i++, o);
     }
     return a;
@@ -466,6 +481,8 @@ EMSCRIPTEN_BINDINGS(attention) {
         .function("getAttention", &JsTrainer::attention)
         .function("getAttentionMaps", &JsTrainer::attention_maps)
         .function("getHeadScores", &JsTrainer::head_scores)
+        .function("sequenceAccuracy", &JsTrainer::sequence_accuracy)
+        .function("translate", &JsTrainer::translate)
         .function("getActivations", &JsTrainer::activations)
         .function("getActivations", &JsTrainer::activations_for)
         .function("predict", &JsTrainer::predict)

@@ -88,6 +88,42 @@ void print_maps(Trainer& t, int n) {
     }
 }
 
+// A translation model's held-out samples: source, target and greedy decoding as text, and the
+// alignment as a table (a row per output character, % per source character, [x] the truth).
+void print_alignments(Trainer& t, int n) {
+    const Task& task = find_task(t.config().task);
+    const AttentionMaps maps = t.attention_maps(n);
+    const int Tt = maps.attention.shape[1], Ts = maps.attention.shape[2];
+    const Tensor x = t.test_inputs(), y = t.test_targets();
+    Tensor first = x;
+    first.shape[0] = n;
+    first.data.resize(size_t(n) * Ts);
+    const Tensor p = t.predict(first);
+    const int V = p.shape[2];
+    auto text = [&](int id) { return id == 0 ? std::string("_") : std::string(1, task.alphabet[id - 1]); };
+    for (int i = 0; i < n; ++i) {
+        std::string source, target, decoded;
+        for (int s = 0; s < Ts; ++s) source += text(int(x.data[size_t(i) * Ts + s]));
+        for (int k = 0; k < Tt; ++k) {
+            target += text(int(y.data[size_t(i) * Tt + k]));
+            const float* probs = p.data.data() + (size_t(i) * Tt + k) * V;
+            decoded += text(int(std::max_element(probs, probs + V) - probs));
+        }
+        std::printf("\nsample %d: %s -> %s (target %s)\n   ", i, source.c_str(), decoded.c_str(), target.c_str());
+        for (int s = 0; s < Ts; ++s) std::printf("  %s ", text(int(x.data[size_t(i) * Ts + s])).c_str());
+        std::printf("\n");
+        for (int k = 0; k < Tt; ++k) {
+            std::printf(" %s ", decoded.substr(size_t(k), 1).c_str());
+            for (int s = 0; s < Ts; ++s) {
+                const size_t at = (size_t(i) * Tt + k) * Ts + s;
+                const bool truth = !maps.mask.data.empty() && maps.mask.data[at] != 0.0f;
+                std::printf(truth ? "[%2.0f]" : " %2.0f ", double(100.0f * maps.attention.data[at]));
+            }
+            std::printf("\n");
+        }
+    }
+}
+
 // Exact floats: %.9g round-trips every float32.
 void print_floats(const char* name, const float* v, size_t n) {
     std::printf("\"%s\": [", name);
@@ -187,6 +223,19 @@ int main(int argc, char** argv) {
             for (const HeadScores& h : trainer.head_scores())
                 std::printf("layer %d head %d: on target %.3f, hit rate %.3f\n", h.layer, h.head,
                             double(h.attention_on_target), double(h.hit_rate));
+            return 0;
+        }
+        if (c.seq2seq()) {  // an alignment per sample: (output step, source position)
+            const int shown = std::min(3, trainer.test_inputs().shape[0]);  // a table each
+            std::printf("\nAlignments of %d held-out samples (greedy decoding), %% per source character; [x] is the "
+                        "ground truth:\n", shown);
+            print_alignments(trainer, shown);
+            std::printf("\nfinal val_%s %.4f, held-out sequence accuracy %.4f", metric, double(m.val.metric),
+                        double(trainer.sequence_accuracy()));
+            if (!std::isnan(m.val.attention_on_target))
+                std::printf(", val attention on target %.3f, hit rate %.3f", double(m.val.attention_on_target),
+                            double(m.val.hit_rate));
+            std::printf("\n");
             return 0;
         }
         const Tensor a = trainer.attention();
