@@ -29,6 +29,10 @@ const configs = [
   { preset: 'find_max', samples: 5000, seed: 14, cell: 'gru', reset_after: false, units: 18, attention_units: 20 },
   // self_attention with heads of 6 features (the vector kernels' tails), three layers, dropout
   { preset: 'induction_head', samples: 3000, seed: 15, heads: 4, units: 24, layers: 3, dropout: 0.1, time_steps: 9 },
+  // seq2seq: the other cells and scores, units off the vector width, dropout, a padded source
+  { preset: 'reverse', samples: 3000, seed: 16, cell: 'gru', reset_after: false, score: 'bahdanau', units: 10, attention_units: 7 },
+  { preset: 'sort_digits', samples: 3000, seed: 17, cell: 'lstm', score: 'dot', dropout: 0.1, time_steps: 5, vocab_size: 6 },
+  { preset: 'date_conversion', samples: 3000, seed: 18, cell: 'lstm', score: 'luong', time_steps: 13, units: 9 },
 ];
 
 const flags = (c) => Object.entries(c).flatMap(([k, v]) => [`--${k.replaceAll('_', '-')}`, String(v)]);
