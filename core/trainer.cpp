@@ -97,12 +97,14 @@ Footprint footprint_of(const Config& c, int n_data, int n_test, bool drawn, cons
     for (const auto& [B, s] : slots) f.activations += 4 * slot_floats(c, *s.model);
     // Work: forward 2 flops per multiply-add, training 3 times that (backward: two products
     // per forward product), validation forward only; init once, on the first model.
+    // A translation's inference decodes greedily: one forward per output step.
     const Model& model = *slots.at(c.batch_size).model;
     const double forward = 2.0 * model.macs();
+    const double inference = find_task(c.task).head == Head::translation ? forward * targets(c) : forward;
     f.flops_per_sample = 3.0 * forward;
     f.run_flops = double(c.epochs) * (double(c.train_samples()) * f.flops_per_sample +
-                                      double(c.validation_samples()) * forward);
-    f.batch_flops = std::max(double(c.batch_size) * f.flops_per_sample, double(n_test) * forward);
+                                      double(c.validation_samples()) * inference);
+    f.batch_flops = std::max(double(c.batch_size) * f.flops_per_sample, double(n_test) * inference);
     f.init_flops = model.init_flops();
     f.data_values = drawn ? samples * (in.size() + (long long)targets(c)) : 0;  // x and y
     return f;

@@ -57,7 +57,13 @@ export function tfjsExportProblem(c) {
     return {
       field: 'attention',
       message: 'attention: a self_attention model (embeddings, causal attention, a softmax per step) does not export to ' +
-        'TF.js: this exporter builds only the seed\'s layers',
+        'TF.js: TF.js 4.22 has no multi-head attention among the layers tf.loadLayersModel knows',
+    };
+  if (c.attention === 'seq2seq')
+    return {
+      field: 'attention',
+      message: 'attention: a seq2seq model (two inputs, an encoder-decoder, greedy decoding) does not export to ' +
+        'TF.js yet: this exporter builds the seed\'s and the many-to-one layers',
     };
   if (c.cell === 'gru' && c.reset_after)
     return {

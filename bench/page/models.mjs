@@ -12,10 +12,10 @@
  */
 export function presetTable(M) {
   const heads = Object.fromEntries(M.tasks().map((t) => [t.name, t.head]));
-  // The token tasks' models (self-attention, a softmax per step) have no TF.js peer here yet:
-  // the bench leaves them out.
+  // The token tasks' models (self-attention, a softmax per step) and the translation tasks'
+  // (seq2seq) have no TF.js peer here yet: the bench leaves them out.
   return M.presets().map((p) => ({ name: p.name, config: p.config, head: heads[p.config.task] }))
-    .filter((p) => p.head !== 'tokens');
+    .filter((p) => p.head !== 'tokens' && p.head !== 'translation');
 }
 
 export const isRecurrent = (config) => config.cell !== 'none';

@@ -62,7 +62,9 @@ test('bad flags are refused naming the flag, with exit status 2 and nothing trai
     [['--samples='], /^attention: samples: expected an integer \(got ''\)/],
     [['--learning-rate', 'abc'], /^attention: learning_rate: expected a number \(got 'abc'\)/],
     [['--preset', 'find_max', '--cell', 'none'], /^attention: cell: none takes vectors/],
-    [['--preset', 'find_max', '--score', 'dot'], /^attention: score: unknown score 'dot'/],
+    [['--preset', 'find_max', '--score', 'dotted'], /^attention: score: unknown score 'dotted'/],
+    [['--preset', 'find_max', '--score', 'dot'], /^attention: score: dot needs queries and keys of one size/],
+    [['--preset', 'reverse', '--time-steps', '1'], /^attention: time_steps: task reverse needs at least 2/],
     [['--nope', '1'], /^attention: unknown flag '--nope'/],
     [['--samples'], /^attention: --samples needs a value/],
   ]) {

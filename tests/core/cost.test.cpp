@@ -8,6 +8,7 @@
 
 #include "init.hpp"
 #include "preset.hpp"
+#include "task.hpp"
 #include "trainer.hpp"
 
 using attn::Config;
@@ -21,6 +22,11 @@ double hand_macs(const Config& c) {
     const double D = c.input_dim, T = c.time_steps, H = c.units, U = c.attention_units;
     if (c.self_attention())  // per layer Wq, Wk, Wv, Wo on every step, K^T Q and V A; the head per step
         return c.layers * (4 * H * H * T + 2 * H * T * T) + T * H * c.vocab_size;
+    if (c.seq2seq()) {  // encoder and decoder on embeddings of H; scores, context, Wc; the head per step
+        const double Tt = attn::outputs_per_sample(attn::find_task(c.task), c), G = c.gru() ? 3 : 4;
+        const double score = c.score == "luong" ? Tt * H * H : c.score == "bahdanau" ? (Tt + T) * H * H : 0;
+        return (T + Tt) * G * H * 2 * H + 2 * Tt * T * H + score + Tt * 2 * H * U + Tt * U * c.vocab_size;
+    }
     if (!c.recurrent()) return (c.block() ? D * D : 0) + D * H + H;
     const double G = c.gru() ? 3 : 4;
     const double cell = T * G * H * (D + H);
@@ -39,16 +45,19 @@ double hand_macs(const Config& c) {
 
 TEST_CASE("cost: flops per sample are 6 x the layers' multiply-adds, for every preset", "[cost]") {
     for (const auto& p : attn::presets()) {
-        for (const char* score : {"luong", "bahdanau"}) {
+        for (const char* score : {"luong", "bahdanau", "dot"}) {
             Config c = p.config;
             c.score = score;
+            if (c.score == "dot" && !c.seq2seq()) continue;
             INFO(p.name << " " << score);
             const Footprint f = attn::estimate(c);
             CHECK(f.flops_per_sample == 6 * hand_macs(c));
+            // inference: a forward pass (a third of training's), one per output step for seq2seq
+            const double decode = c.seq2seq() ? attn::outputs_per_sample(attn::find_task(c.task), c) : 1;
             CHECK(f.run_flops == c.epochs * (c.train_samples() * f.flops_per_sample +
-                                             c.validation_samples() * f.flops_per_sample / 3));
+                                             c.validation_samples() * (f.flops_per_sample / 3 * decode)));
             CHECK(f.batch_flops >= c.batch_size * f.flops_per_sample);
-            CHECK(f.batch_flops >= c.test_samples * f.flops_per_sample / 3);
+            CHECK(f.batch_flops >= c.test_samples * f.flops_per_sample / 3 * decode);
         }
     }
     // The seed's dense model: attention Dense(32 -> 32), Dense(32 -> 64), Dense(64 -> 1).

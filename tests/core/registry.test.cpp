@@ -134,7 +134,7 @@ TEST_CASE("registry: tasks are one table: generator, head, loss, metric", "[regi
 TEST_CASE("registry: every combination that makes sense builds and trains", "[registry]") {
     int built = 0;
     for (const auto& task : tasks()) {
-        if (task.head == Head::tokens) continue;  // the self-attention model's own: below
+        if (token_outputs(task)) continue;  // the self-attention and seq2seq models' own: below
         const std::vector<std::string> cells = task.sequence ? std::vector<std::string>{"lstm", "gru"}
                                                              : std::vector<std::string>{"none"};
         for (const auto& cell : cells)
@@ -188,6 +188,30 @@ TEST_CASE("registry: every combination that makes sense builds and trains", "[re
                 }
     }
     CHECK(tokens == 3 * 8);
+    int translations = 0;  // the translation tasks: seq2seq of either cell, each score, dropout or none
+    for (const auto& task : tasks()) {
+        if (task.head != Head::translation) continue;
+        for (const char* cell : {"lstm", "gru"})
+            for (const char* score : {"dot", "luong", "bahdanau"})
+                for (double dropout : {0.0, 0.2}) {
+                    Config c = small(defaults_for("reverse"));
+                    c.task = task.name;
+                    c.cell = cell;
+                    c.score = score;
+                    c.dropout = dropout;
+                    if (task.fixed_vocab) c.vocab_size = task.fixed_vocab;
+                    c = small(c);
+                    INFO(task.name << " " << cell << " " << score << " dropout " << dropout);
+                    Trainer t(c);
+                    const Metrics m = t.step(3);
+                    CHECK(m.status == Status::training);
+                    CHECK(std::isfinite(m.train.loss));
+                    CHECK(m.train.attention_on_target >= 0.0f);
+                    CHECK(t.validate().attention_on_target >= 0.0f);  // greedy decoding
+                    ++translations;
+                }
+    }
+    CHECK(translations == 3 * 12);
 }
 
 TEST_CASE("registry: a combination that makes no sense is refused, naming the field", "[registry]") {

@@ -293,7 +293,7 @@ TEST_CASE("Seq2Seq: every parameter's gradient (finite differences), each cell a
     }
 }
 
-TEST_CASE("Seq2Seq: output t reads decoder inputs 0..t only, bit for bit; the source reaches every step",
+TEST_CASE("Seq2Seq: output t reads decoder inputs 0..t only, bit for bit, and the source reaches every step",
           "[seq2seq]") {
     const int Ts = 5, Tt = 4, V = 7, B = 3;
     for (bool gru : {false, true}) {
@@ -424,7 +424,7 @@ TEST_CASE("seq2seq configs: what does not go together is refused, naming the fie
     CHECK_THAT(refused(k), Catch::Matchers::StartsWith("score:"));
 }
 
-TEST_CASE("translate: a trained reverse model reverses typed text; bad text is refused by index", "[seq2seq]") {
+TEST_CASE("translate: a trained reverse model reverses typed text, and bad text is refused by index", "[seq2seq]") {
     Config c = preset("reverse");
     c.epochs = 2;
     Trainer tr(c);
@@ -456,7 +456,7 @@ TEST_CASE("translate: a trained reverse model reverses typed text; bad text is r
     CHECK(std::isnan(other.sequence_accuracy()));
 }
 
-TEST_CASE("translate: dates are padded like the task's sources; predict decodes greedily", "[seq2seq]") {
+TEST_CASE("translate: dates are padded like the task's sources, and predict decodes greedily", "[seq2seq]") {
     Config c = preset("date_conversion");
     c.samples = 2000;
     c.epochs = 1;

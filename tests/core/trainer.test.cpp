@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "preset.hpp"
+#include "task.hpp"
 #include "trainer.hpp"
 #include "expect.hpp"
 
@@ -931,7 +932,7 @@ Config tiny(const attn::Preset& p) {
     c.test_samples = 16;
     c.epochs = 4;
     if (c.recurrent()) {
-        c.time_steps = 8;
+        c.time_steps = std::max(8, attn::find_task(c.task).min_time_steps);
         c.attention_column = 3;
         c.units = 6;
         c.attention_units = 6;

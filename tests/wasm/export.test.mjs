@@ -56,7 +56,7 @@ function wiring(layers) {
 
 const exportable = [
   // Not the GRU presets (reset_after true: below) nor self_attention (no builder: below).
-  ...[...presets].filter(([, c]) => c.cell !== 'gru' && c.attention !== 'self_attention').map(([name]) => ({ preset: name })),
+  ...[...presets].filter(([, c]) => c.cell !== 'gru' && !['self_attention', 'seq2seq'].includes(c.attention)).map(([name]) => ({ preset: name })),
   { preset: 'gru_after', reset_after: false },
   { preset: 'gru_before', reset_after: false },
   { preset: 'lstm_after', single_attention_vector: true },

@@ -29,7 +29,7 @@ test('tasks(), configFields() and applicableFields() come from the core', () => 
   assert.equal(fields.learning_rate.label, 'Learning rate');
   assert.equal(fields.learning_rate.min, 0);
   assert.equal(fields.learning_rate.min_exclusive, true);
-  assert.deepEqual(fields.score.choices, ['luong', 'bahdanau']);
+  assert.deepEqual(fields.score.choices, ['luong', 'bahdanau', 'dot']);
   assert.deepEqual(fields.cell.choices, ['lstm', 'gru', 'none']);
   assert.equal(fields.batch_size.max, 4096);
   assert.ok(fields.task.choices.includes('add_two_numbers'));
