@@ -82,3 +82,59 @@ TEST_CASE("induction_head over 8 seeds: the repeat is predicted; most seeds grow
     }
     CHECK(heads >= 4);
 }
+
+// Why some induction_head seeds grow no induction head: for each seed, the first layer's heads'
+// mean attention k steps back (k = 0 .. 3) and the second layer's heads' mean attention at
+// offset j from the canonical position (the token after the previous occurrence: j = 0), over
+// the held-out batch. Measured on seeds 1-8 (2026-12-05): where a first-layer head attends to
+// the previous token (0.48-0.58 one step back: seeds 1, 3, 4, 6, 8), a second-layer head puts
+// 0.39-0.72 on the canonical position: the two-layer induction circuit. Where no first-layer
+// head does (0.01-0.06 one step back: seeds 5 and 7), no second-layer head finds the canonical
+// position (0.08-0.10) and their mass spreads 1-3 steps after it, a looser mechanism with a
+// slightly lower accuracy (0.61 against 0.62-0.66). Seed 2 is between (0.25; 0.33). Hidden
+// (about 5 minutes natively): build/native/core_tests '[induction][slow]'.
+TEST_CASE("induction_head: an induction head forms where a previous-token head formed first", "[.][slow][induction]") {
+    for (uint32_t seed = 1; seed <= 8; ++seed) {
+        Config c = defaults_for("induction_head");
+        c.seed = seed;
+        Trainer t(c);
+        t.step(5000);
+        const Tensor a0 = t.activations("self_attention_scores"), a1 = t.activations("self_attention_1_scores");
+        const AttentionMaps maps = t.attention_maps(a0.shape[0]);
+        const int n = a0.shape[0], T = a0.shape[2], H = a0.shape[1] / T;
+        double previous = 0, induction = 0;  // the best first-layer head one step back; the best second-layer head at j = 0
+        std::printf("seed %u:", seed);
+        for (int h = 0; h < H; ++h) {  // layer 1, head h: mass k steps back
+            double back[4] = {};
+            long long steps = 0;
+            for (int b = 0; b < n; ++b)
+                for (int q = 3; q < T; ++q, ++steps)
+                    for (int k = 0; k < 4; ++k) back[k] += a0.data[(size_t(b) * H * T + size_t(h) * T + q) * T + q - k];
+            for (double& v : back) v /= double(steps);
+            previous = std::max(previous, back[1]);
+            std::printf(" L1H%d back 0..3: %.2f %.2f %.2f %.2f;", h + 1, back[0], back[1], back[2], back[3]);
+        }
+        for (int h = 0; h < H; ++h) {  // layer 2, head h: mass at offset j from the canonical position
+            double at[5] = {};
+            long long steps = 0;
+            for (int b = 0; b < n; ++b)
+                for (int q = 0; q < T; ++q) {
+                    const float* want = maps.mask.data.data() + (size_t(b) * T + q) * T;
+                    int s0 = -1;
+                    for (int s = 0; s <= q; ++s)
+                        if (want[s] != 0.0f) s0 = s;
+                    if (s0 < 0) continue;
+                    ++steps;
+                    for (int j = -1; j <= 3; ++j)
+                        if (s0 + j >= 0 && s0 + j <= q) at[j + 1] += a1.data[(size_t(b) * H * T + size_t(h) * T + q) * T + s0 + j];
+                }
+            for (double& v : at) v /= double(steps);
+            induction = std::max(induction, at[1]);
+            std::printf(" L2H%d at -1..3: %.2f %.2f %.2f %.2f %.2f;", h + 1, at[0], at[1], at[2], at[3], at[4]);
+        }
+        std::printf(" val accuracy %.3f\n", double(t.validate().metric));
+        INFO("seed " << seed << ": previous-token " << previous << ", induction " << induction);
+        if (previous > 0.3) CHECK(induction > 0.3);
+        if (previous < 0.1) CHECK(induction < 0.15);
+    }
+}
