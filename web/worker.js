@@ -170,7 +170,7 @@ function startRun() {
     align: translation() ? alignOf(totalSteps) : null,
     nextAlignFrame: now.step,
     lastAlignFrame: -1,
-    lastAlignRead: -1,
+    latestAlign: null,
     alignFrames: [],  // { step, epoch, attention (n, Tt, Ts), output (n, Tt) } not yet sent
   };
   run.nextValidation = now.step + run.validateEvery;
@@ -253,18 +253,20 @@ function record(metrics) {
     run.lastFrame = metrics.step;
     run.nextFrame = metrics.step + run.frameEvery;
   }
+  if (run.align) recordAlign(metrics);
   run.lastEpoch = metrics.epoch;
   run.lastStep = metrics.step;
 }
 
 // Train up to `batches` batches in chunks that end where something is to be recorded (a
-// frame, a validation, an epoch's end), so a fast tick misses none of them.
+// frame, an alignment's moment, a validation, an epoch's end), so a fast tick misses none of them.
 function tick(batches) {
   let left = batches;
   while (left > 0) {
     const step = trainer.metrics().step;
     const epochEnd = (Math.floor(step / run.stepsPerEpoch) + 1) * run.stepsPerEpoch;
-    const next = Math.min(epochEnd, run.maps ? run.nextFrame : Infinity, run.validateEvery ? run.nextValidation : Infinity);
+    const next = Math.min(epochEnd, run.maps ? run.nextFrame : Infinity, run.align?.frameEvery ? run.nextAlignFrame : Infinity,
+      run.validateEvery ? run.nextValidation : Infinity);
     const m = trainer.step(Math.max(1, Math.min(left, next - step)));
     left -= Math.max(1, m.step - step);
     record(m);
@@ -291,21 +293,28 @@ function recordHeads(h, metrics) {
   }
 }
 
-// A translation run's alignment, read about every frameEvery steps (each reading a moment),
-// where training stops, and whenever asked for a fresh one (Step, a new run, new weights): at
-// every report it would cost almost as much as the training between two reports.
-function recordAlign(metrics, fresh) {
+// A translation run's moment, about every frameEvery steps (the ticks stop there) and where
+// training stops: each a reading of the alignment, which is also the view's latest.
+function recordAlign(metrics) {
   const finished = metrics.status === 'done' || metrics.status === 'diverged';
-  const moment = run.align.frameEvery && metrics.step > run.lastAlignFrame && (metrics.step >= run.nextAlignFrame || finished);
-  if (!moment && !fresh && !(finished && metrics.step > run.lastAlignRead)) return null;
+  if (!run.align.frameEvery || metrics.step <= run.lastAlignFrame || !(metrics.step >= run.nextAlignFrame || finished)) return;
   const a = alignment(metrics.step);
-  run.lastAlignRead = metrics.step;
-  if (moment) {
-    run.alignFrames.push(a);
-    run.lastAlignFrame = metrics.step;
-    run.nextAlignFrame = metrics.step + run.align.frameEvery;
-  }
-  return a;
+  run.alignFrames.push(a);
+  run.latestAlign = a;
+  run.lastAlignFrame = metrics.step;
+  run.nextAlignFrame = metrics.step + run.align.frameEvery;
+}
+
+// The alignment a report carries: the moment recorded at this step, else a fresh reading when
+// asked (Step, a new run, new weights) or where training stopped, else the latest moment since
+// the last report (or none). A reading at every report would cost almost as much as the
+// training between two reports.
+function alignNow(metrics, fresh) {
+  const finished = metrics.status === 'done' || metrics.status === 'diverged';
+  const latest = run.latestAlign;
+  run.latestAlign = null;
+  if (latest?.step === metrics.step) return latest;
+  return fresh || finished ? alignment(metrics.step) : latest;
 }
 
 // Send what changed: metrics, the current attention, and what was recorded since the last report.
@@ -315,7 +324,7 @@ function report({ fresh = true } = {}) {
   const positions = attention ? perPosition(attention) : null;
   const h = run.heads ? heads(metrics.step) : null;
   if (h) recordHeads(h, metrics);
-  const a = run.align ? recordAlign(metrics, fresh) : null;
+  const a = run.align ? alignNow(metrics, fresh) : null;
   const message = {
     type: MSG.PROGRESS,
     metrics,

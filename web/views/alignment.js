@@ -46,6 +46,8 @@ function render(canvas, panels, cols, width, { maxHeight = Infinity, scale = win
     canvas.style.width = `${cssWidth}px`;
     canvas.style.height = `${height}px`;
   }
+  canvas.dataset.panels = panels.map((p) => p.title).join(', '); // what is drawn, for the tests
+  canvas.dataset.layout = across > 1 ? 'beside' : 'stacked';
   const ctx = canvas.getContext('2d');
   ctx.setTransform(scale, 0, 0, scale, 0, 0);
   ctx.fillStyle = '#ffffff';
@@ -94,7 +96,7 @@ function textError({ field, message }, fields) {
 
 export const alignment = {
   name: 'alignment',
-  title: 'The alignment: output step × source',
+  title: 'The alignment',
   applies: (run) => Boolean(run.align),
   every: 250,
   create(figure, app) {
@@ -180,13 +182,15 @@ export const alignment = {
     function words(m) {
       const s = sampleAt(m);
       const right = s.right.filter(Boolean).length;
-      const wrong = s.right.map((ok, t) => (ok ? null : `step ${t} ("${s.wrote[t]}" for "${s.target[t]}")`)).filter(Boolean);
-      const moment = follow ? '' : `, at ${momentOf(m, run.config.epochs)}`;
+      const moment = follow ? '' : ` at ${momentOf(m, run.config.epochs)}`;
       const sc = scoresAt(app.state.validations, m.step);
-      captionEl.textContent = `Held-out sample ${sample + 1}${moment}, "${s.source}": rows are the ${s.Tt} output steps (left: the characters the model wrote; right: the target's), columns the source's ${s.Ts} characters; brighter is more attention, on a fixed scale from 0 to 1. Right: the true alignment. ` +
-        `The model writes "${s.wrote}" for "${s.target}": ${right} of ${s.Tt} right${wrong.length ? ` (wrong at ${wrong.join(', ')})` : ''}. ` +
-        (sc ? `Decoding greedily, at step ${sc.step}: on the validation samples, attention on target ${fmt(sc.attention_on_target, 2)}, hit rate ${fmt(sc.hit_rate, 2)}, character accuracy ${fmt(sc.metric, 2)}; on the ${run.testSamples} held-out samples, sequence accuracy ${fmt(sc.sequence_accuracy, 2)} (every character right).`
-          : run.config.validation_split > 0 ? 'The scores come with the first validation.' : 'No validation samples (validation split 0): no scores.');
+      // The widget's caption is shorter (its height budget); the same facts.
+      const how = embedded ? 'Rows: output steps; columns: the source; brighter is more attention (0 to 1).'
+        : 'Rows: the output steps (the model\'s characters; in the truth, the target\'s); columns: the source\'s characters; brighter is more attention, from 0 to 1.';
+      const scores = !sc ? (run.config.validation_split > 0 ? 'The scores come with the first validation.' : 'No validation samples (validation split 0): no scores.')
+        : embedded ? `Greedy, step ${sc.step}: on target ${fmt(sc.attention_on_target, 2)}, hit rate ${fmt(sc.hit_rate, 2)} (validation), sequence accuracy ${fmt(sc.sequence_accuracy, 2)} (held-out).`
+          : `Decoding greedily, at step ${sc.step}: attention on target ${fmt(sc.attention_on_target, 2)}, hit rate ${fmt(sc.hit_rate, 2)} (validation samples); sequence accuracy ${fmt(sc.sequence_accuracy, 2)} (the ${run.testSamples} held-out samples).`;
+      captionEl.textContent = `Held-out sample ${sample + 1}${moment}: "${s.source}" → "${s.wrote}" (target "${s.target}"), ${right} of ${s.Tt} right. ${how} ${scores}`;
       marks(s);
       if (details.open) fillTable(details, rows(s));
     }
@@ -273,6 +277,12 @@ export const alignment = {
     input.addEventListener('change', () => { // Enter or leaving the box: at once
       clearTimeout(typeTimer);
       if (input.value !== typed?.text && input.value !== asked?.text) ask(input.value);
+    });
+
+    // Opened (the widget keeps it closed): read the text again if the model changed meanwhile.
+    own.addEventListener('toggle', () => {
+      const step = app.state.metrics?.step;
+      if (own.open && typed && !asked && step !== undefined && typed.step !== step) ask(input.value);
     });
 
     function drawTyped() {
