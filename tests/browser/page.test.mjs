@@ -127,7 +127,7 @@ describe('page', { concurrency: false }, () => {
   // The token presets: the last layer's best head's attention on target, with room below what
   // the core's tests measure (tests/core/self_attention_outcomes.test.cpp).
   const HEAD_ON_TARGET = { previous_token: 0.8, induction_head: 0.1, sort_tokens: 0.3 };
-  test('every preset trains from the page, and its attention lands where the task says', { timeout: 540_000 }, (t) =>
+  test('every preset trains from the page, and its attention lands where the task says', { timeout: 420_000 }, (t) =>
     onPage(t, async ({ page }) => {
       for (const p of PRESETS) {
         const t0 = Date.now();
