@@ -41,7 +41,7 @@ const CURVES = [
   { key: 'metric', canvas: 'chart-metric', caption: 'metric-caption' },
   { key: 'attention_on_target', canvas: 'chart-focus', caption: 'focus-caption', yMax: 1, yTitle: 'share of the attention' },
 ];
-const lossName = { binary_crossentropy: 'binary cross-entropy', mse: 'mean squared error', mae: 'mean absolute error' };
+const lossName = { binary_crossentropy: 'binary cross-entropy', mse: 'mean squared error', mae: 'mean absolute error', sparse_categorical_crossentropy: 'cross-entropy per token' };
 
 export function resetCharts() {
   const runs = state.variants.map((v) => v.run).filter(Boolean);
