@@ -5,8 +5,8 @@
 // sample chooser works by keyboard; the scrubber and Replay show an earlier state; a saved run
 // keeps the recorded moments; the text box translates a source of your own (reversed) and names
 // a character the task does not have beside the box; the views that do not apply are hidden;
-// axe-core finds no serious violation with the view open; no horizontal overflow at 360, 700
-// and 1280 px.
+// the widget opens on the alignment and oEmbed has each seq2seq preset; axe-core finds no
+// serious violation with the view open; no horizontal overflow at 360, 700 and 1280 px.
 //
 // Run: node scripts/build-web.mjs && node --test tests/browser/seq2seq.test.mjs
 import assert from 'node:assert/strict';
@@ -212,6 +212,20 @@ describe('seq2seq: the alignment view', { concurrency: false }, () => {
         await page.screenshot({ path: screenshotPath(`seq2seq-reverse-${width}`), fullPage: true });
       }
       await page.locator('[data-view="alignment"]').screenshot({ path: screenshotPath('seq2seq-reverse-view-360') });
+    }));
+
+  test('the widget and oEmbed: the seq2seq presets open on the alignment, with the loss as a tab', { timeout: 60_000 }, (t) =>
+    onPage(t, { query: 'embed.html?preset=date_conversion', viewport: { width: 700, height: 900 } }, async (page) => {
+      assert.deepEqual(await page.$$eval('[role="tab"]', (ts) => ts.map((x) => x.id)), ['tab-alignment', 'tab-loss']);
+      assert.equal(await page.getAttribute('#tab-alignment', 'aria-selected'), 'true');
+      await page.waitForFunction(() => document.querySelectorAll('#alignment-output li').length > 0);
+      assert.ok(await page.isVisible('#chart-alignment'), 'the alignment is the main view');
+      assert.ok(!(await page.$eval('#alignment-own', (d) => d.open)), 'the text box is one click away (the widget\'s height)');
+      for (const preset of ['reverse', 'sort_digits', 'date_conversion']) {
+        const res = await page.request.get(`${server.url}oembed/${preset}.json`);
+        assert.equal(res.status(), 200, `oembed/${preset}.json`);
+        assert.match((await res.json()).html, new RegExp(`embed\\.html\\?preset=${preset}"`));
+      }
     }));
 
   test('axe-core: no serious or critical violation with the alignment, its table and the text box open', { timeout: 60_000 }, (t) =>
