@@ -17,6 +17,7 @@ const MAP_SAMPLES = 12;   // held-out samples in each map frame (the seed shows 
 const FRAMES = 150;       // map frames per run, about (plus one at every epoch's end)
 const VALIDATIONS = 10;   // validation points per epoch for epochs of at least VALIDATE_FROM steps
 const VALIDATE_FROM = 50;
+const TICK_MS = 250;      // a tick ends after this long (the rest of its batches left for the next one)
 const HEAD_FRAMES = 150;        // the heads' moments per run (self_attention), about
 const HEAD_FRAME_FLOATS = 1 << 20; // ... within 4 MB of them: fewer for long sequences, none if two do not fit
 const ALIGN_SAMPLES = 8;         // held-out samples whose alignment the page shows (seq2seq)
@@ -259,10 +260,14 @@ function record(metrics) {
 }
 
 // Train up to `batches` batches in chunks that end where something is to be recorded (a
-// frame, an alignment's moment, a validation, an epoch's end), so a fast tick misses none of them.
+// frame, an alignment's moment, a validation, an epoch's end), so a fast tick misses none of
+// them. A tick stops early once it has taken TICK_MS, so the page hears from the worker (and
+// Pause, or typed text, is answered) that often even where a validation costs a hundred
+// training steps (a translation model's validation decodes greedily).
 function tick(batches) {
+  const t0 = performance.now();
   let left = batches;
-  while (left > 0) {
+  while (left > 0 && performance.now() - t0 < TICK_MS) {
     const step = trainer.metrics().step;
     const epochEnd = (Math.floor(step / run.stepsPerEpoch) + 1) * run.stepsPerEpoch;
     const next = Math.min(epochEnd, run.maps ? run.nextFrame : Infinity, run.align?.frameEvery ? run.nextAlignFrame : Infinity,
