@@ -41,7 +41,7 @@ const CURVES = [
   { key: 'metric', canvas: 'chart-metric', caption: 'metric-caption' },
   { key: 'attention_on_target', canvas: 'chart-focus', caption: 'focus-caption', yMax: 1, yTitle: 'share of the attention' },
 ];
-const lossName = { binary_crossentropy: 'binary cross-entropy', mse: 'mean squared error', mae: 'mean absolute error' };
+const lossName = { binary_crossentropy: 'binary cross-entropy', mse: 'mean squared error', mae: 'mean absolute error', sparse_categorical_crossentropy: 'cross-entropy per token' };
 
 export function resetCharts() {
   const runs = state.variants.map((v) => v.run).filter(Boolean);
@@ -174,7 +174,7 @@ export function drawCards() {
     setText(p.status, variantStatus(v).text);
     drawAttention(v, i);
   });
-  mapScale.hidden = !state.variants.some((v) => v.run?.hasAttention && !v.run.task.answer_position && v.frame);
+  mapScale.hidden = !state.variants.some((v) => v.run?.hasAttention && !v.run.task.answer_position && (v.frame || (v.run.align && v.align)));
 }
 
 export function variantStatus(v) {
@@ -206,6 +206,14 @@ function drawAttention(v, i) {
     small.message(picture, 'self-attention heads');
     const best = v.heads?.scores.reduce((b, s) => (s.attention_on_target > (b?.attention_on_target ?? -1) ? s : b), null);
     return setText(caption, `Its heads are drawn on the page's heads view; ${best ? `the best (layer ${best.layer + 1}, head ${best.head + 1}) puts ${best.attention_on_target.toFixed(3)} of its attention on target now.` : 'its curves compare here.'}`);
+  }
+  if (run.align) { // a translation model: the first held-out sample's alignment, the truth as dots
+    if (!v.align) return small.message(picture, '…');
+    const { Tt, Ts, mask } = run.align;
+    small.map(picture, { attention: v.align.attention.subarray(0, Tt * Ts), mask: mask ? mask.subarray(0, Tt * Ts) : null, rows: Tt, positions: Ts });
+    const s = v.validations.findLast((p) => Number.isFinite(p.sequence_accuracy));
+    return setText(caption, `Held-out sample 1: its ${Tt} output steps (rows) over the ${Ts} source positions; dots mark the true alignment.` +
+      (s ? ` At step ${s.step}, decoding greedily: ${fmt(s.attention_on_target, 3)} on target (validation), sequence accuracy ${fmt(s.sequence_accuracy, 3)} (held-out).` : ''));
   }
   if (run.task.answer_position && v.positions) {
     const values = Array.from(v.positions);

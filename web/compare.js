@@ -44,7 +44,7 @@ function newVariant(text = '') {
     worker: null, workerReady: false, failed: null, pending: false,
     awaiting: 0,       // CONFIGUREs and RESETs sent and not yet answered: older answers are stale
     building: false, ready: false, coreError: null, run: null,
-    metrics: null, positions: null, heads: null, frame: null, points: [], validations: [], memory: 0,
+    metrics: null, positions: null, heads: null, align: null, frame: null, points: [], validations: [], memory: 0,
     rate: 0, trained: { samples: 0, seconds: 0 }, sentAt: 0, // samples/s while training, over the run
     applies: null,     // the fields its config uses (from its worker)
     inFlight: false, hit90: null, fingerprint: null, card: null, parts: null, row: null,
@@ -183,7 +183,7 @@ function tick(v, batches) {
 
 function clearRun(v) {
   Object.assign(v, {
-    run: null, metrics: null, positions: null, heads: null, frame: null, points: [], validations: [], rate: 0,
+    run: null, metrics: null, positions: null, heads: null, align: null, frame: null, points: [], validations: [], rate: 0,
     trained: { samples: 0, seconds: 0 }, sentAt: 0, hit90: null, fingerprint: null, inFlight: false,
   });
 }
@@ -218,7 +218,7 @@ function fingerprint(values) {
   return h >>> 0;
 }
 
-function onProgress(v, { metrics, positions, heads, points, validations, frames, memory }) {
+function onProgress(v, { metrics, positions, heads, align, points, validations, frames, memory }) {
   if (!v.run || v.awaiting) return; // the run was reset or replaced since this was sent
   v.inFlight = false;
   // Samples/s over the run: the samples of each tick over the time from its request to this
@@ -233,6 +233,7 @@ function onProgress(v, { metrics, positions, heads, points, validations, frames,
   v.metrics = metrics;
   v.positions = positions;
   v.heads = heads;
+  if (align) v.align = align; // a translation run's alignment is read every few steps
   if (frames.length) v.frame = frames.at(-1);
   v.points.push(...points);
   v.validations.push(...validations);

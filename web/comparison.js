@@ -51,6 +51,11 @@ export const READY_MADE = [
     variants: ['cell:lstm,placement:before', 'cell:lstm,placement:after', 'cell:gru,placement:before', 'cell:gru,placement:after'],
     claim: 'The four 2017 recurrent models on the same data: a GRU after the attention often settles on step 11, whose output knows the answer as well as step 10\'s.',
   },
+  {
+    name: 'seq2seq-score', label: 'Dot, Luong, Bahdanau (seq2seq)', preset: 'reverse',
+    variants: ['score:dot', 'score:luong', 'score:bahdanau'],
+    claim: 'The encoder-decoder\'s three scores, reversing 8 digits: all three learn it (every held-out sequence right after 5 epochs on seeds 1 and 2); the dot product, which has no weights of its own, puts less of its attention on the anti-diagonal (about 0.62 on target, validation) than Luong (0.85) or Bahdanau (0.67-0.81).',
+  },
 ];
 
 // "placement:after, score:luong" -> { overrides, error }: error is { field, message } (the

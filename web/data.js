@@ -98,11 +98,13 @@ export function fromTable(header, rows) {
 }
 
 // The presets whose models can train on data of this kind (vectors or sequences, 0/1 targets
-// or values, the features a task requires), with the config that fits the data.
+// or values, the features a task requires; not the token and translation tasks, whose targets
+// are sequences), with the config that fits the data.
 export function fittingPresets(data, presets, tasks) {
   const byName = new Map(tasks.map((t) => [t.name, t]));
   return presets.flatMap((p) => {
     const task = byName.get(p.config.task);
+    if (task.head !== 'sigmoid' && task.head !== 'linear') return []; // a file has one target per sample, not a sequence of tokens
     if (task.sequence !== Boolean(data.T)) return [];
     if ((task.head === 'sigmoid') !== data.binary) return [];
     if (task.fixed_input_dim && task.fixed_input_dim !== data.D) return [];

@@ -41,6 +41,8 @@ const state = {
   heads: null,       // a self_attention run: { step, epoch, attention (layers, heads, T, T) of sample 0, mask (T, T), scores } (worker.js)
   headPoints: [],    // { step, epoch, loss, attention_on_target [per head], hit_rate [per head] }: every report
   headFrames: [],    // { step, epoch, attention, shape, scores }: moments of `heads` recorded through training
+  align: null,       // a translation run: { step, epoch, attention (n, Tt, Ts), output (n, Tt), scores } (worker.js)
+  alignFrames: [],   // moments of `align` recorded through training
   points: [],        // { step, epoch, loss, metric, attention_on_target, hit_rate }: recent means
   validations: [],   // the same on the validation samples
   frames: [],        // the attention maps recorded through training
@@ -66,6 +68,7 @@ const app = {
   state,
   request(kind, fields) {
     if (kind === 'samples' && state.ready) send(MSG.SAMPLES, fields);
+    if (kind === 'translate' && state.run) send(MSG.TRANSLATE, fields);
   },
 };
 
@@ -419,7 +422,7 @@ function onConfigured(data) {
   state.run = data;
   state.applicable = new Set(data.applicable);
   state.metrics = null;
-  state.attention = state.positions = state.heads = null;
+  state.attention = state.positions = state.heads = state.align = null;
   state.points = [];
   state.validations = [];
   state.frames = [];
@@ -427,6 +430,7 @@ function onConfigured(data) {
   state.nextSnapshot = 0;
   state.headPoints = [];
   state.headFrames = [];
+  state.alignFrames = [];
   if (loaded) restoreRecorded(loaded);
   state.rate = 0;
   showApplicable();
@@ -444,13 +448,14 @@ function onConfigured(data) {
   }
 }
 
-function onProgress({ metrics, attention, positions, heads, points, validations, frames, headPoints, headFrames, epochEnds }) {
+function onProgress({ metrics, attention, positions, heads, align, points, validations, frames, headPoints, headFrames, alignFrames, epochEnds }) {
   if (/^Loading /.test($('model-note').textContent)) modelNote('Loaded the weights: the views show the model with them.');
   state.inFlight = false;
   state.metrics = metrics;
   state.attention = attention;
   state.positions = positions;
   state.heads = heads;
+  if (align) state.align = align; // a translation run's alignment is read every few steps
   // samples/s of one request is noisy: show a moving average.
   if (metrics.samples_per_second > 0)
     state.rate = state.rate ? 0.8 * state.rate + 0.2 * metrics.samples_per_second : metrics.samples_per_second;
@@ -459,6 +464,7 @@ function onProgress({ metrics, attention, positions, heads, points, validations,
   state.frames.push(...frames);
   state.headPoints.push(...headPoints);
   state.headFrames.push(...headFrames);
+  state.alignFrames.push(...alignFrames);
   const done = metrics.status === 'done' || metrics.status === 'diverged';
   if (positions && (metrics.step >= state.nextSnapshot || done)) {
     state.snapshots.push({ step: metrics.step, epoch: metrics.step / state.run.stepsPerEpoch, values: positions });
@@ -626,7 +632,7 @@ function onRunSaved({ bytes }) {
   const file = {
     format: RUN_FORMAT, version: RUN_VERSION, preset: state.preset.name, values: state.values, speed: state.speed,
     points: state.points, validations: state.validations, frames: state.frames, snapshots: state.snapshots,
-    headPoints: state.headPoints, headFrames: state.headFrames,
+    headPoints: state.headPoints, headFrames: state.headFrames, alignFrames: state.alignFrames,
     core: bytesToBase64(bytes),
   };
   download.save(download.json(file), `attention-run-${state.preset.name}-step-${state.metrics?.step ?? 0}.json`);
@@ -670,6 +676,7 @@ function restoreRecorded(saved) {
   state.snapshots = (saved.snapshots ?? []).map((x) => ({ ...x, values: typed(x.values) }));
   state.headPoints = saved.headPoints ?? [];
   state.headFrames = (saved.headFrames ?? []).map((f) => ({ ...f, attention: typed(f.attention) }));
+  state.alignFrames = (saved.alignFrames ?? []).map((f) => ({ ...f, attention: typed(f.attention), output: typed(f.output) }));
   state.nextSnapshot = (state.snapshots.at(-1)?.step ?? -1) + 1;
 }
 
@@ -687,6 +694,10 @@ function onMessage({ data }) {
       v.instance.samples(data.samples, state.run); // kept; drawn on a frame
       state.dirty.add(v);
       return requestFrame();
+    }
+    case MSG.TRANSLATED: {
+      const v = views.find((x) => x.spec.name === 'alignment');
+      return v?.instance.translated(data);
     }
     case MSG.RUN_SAVED: return onRunSaved(data);
     case MSG.MODEL_EXPORTED: return onModelExported(data);

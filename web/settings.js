@@ -32,9 +32,9 @@ export const PAGE_DEFAULTS = {
 // The page's words for the values of choice fields (the value itself where none is given).
 export const CHOICE_LABELS = {
   cell: { lstm: 'LSTM', gru: 'GRU', none: 'none (a vector task)' },
-  attention: { block: 'the 2017 block', many_to_one: 'Luong / Bahdanau', none: 'none (baseline)' },
+  attention: { block: 'the 2017 block', many_to_one: 'Luong / Bahdanau', self_attention: 'self-attention (tokens)', seq2seq: 'encoder-decoder (seq2seq)', none: 'none (baseline)' },
   placement: { before: 'before the recurrent layer', after: 'after the recurrent layer' },
-  score: { luong: 'Luong (multiplicative)', bahdanau: 'Bahdanau (additive)' },
+  score: { luong: 'Luong (multiplicative)', bahdanau: 'Bahdanau (additive)', dot: 'dot product (seq2seq)' },
   optimizer: { adam: 'Adam', rmsprop: 'RMSprop', sgd: 'SGD' },
   loss: { binary_crossentropy: 'binary cross-entropy', mse: 'mean squared error', mae: 'mean absolute error' },
 };

@@ -155,7 +155,14 @@ describe('page', { concurrency: false }, () => {
           } else {
             assert.ok(hitRate > 0.45 && onTarget > 0.11, `${p.name}: on target ${onTarget}, hit rate ${hitRate}`);
           }
-          if (task.head === 'tokens') {
+          if (task.head === 'translation') {
+            // The alignment view: the first held-out sample's output, marked against its target.
+            const caption = await text(page, '#alignment-caption');
+            const m = /"([^"]+)" → "([^"]+)" \(target "([^"]+)"\), (\d+) of (\d+) right\..*sequence accuracy (\d\.\d+)/.exec(caption);
+            assert.ok(m, `${p.name}: the alignment caption gives the output and the sequence accuracy: "${caption}"`);
+            assert.ok(Number(m[6]) > 0.5, `${p.name}: sequence accuracy ${m[6]}`);
+            where = `on target ${onTarget}, hit rate ${hitRate}, sequence accuracy ${m[6]}`;
+          } else if (task.head === 'tokens') {
             // The heads view: the best head of the last layer (README, "What the models learn").
             const caption = await text(page, '#heads-caption');
             const best = Math.max(...[...caption.matchAll(/Head \d+ puts (\d\.\d+) of its attention/g)].map((x) => Number(x[1])));

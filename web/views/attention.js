@@ -12,7 +12,7 @@ const where = (run) => (run.task.sequence ? 'time steps' : 'input positions');
 export const attention = {
   name: 'attention',
   title: 'The attention',
-  applies: (run) => run.hasAttention && !run.heads, // one vector per sample (the heads view draws heads)
+  applies: (run) => run.hasAttention && !run.heads && !run.align, // one vector per sample (heads and alignments have their views)
   every: 150,
   create(figure, app) {
     const { canvas, captionEl } = figureParts(figure, { name: 'attention' });

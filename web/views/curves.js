@@ -4,7 +4,7 @@
 import { COLORS, CurveChart } from '../charts/line.js';
 import { appendRows, el, fmt, figureParts } from './dom.js';
 
-const lossName = { binary_crossentropy: 'Binary cross-entropy', mse: 'Mean squared error', mae: 'Mean absolute error' };
+const lossName = { binary_crossentropy: 'Binary cross-entropy', mse: 'Mean squared error', mae: 'Mean absolute error', sparse_categorical_crossentropy: 'Cross-entropy per token' };
 const metricName = { accuracy: 'accuracy', mae: 'mean absolute error' };
 
 // A curve view over `series` of the run's points: [{ label, key, validation }].
@@ -111,7 +111,10 @@ export const metric = curveView({
   caption(state) {
     const { run, points, validations } = state;
     const accuracy = run.task.metric === 'accuracy';
-    const what = accuracy ? 'The share of answers right (0.5 is guessing)' : `The mean absolute error between the prediction and ${run.task.answer}`;
+    const what = run.task.head === 'translation'
+      ? 'The share of output characters right (in training with the true previous character given, teacher forcing; on validation decoding greedily, each character from the model\'s own previous one)'
+      : run.task.head === 'tokens' ? 'The share of tokens predicted right'
+        : accuracy ? 'The share of answers right (0.5 is guessing)' : `The mean absolute error between the prediction and ${run.task.answer}`;
     const now = last(points, 'metric'), v = last(validations, 'metric');
     return `${what}: ${Number.isFinite(now) ? `${now.toFixed(3)} in training now` : 'not trained yet'}${Number.isFinite(v) ? `, ${v.toFixed(3)} on validation` : ''} (line: ${windowText(state)}).`;
   },
@@ -135,6 +138,9 @@ export const focus = curveView({
     const on = last(points, 'attention_on_target'), hit = last(points, 'hit_rate');
     const von = last(validations, 'attention_on_target'), vhit = last(validations, 'hit_rate');
     const uniform = Number.isFinite(run.uniformOnTarget) ? ` Spread evenly, attention on target would be ${run.uniformOnTarget.toFixed(3)}.` : '';
-    return `Attention on target is the share of the attention on the position(s) holding the answer; hit rate the share of samples whose attention peaks there.${uniform} Now: ${fmt(on, 3)} on target, hit rate ${fmt(hit, 3)} (${windowText(state)})${Number.isFinite(von) ? `; validation ${fmt(von, 3)} and ${fmt(vhit, 3)}` : ''}.`;
+    const meaning = run.task.head === 'translation'
+      ? 'Attention on target is the share of each output step\'s attention on the source character(s) it comes from; hit rate the share of output steps whose attention peaks there (in training under teacher forcing; on validation decoding greedily).'
+      : 'Attention on target is the share of the attention on the position(s) holding the answer; hit rate the share of samples whose attention peaks there.';
+    return `${meaning}${uniform} Now: ${fmt(on, 3)} on target, hit rate ${fmt(hit, 3)} (${windowText(state)})${Number.isFinite(von) ? `; validation ${fmt(von, 3)} and ${fmt(vhit, 3)}` : ''}.`;
   },
 });

@@ -27,7 +27,7 @@ function panelChart(canvas) {
 export const explorer = {
   name: 'explorer',
   title: 'Held-out samples, one by one',
-  applies: (run) => run.task.head !== 'tokens', // one target per sample (not a token per step)
+  applies: (run) => run.task.head === 'sigmoid' || run.task.head === 'linear', // one target per sample (not a token per step)
   every: 750,
   create(figure, app) {
     const prev = el('button', { id: 'explorer-prev', type: 'button', textContent: '‹ Previous' });

@@ -4,12 +4,13 @@
 import { attention, heatmap, history, summary } from './attention.js';
 import { focus, loss, metric } from './curves.js';
 import { explorer } from './explorer.js';
+import { alignment } from './alignment.js';
 import { heads, scores } from './heads.js';
 import { map } from './map.js';
 
-export const VIEWS = [attention, map, heads, scores, focus, loss, metric, heatmap, history, explorer, summary];
+export const VIEWS = [attention, map, heads, scores, alignment, focus, loss, metric, heatmap, history, explorer, summary];
 export const VIEW_NAMES = VIEWS.map((v) => v.name);
 
 // An embed shows these unless its URL asks for others: the attention (or its map, or the
-// heads and their scores) and the loss.
-export const EMBED_VIEWS = ['attention', 'map', 'heads', 'scores', 'loss'];
+// heads and their scores, or a translation's alignment) and the loss.
+export const EMBED_VIEWS = ['attention', 'map', 'heads', 'scores', 'alignment', 'loss'];
