@@ -156,7 +156,7 @@ const Mat& GRU::forward_reset_after(const Mat& x) {
     bx_.col(0).tail(H) = b.col(0).tail(H);
     // Every product of a step right before its cell, while the step's columns are in cache
     // (a product over all steps at once streams the whole (3H, T*B) buffer through memory).
-    for (int t = 0; t < T; ++t) {
+    for (int t = take_first_step(); t < T; ++t) {
         auto g_t = G_.middleCols(t * B, B);
         gemm_nn_bias(Wx, x.middleCols(t * B, B), bx_.data(), g_t);  // Wx x_t + bx (+ bh for z, r)
         if (reads_state(t)) {
@@ -223,7 +223,7 @@ const Mat& GRU::forward_reset_before(const Mat& x) {
     const auto Wh = ps_.value(iWh_);
     const auto Wx = ps_.value(iWx_);
     const float* b = ps_.value(ib_).data();  // (3H) one bias, on the input product
-    for (int t = 0; t < T; ++t) {
+    for (int t = take_first_step(); t < T; ++t) {
         auto g_t = G_.middleCols(t * B, B);
         gemm_nn_bias(Wx, x.middleCols(t * B, B), b, g_t);  // Wx x_t + b
         if (reads_state(t))                                // z, r: + Wh_zr h_{t-1}

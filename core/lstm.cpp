@@ -76,7 +76,7 @@ const Mat& LSTM::run_forward(const Mat& x, bool) {
     const auto b = ps_.value(ib_).col(0);
     // Every product of a step right before its cell, while the step's columns are in cache
     // (a product over all steps at once streams the whole (4H, T*B) buffer through memory).
-    for (int t = 0; t < T; ++t) {
+    for (int t = take_first_step(); t < T; ++t) {
         auto z_t = G_.middleCols(t * B, B);
         gemm_nn_bias(Wx, x.middleCols(t * B, B), b.data(), z_t);  // z_t = Wx x_t + b
         if (reads_state(t))                                        //   + Wh h_{t-1}

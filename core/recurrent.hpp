@@ -19,6 +19,10 @@ public:
     void take_initial_state() { stateful_ = true; }
     Mat& initial_state() { return h0_; }
     const Mat& initial_state_grad() const { return dh_; }
+    // The next forward recomputes only steps t >= step, keeping the earlier steps' states (and
+    // what backward would read of them) from the forward before, whose inputs and weights
+    // before `step` must be the same (greedy decoding: core/seq2seq.hpp). Inference only.
+    void resume_from(int step) { first_step_ = step; }
 
 protected:
     // kind: "LSTM" or "GRU", for messages and the summary.
@@ -26,6 +30,11 @@ protected:
               int batch, ParamStore& ps);
     void init_kernels(Rng& rng);  // glorot_uniform Wx, orthogonal Wh; the bias is the cell's
     const Mat& output_of_forward();  // y: Hs, or its last step's columns
+    int take_first_step() {  // where this forward starts (0 unless resume_from), once
+        const int t = first_step_;
+        first_step_ = 0;
+        return t;
+    }
     // h_{t-1} of the B samples, (H, B) contiguous: Hs's step t-1, or the initial state.
     const float* h_prev(int t) const { return t ? Hs_.col((t - 1) * B_).data() : h0_.data(); }
     // Whether step t reads a state through Wh: every step but the first from a zero state.
@@ -36,6 +45,7 @@ protected:
     int H_, gates_;
     bool return_sequences_;
     bool stateful_ = false;  // h_{-1} is h0_ as the owner wrote it, not 0
+    int first_step_ = 0;     // resume_from
     int iWx_, iWh_, ib_ = -1;  // ib_: the subclass declares its bias
     // kept for backward
     Mat G_;       // (G*H, T*B) the gates after their nonlinearity

@@ -58,13 +58,18 @@ double Seq2Seq::init_flops() const {
 
 const Mat& Seq2Seq::run_forward(const Mat& x, bool training) {
     x_ = &x;
-    const int B = B_;
-    source_ = x.leftCols(Ts_ * B);
+    const int B = B_, resume = training ? 0 : resume_;
+    resume_ = 0;
     target_ = x.rightCols(Tt_ * B);
-    const Mat& hs = encoder_->forward(source_embedding_->forward(source_, training), training);
-    decoder_->initial_state() = hs.rightCols(B);  // h_s at Ts-1
+    if (resume == 0) {
+        source_ = x.leftCols(Ts_ * B);
+        const Mat& hs = encoder_->forward(source_embedding_->forward(source_, training), training);
+        decoder_->initial_state() = hs.rightCols(B);  // h_s at Ts-1
+        attention_->set_keys(hs);
+    } else {
+        decoder_->resume_from(resume);  // the encoder's states and the decoder's first steps stand
+    }
     const Mat& ht = decoder_->forward(target_embedding_->forward(target_, training), training);
-    attention_->set_keys(hs);
     return attention_->forward(ht, training);
 }
 

@@ -15,7 +15,11 @@
 // Each part is a layer of its own, with its own Keras names; this one routes the data
 // between them and back, and lists them in the summary.
 // Decoder step t reads only the decoder inputs 0..t (the cells are causal, the attention reads
-// h_t alone), so output t of a forward is final once inputs 0..t are.
+// h_t alone), so output t of a forward is final once inputs 0..t are. Greedy decoding uses
+// that: after a whole forward, resume_decoding(t) makes the next forward keep the encoder's
+// states and the decoder's steps before t (same sources, same weights: inference only), so
+// decoding Tt steps runs the encoder once and each decoder step once; the attention and the
+// head still run on every step each time. The results are the same bits as whole forwards.
 #pragma once
 
 #include "layer.hpp"
@@ -44,6 +48,7 @@ public:
     const Mat& output() const override { return attention_->output(); }
     const SeqAttention& attention() const { return *attention_; }
     int source_steps() const { return Ts_; }
+    void resume_decoding(int step) { resume_ = step; }  // the next forward only (see above)
 
 protected:
     const Mat& run_forward(const Mat& x, bool training) override;
@@ -57,6 +62,7 @@ private:
     std::vector<Layer*> parts_;  // in the order they run (and declare their parameters)
     Mat source_, target_;        // (1, Ts*B), (1, Tt*B): x's two parts
     Mat dHs_;                    // (U, Ts*B) dL/dh_s: from the attention and the decoder's start
+    int resume_ = 0;             // > 0: the next forward resumes decoding at this step
 };
 
 }  // namespace attn

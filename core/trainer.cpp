@@ -97,7 +97,9 @@ Footprint footprint_of(const Config& c, int n_data, int n_test, bool drawn, cons
     for (const auto& [B, s] : slots) f.activations += 4 * slot_floats(c, *s.model);
     // Work: forward 2 flops per multiply-add, training 3 times that (backward: two products
     // per forward product), validation forward only; init once, on the first model.
-    // A translation's inference decodes greedily: one forward per output step.
+    // A translation's inference decodes greedily: at most a forward per output step (each
+    // resumes at its new input, so the encoder and each decoder step run once; the attention
+    // and the head run every time).
     const Model& model = *slots.at(c.batch_size).model;
     const double forward = 2.0 * model.macs();
     const double inference = find_task(c.task).head == Head::translation ? forward * targets(c) : forward;
@@ -314,13 +316,16 @@ struct Trainer::State {
 
     // The model's outputs in inference mode for the batch in s.x. A translation decodes
     // greedily: the decoder reads the start token, then its own most likely token of each step
-    // (the first of equal ones), one forward per output step; output t is final once inputs
-    // 0..t are (core/seq2seq.hpp), so the last forward's outputs are the decoding's.
+    // (the first of equal ones), one forward per output step, each resuming where the last
+    // one's new input enters; output t is final once inputs 0..t are (core/seq2seq.hpp), so
+    // the last forward's outputs are the decoding's.
     const Mat& infer(Slot& s) {
         if (!translation()) return s.model->forward(s.x, false);
         const int B = s.model->batch(), Ts = in.time, Tt = targets(cfg);
+        auto& seq2seq = static_cast<Seq2Seq&>(*s.model->layers().front());
         s.x.rightCols(Tt * B).setZero();
         for (int t = 0;; ++t) {
+            if (t) seq2seq.resume_decoding(t);  // input t changed: steps before t stand
             const Mat& p = s.model->forward(s.x, false);
             if (t + 1 == Tt) return p;
             for (int b = 0; b < B; ++b) {

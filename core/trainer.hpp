@@ -106,7 +106,7 @@ struct Footprint {
     double run_flops = 0;         // the whole run: every epoch's training and validation samples
     double batch_flops = 0;       // the largest single batch: a training batch (forward and
                                   // backward) or the held-out batch (forward; a translation's:
-                                  // one per output step); no call is shorter
+                                  // at most one per output step); no call is shorter
     double init_flops = 0;        // initialising the weights: the orthogonal initialiser, cubic in units
     long long data_values = 0;    // values the task's generator draws (none for the caller's data)
     // Building a trainer (drawing the data, initialising the weights) at the slow rates below.
