@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The benchmark (issue #6): training samples/s of every preset of the core's table (the seed's
-// five 2017 models and the later examples' many-to-one Attention models) natively, in wasm under
+// five 2017 models, the later examples' many-to-one Attention models and the causal
+// self-attention models of the token tasks) natively, in wasm under
 // Node, and in wasm in headless Chromium (module worker, as the page runs it), against the same
 // models in TensorFlow.js (wasm and cpu backends) in the same Chromium; GFLOP/s against a
 // measured single-thread wasm SIMD128 peak; and the seed's two full runs in Chromium. Prints a
@@ -9,11 +10,16 @@
 // The presets come from the module (M.presets(), read once in Node and passed to the TF.js
 // worker); each is timed at its own batch size, optimizer and loss (the 2017 models: batch 64,
 // Adam, binary cross-entropy, as the seed; find_max: 32, RMSprop, MAE; add_two_numbers: 64,
-// Adam, MAE; attention_example: 32, Adam, MAE).
+// Adam, MAE; attention_example: 32, Adam, MAE; previous_token, induction_head, sort_tokens: 32,
+// Adam, sparse categorical cross-entropy).
 //
 //   npm run bench                     # setup + build + this script
-//   node bench/run.mjs [--quick] [--only native,node,chromium,tfjs,compare] [--repeats N]
-//                      [--json FILE | --no-json] [--tfjs-method both|fit|trainOnBatch] [--verbose]
+//   node bench/run.mjs [--quick] [--only native,node,chromium,tfjs,compare] [--presets a,b,...]
+//                      [--repeats N] [--json FILE | --no-json] [--tfjs-method both|fit|trainOnBatch]
+//                      [--verbose]
+//
+// --presets: only these presets of the table (the seed's full runs only if dense or lstm_after
+// is among them).
 //
 // The "compare" part (bench/compare/run.mjs) measures the comparison page: N workers training at
 // once against N x one worker.
@@ -50,10 +56,10 @@ const TARGETS = {
 
 // ---- command line ----------------------------------------------------------------------------
 const PARTS = ['native', 'node', 'chromium', 'tfjs', 'compare'];
-const USAGE = 'usage: node bench/run.mjs [--quick] [--only native,node,chromium,tfjs,compare] [--repeats N] ' +
-  '[--json FILE | --no-json] [--tfjs-method both|fit|trainOnBatch] [--verbose]';
+const USAGE = 'usage: node bench/run.mjs [--quick] [--only native,node,chromium,tfjs,compare] [--presets a,b,...] ' +
+  '[--repeats N] [--json FILE | --no-json] [--tfjs-method both|fit|trainOnBatch] [--verbose]';
 function parseArgs(argv) {
-  const o = { quick: false, only: new Set(PARTS), repeats: 0,
+  const o = { quick: false, only: new Set(PARTS), presets: null, repeats: 0,
     json: path.join(root, 'test-results/bench.json'), verbose: false, tfjsMethod: 'both' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -72,6 +78,8 @@ function parseArgs(argv) {
     else if (a === '--repeats') {
       o.repeats = Number(value());
       if (!Number.isInteger(o.repeats) || o.repeats < 1 || o.repeats > 100) fail(`--repeats must be 1..100\n${USAGE}`);
+    } else if (a === '--presets') {
+      o.presets = value().split(',').map((s) => s.trim()).filter(Boolean);
     } else if (a === '--only') {
       o.only = new Set(value().split(',').map((s) => s.trim()).filter(Boolean));
       for (const s of o.only) if (!PARTS.includes(s)) fail(`--only: unknown part ${s}\n${USAGE}`);
@@ -132,10 +140,12 @@ function buildPeak() {
 }
 
 // ---- native ----------------------------------------------------------------------------------
-function runNative(repeats) {
+function runNative(repeats, { presets = null, full = true } = {}) {
   need(P.nativeBench, 'build it with bash scripts/build.sh native (npm run bench does)');
+  const args = ['--json', ...(full ? ['--full'] : []), '--repeats', String(repeats),
+    ...(presets ?? []).flatMap((p) => ['--preset', p])];
   return new Promise((resolve, reject) => {
-    execFile(P.nativeBench, ['--json', '--full', '--repeats', String(repeats)],
+    execFile(P.nativeBench, args,
       { timeout: 240_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
         if (err) return reject(new Error(`${rel(P.nativeBench)} failed: ${err.message}\n${stderr}`));
         try {
@@ -157,10 +167,10 @@ async function loadModule() {
   return create({ wasmBinary: fs.readFileSync(wasm) });
 }
 
-async function runNode(M, { repeats, scale }) {
+async function runNode(M, { repeats, scale, presets }) {
   const { benchOurs } = await import('./page/ours.mjs');
   const { measurePeak } = await import('./peak/peak.mjs');
-  const results = benchOurs(M, { repeats, scale });
+  const results = benchOurs(M, { repeats, scale, presets });
   const peak = await measurePeak(fs.readFileSync(P.peakWasm));
   return { node: process.version, results, peak };
 }
@@ -197,7 +207,7 @@ function windowSizes(repeats, windows = 4) {
   return Array.from({ length: n }, (_, i) => Math.floor(repeats / n) + (i < repeats % n ? 1 : 0));
 }
 
-async function runChromium({ table, repeats, scale, tfjs, chromium, quick, verbose, tfjsMethod }) {
+async function runChromium({ table, repeats, scale, tfjs, chromium, quick, verbose, tfjsMethod, fullRuns }) {
   const windows = windowSizes(repeats);
   stageSite(tfjs);
   const { serve } = await import('../scripts/serve.mjs');
@@ -246,7 +256,10 @@ async function runChromium({ table, repeats, scale, tfjs, chromium, quick, verbo
     } else await runWindow(1, 'before the full runs');
     await runWindow(2, tfjs ? 'after TF.js' : 'before the full runs');
     if (chromium) {
-      out.full = await timed('chromium: the seed\'s full runs (dense, lstm_after)', () => job('full', {}, 240_000));
+      if (fullRuns.length) {
+        out.full = await timed(`chromium: the seed's full runs (${fullRuns.join(', ')})`,
+          () => job('full', { presets: fullRuns }, 240_000));
+      }
       await runWindow(3, 'after the full runs');
       out.ours = mergeOurs(ours);
       // The peak once more, a minute or two later: a peak is a best case, and a burst of other
@@ -318,7 +331,8 @@ function report(r, presets) {
   const gflops = (m, p) => (sps(m, p) ? sps(m, p) * flops(p) / 1e9 : NaN);
 
   lines.push(`Training throughput, samples/s, every preset of the core's table at its own sizes, batch size,`);
-  lines.push(`optimizer and loss (the 2017 models: batch 64, Adam, binary cross-entropy, as the seed);`);
+  lines.push(`optimizer and loss (the 2017 models: batch 64, Adam, binary cross-entropy, as the seed; a sample of a`);
+  lines.push(`token preset is a whole sequence, a prediction at every step);`);
   lines.push(`median of timed runs after warm-up; "us" = our wasm module in a Chromium module worker)`);
   lines.push('');
   lines.push(table(
@@ -484,17 +498,25 @@ async function main() {
 
   // The preset table, from our module (the core's own table): every part uses it.
   const M = await loadModule();
-  const table = presetTable(M);
+  const all = presetTable(M);
+  for (const p of o.presets ?? []) if (!all.some((x) => x.name === p)) fail(`--presets: unknown preset ${p} (the module has ${all.map((x) => x.name).join(', ')})`);
+  const table = o.presets ? all.filter((p) => o.presets.includes(p.name)) : all;
+  // The seed's full runs: dense and lstm_after, when they are among the presets.
+  const fullRuns = ['dense', 'lstm_after'].filter((p) => table.some((x) => x.name === p));
   r.presets = table.map((p) => ({ ...p, macs_per_sample: macsPerSample(p.config), batches_per_run: batchesPerRun(p.config) }));
   say(`presets (from the module): ${table.map((p) => `${p.name} (batch ${p.config.batch_size})`).join(', ')}`);
 
   if (o.only.has('node') || o.only.has('chromium')) buildPeak();
-  if (o.only.has('native')) r.native = await timed('native (build/native/attention_bench)', () => runNative(repeats));
-  if (o.only.has('node')) r.node = await timed('wasm in Node', () => runNode(M, { repeats, scale }));
+  const names = o.presets ? table.map((p) => p.name) : undefined;
+  if (o.only.has('native')) {
+    r.native = await timed('native (build/native/attention_bench)',
+      () => runNative(repeats, { presets: names, full: fullRuns.length > 0 }));
+  }
+  if (o.only.has('node')) r.node = await timed('wasm in Node', () => runNode(M, { repeats, scale, presets: names }));
   if (o.only.has('chromium') || o.only.has('tfjs')) {
     need('/usr/bin/chromium', 'install Debian\'s chromium (bash scripts/setup.sh)');
     r.chromium = await runChromium({ table, repeats, scale, tfjs: o.only.has('tfjs'), chromium: o.only.has('chromium'),
-      quick: o.quick, verbose: o.verbose, tfjsMethod: o.tfjsMethod });
+      quick: o.quick, verbose: o.verbose, tfjsMethod: o.tfjsMethod, fullRuns });
   }
   let compareText = '';
   if (o.only.has('compare')) {

@@ -3,7 +3,8 @@
 // files come from the same folder through setWasmPaths). The worker has no module of ours:
 // bench/run.mjs reads the core's preset table from the module and passes it in as
 // options.presets ([{ name, config, head }], see models.mjs). Each model is built from its
-// config by tfjs-models.js with built-in tf.layers only, like Keras, and trained with
+// config by tfjs-models.js with built-in tf.layers, like Keras (the self-attention models with
+// two custom layers of tf ops, as TF.js has no MultiHeadAttention), and trained with
 // trainOnBatch and/or model.fit on random data of the right shape, at the preset's batch size,
 // with its optimizer and loss (the 2017 models: batch 64, Adam, binary cross-entropy).
 /* global tf, buildTfjsModel */
@@ -56,13 +57,20 @@ async function benchBackend(backend, { presets, repeats = 3, warmup = 5, targetS
     const tensors0 = tf.memory().numTensors;
     const model = buildTfjsModel(tf, entry);
     const n = batch * Math.max(maxBatches, warmup, 2);
-    const shape = c.cell === 'none' ? [n, c.input_dim] : [n, c.time_steps, c.input_dim];
-    const x = tf.randomNormal(shape, 0, 1, 'float32', 1);
-    // 0/1 targets for a sigmoid head, values in [0, 1) for a linear one.
-    const y = tf.tidy(() => {
-      const u = tf.randomUniform([n, 1], 0, 1, 'float32', 2);
-      return head === 'sigmoid' ? u.round() : u;
-    });
+    let x, y;
+    if (head === 'tokens') {
+      // Token ids (n, T) and a target id per step (n, T, 1), uniform over the vocabulary.
+      x = tf.randomUniformInt([n, c.time_steps], 0, c.vocab_size, 1);
+      y = tf.tidy(() => tf.cast(tf.randomUniformInt([n, c.time_steps, 1], 0, c.vocab_size, 2), 'float32'));
+    } else {
+      const shape = c.cell === 'none' ? [n, c.input_dim] : [n, c.time_steps, c.input_dim];
+      x = tf.randomNormal(shape, 0, 1, 'float32', 1);
+      // 0/1 targets for a sigmoid head, values in [0, 1) for a linear one.
+      y = tf.tidy(() => {
+        const u = tf.randomUniform([n, 1], 0, 1, 'float32', 2);
+        return head === 'sigmoid' ? u.round() : u;
+      });
+    }
     try {
       const w0 = performance.now();
       for (const m of methods) await trainBatches(model, x, y, warmup, m, batch);
@@ -107,6 +115,11 @@ onmessage = async ({ data: { options } }) => {
     notes.push('many-to-one Attention: h_t is the LSTM\'s second output (returnState: true; TF.js has no Lambda ' +
       'and only a 2-D Cropping); the score, softmax, context and output from Dense (no bias), RepeatVector, ' +
       'Add, Activation, Flatten, Dot and Concatenate (tfjs-models.js)');
+    notes.push('self-attention (the token presets): two custom tf.layers.Layer classes of tf ops (token + position ' +
+      'embedding; causal multi-head attention without biases, mask -1e9, plus the residual), then Dense(vocab, softmax); ' +
+      `the token lookup is tf.gather where the backend has its gradient's kernel (UnsortedSegmentSum: ` +
+      `${['wasm', 'cpu'].map((b) => `${b} ${tf.getKernel('UnsortedSegmentSum', b) ? 'yes' : 'no'}`).join(', ')}), else oneHot x E ` +
+      '(tfjs-models.js; bench/tfjs-same.mjs checks the model against ours)');
     const out = { version: tf.version.tfjs, notes, backends: {} };
     for (const backend of options.backends ?? ['wasm', 'cpu']) {
       out.backends[backend] = await benchBackend(backend, { ...options, methods: options.methods?.[backend] ?? options.methods?.default });
