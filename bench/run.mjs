@@ -14,7 +14,7 @@
 // Adam, sparse categorical cross-entropy).
 //
 //   npm run bench                     # setup + build + this script
-//   node bench/run.mjs [--quick] [--only native,node,chromium,tfjs,compare] [--presets a,b,...]
+//   node bench/run.mjs [--quick] [--only native,node,chromium,tfjs,compare,paired] [--presets a,b,...]
 //                      [--repeats N] [--json FILE | --no-json] [--tfjs-method both|fit|trainOnBatch]
 //                      [--verbose]
 //
@@ -23,6 +23,11 @@
 //
 // The "compare" part (bench/compare/run.mjs) measures the comparison page: N workers training at
 // once against N x one worker.
+//
+// The "paired" part (only with --only paired, not in the default run) times ours and TF.js's
+// wasm backend alternately in the same page, round after round (window.bench.paired in
+// bench/page/main.mjs), and prints the median of the rounds' ratios: on a busy machine a
+// steadier ratio than the table's, whose sides are measured minutes apart.
 //
 // It prints numbers; it is not a test (not part of npm test) and exits 0 whether targets pass
 // or miss. It exits 1 only when something could not be measured.
@@ -55,11 +60,12 @@ const TARGETS = {
 };
 
 // ---- command line ----------------------------------------------------------------------------
-const PARTS = ['native', 'node', 'chromium', 'tfjs', 'compare'];
-const USAGE = 'usage: node bench/run.mjs [--quick] [--only native,node,chromium,tfjs,compare] [--presets a,b,...] ' +
+const PARTS = ['native', 'node', 'chromium', 'tfjs', 'compare', 'paired'];
+const DEFAULT_PARTS = PARTS.filter((p) => p !== 'paired');
+const USAGE = 'usage: node bench/run.mjs [--quick] [--only native,node,chromium,tfjs,compare,paired] [--presets a,b,...] ' +
   '[--repeats N] [--json FILE | --no-json] [--tfjs-method both|fit|trainOnBatch] [--verbose]';
 function parseArgs(argv) {
-  const o = { quick: false, only: new Set(PARTS), presets: null, repeats: 0,
+  const o = { quick: false, only: new Set(DEFAULT_PARTS), presets: null, repeats: 0,
     json: path.join(root, 'test-results/bench.json'), verbose: false, tfjsMethod: 'both' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -207,9 +213,9 @@ function windowSizes(repeats, windows = 4) {
   return Array.from({ length: n }, (_, i) => Math.floor(repeats / n) + (i < repeats % n ? 1 : 0));
 }
 
-async function runChromium({ table, repeats, scale, tfjs, chromium, quick, verbose, tfjsMethod, fullRuns }) {
+async function runChromium({ table, repeats, scale, tfjs, chromium, paired, quick, verbose, tfjsMethod, fullRuns }) {
   const windows = windowSizes(repeats);
-  stageSite(tfjs);
+  stageSite(tfjs || paired > 0);
   const { serve } = await import('../scripts/serve.mjs');
   const { launch } = await import('../tests/browser/helpers.mjs');
   const server = await serve({ root: P.site, port: 0 });
@@ -237,6 +243,11 @@ async function runChromium({ table, repeats, scale, tfjs, chromium, quick, verbo
         () => job('ours', { presets: table.map((p) => p.name), repeats: windows[i], scale }, 240_000));
       ours.push({ ...part, label });
     };
+    if (paired) {
+      out.paired = await timed('chromium: ours and TF.js (wasm backend) alternately, round after round',
+        () => job('paired', { presets: table, backends: ['wasm'], rounds: paired, seconds: quick ? 0.3 : 0.5,
+          warmupSeconds: quick ? 0.5 : 1 }, 1_800_000));
+    }
     if (chromium) out.peak = await timed('chromium: wasm SIMD128 peak kernel', () => job('peak', {}, 60_000));
     await runWindow(0, tfjs ? 'before TF.js' : 'before the full runs');
     if (tfjs) {
@@ -244,8 +255,8 @@ async function runChromium({ table, repeats, scale, tfjs, chromium, quick, verbo
       // alternate, the faster counts. The cpu backend (for reference): trainOnBatch only.
       const methods = tfjsMethod === 'both' ? { wasm: ['trainOnBatch', 'fit'], cpu: ['trainOnBatch'] }
         : { default: [tfjsMethod] };
-      const opts = quick ? { repeats: 2, warmup: 3, targetSeconds: 0.5, maxBatches: 10, methods }
-        : { repeats: 3, warmup: 5, targetSeconds: 1, maxBatches: 50, methods };
+      const opts = quick ? { repeats: 2, warmup: 3, warmupSeconds: 0.5, targetSeconds: 0.5, maxBatches: 10, methods }
+        : { repeats: 3, warmup: 5, warmupSeconds: 1, targetSeconds: 1, maxBatches: 50, methods };
       const parts = [];
       for (const backend of ['wasm', 'cpu']) {
         parts.push(await timed(`chromium: TF.js (${backend} backend), every model`,
@@ -418,6 +429,25 @@ function report(r, presets) {
     lines.push(`   computes W h_s at every step, T times as many multiply-adds: TF.js's GFLOP/s use the same count)`);
   }
 
+  const pairs = r.chromium?.paired?.results ?? [];
+  if (pairs.length) {
+    lines.push('');
+    lines.push(`Paired runs in Chromium: round after round, one timed run of ours (module worker) then one of TF.js's`);
+    lines.push(`(classic worker, each method, the faster counts), both warmed up once; samples/s medians of the rounds,`);
+    lines.push(`and the median of the rounds' ratios`);
+    lines.push('');
+    lines.push(table(['model', 'TF.js backend', 'rounds', 'us', 'TF.js', 'us / TF.js', 'ratios, slowest..fastest', `target >= ${TARGETS.vsTfjsWasm}x`],
+      pairs.map((x) => {
+        const ok = x.backend === 'wasm' ? x.ratio >= TARGETS.vsTfjsWasm : undefined;
+        if (ok !== undefined) targets.push({ name: `${x.preset}: >= ${TARGETS.vsTfjsWasm}x TF.js wasm (paired)`, value: x.ratio, ok });
+        return [x.preset, x.backend, x.rounds, fmtInt(x.ours), fmtInt(x.tfjs), `${fmt(x.ratio, 1)}x`,
+          `${fmt(x.ratios[0], 1)}..${fmt(x.ratios[x.ratios.length - 1], 1)}x`, verdict(ok)];
+      }), ['l', 'l']));
+    const differ = pairs.filter((x) => x.params.ours !== x.params.tfjs);
+    lines.push(`  parameters: ${differ.length ? `DIFFER for ${differ.map((x) => `${x.preset} (${x.params.ours} / ${x.params.tfjs})`).join(', ')}` : 'the same on both sides'}` +
+      `; batches per timed run, ours / TF.js: ${pairs.map((x) => `${x.preset} ${x.batches.ours} / ${x.batches.tfjs}`).join(', ')}`);
+  }
+
   const full = by(r.chromium?.full?.runs), nfull = by(r.native?.full);
   if (r.chromium?.full || r.native?.full?.length) {
     lines.push('');
@@ -506,16 +536,18 @@ async function main() {
   r.presets = table.map((p) => ({ ...p, macs_per_sample: macsPerSample(p.config), batches_per_run: batchesPerRun(p.config) }));
   say(`presets (from the module): ${table.map((p) => `${p.name} (batch ${p.config.batch_size})`).join(', ')}`);
 
-  if (o.only.has('node') || o.only.has('chromium')) buildPeak();
+  // The peak kernel: for the Node part, and staged with the page whenever Chromium runs.
+  if (['node', 'chromium', 'tfjs', 'paired'].some((p) => o.only.has(p))) buildPeak();
   const names = o.presets ? table.map((p) => p.name) : undefined;
   if (o.only.has('native')) {
     r.native = await timed('native (build/native/attention_bench)',
       () => runNative(repeats, { presets: names, full: fullRuns.length > 0 }));
   }
   if (o.only.has('node')) r.node = await timed('wasm in Node', () => runNode(M, { repeats, scale, presets: names }));
-  if (o.only.has('chromium') || o.only.has('tfjs')) {
+  if (o.only.has('chromium') || o.only.has('tfjs') || o.only.has('paired')) {
     need('/usr/bin/chromium', 'install Debian\'s chromium (bash scripts/setup.sh)');
     r.chromium = await runChromium({ table, repeats, scale, tfjs: o.only.has('tfjs'), chromium: o.only.has('chromium'),
+      paired: o.only.has('paired') ? (o.repeats || (o.quick ? 5 : 15)) : 0,
       quick: o.quick, verbose: o.verbose, tfjsMethod: o.tfjsMethod, fullRuns });
   }
   let compareText = '';
