@@ -55,6 +55,8 @@ struct FullRun {
 // (which documents the counting).
 double macs_per_sample(const Config& c) {
     const double D = c.input_dim, T = c.time_steps, H = c.units, U = c.attention_units;
+    if (c.self_attention())  // H = C, the residual stream's width
+        return c.layers * (4 * T * H * H + 2 * T * T * H) + T * H * c.vocab_size;
     if (!c.recurrent()) return (c.block() ? D * D : 0) + D * H + H;
     const double recurrent = T * (c.gru() ? 3 : 4) * H * (D + H);
     if (c.block()) {
@@ -68,10 +70,11 @@ double macs_per_sample(const Config& c) {
     return recurrent + H;
 }
 
-// The 2017 models: 400 batches (dense) or 60 (recurrent), ~0.1-0.2 s natively. The others: as
-// many batches as make about the work of 60 of lstm_after's, at least 10.
+// The 2017 models: 400 batches (dense) or 60 (recurrent), ~0.1-0.2 s natively. The others
+// (many-to-one, self-attention): as many batches as make about the work of 60 of lstm_after's,
+// at least 10.
 int batches_per_run(const Config& c) {
-    if (!c.recurrent()) return 400;
+    if (!c.recurrent() && !c.self_attention()) return 400;
     if (c.block()) return 60;
     const double lstm_after = 60.0 * 64 * macs_per_sample(defaults_for("lstm_after"));
     return std::max(10, int(std::lround(lstm_after / (c.batch_size * macs_per_sample(c)))));

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The benchmark (issue #6): training samples/s of every preset of the core's table (the seed's
-// five 2017 models and the later examples' many-to-one Attention models) natively, in wasm under
+// five 2017 models, the later examples' many-to-one Attention models and the causal
+// self-attention models of the token tasks) natively, in wasm under
 // Node, and in wasm in headless Chromium (module worker, as the page runs it), against the same
 // models in TensorFlow.js (wasm and cpu backends) in the same Chromium; GFLOP/s against a
 // measured single-thread wasm SIMD128 peak; and the seed's two full runs in Chromium. Prints a
@@ -9,14 +10,24 @@
 // The presets come from the module (M.presets(), read once in Node and passed to the TF.js
 // worker); each is timed at its own batch size, optimizer and loss (the 2017 models: batch 64,
 // Adam, binary cross-entropy, as the seed; find_max: 32, RMSprop, MAE; add_two_numbers: 64,
-// Adam, MAE; attention_example: 32, Adam, MAE).
+// Adam, MAE; attention_example: 32, Adam, MAE; previous_token, induction_head, sort_tokens: 32,
+// Adam, sparse categorical cross-entropy).
 //
 //   npm run bench                     # setup + build + this script
-//   node bench/run.mjs [--quick] [--only native,node,chromium,tfjs,compare] [--repeats N]
-//                      [--json FILE | --no-json] [--tfjs-method both|fit|trainOnBatch] [--verbose]
+//   node bench/run.mjs [--quick] [--only native,node,chromium,tfjs,compare,paired] [--presets a,b,...]
+//                      [--repeats N] [--json FILE | --no-json] [--tfjs-method both|fit|trainOnBatch]
+//                      [--verbose]
+//
+// --presets: only these presets of the table (the seed's full runs only if dense or lstm_after
+// is among them).
 //
 // The "compare" part (bench/compare/run.mjs) measures the comparison page: N workers training at
 // once against N x one worker.
+//
+// The "paired" part (only with --only paired, not in the default run) times ours and TF.js's
+// wasm backend alternately in the same page, round after round (window.bench.paired in
+// bench/page/main.mjs), and prints the median of the rounds' ratios: on a busy machine a
+// steadier ratio than the table's, whose sides are measured minutes apart.
 //
 // It prints numbers; it is not a test (not part of npm test) and exits 0 whether targets pass
 // or miss. It exits 1 only when something could not be measured.
@@ -49,11 +60,12 @@ const TARGETS = {
 };
 
 // ---- command line ----------------------------------------------------------------------------
-const PARTS = ['native', 'node', 'chromium', 'tfjs', 'compare'];
-const USAGE = 'usage: node bench/run.mjs [--quick] [--only native,node,chromium,tfjs,compare] [--repeats N] ' +
-  '[--json FILE | --no-json] [--tfjs-method both|fit|trainOnBatch] [--verbose]';
+const PARTS = ['native', 'node', 'chromium', 'tfjs', 'compare', 'paired'];
+const DEFAULT_PARTS = PARTS.filter((p) => p !== 'paired');
+const USAGE = 'usage: node bench/run.mjs [--quick] [--only native,node,chromium,tfjs,compare,paired] [--presets a,b,...] ' +
+  '[--repeats N] [--json FILE | --no-json] [--tfjs-method both|fit|trainOnBatch] [--verbose]';
 function parseArgs(argv) {
-  const o = { quick: false, only: new Set(PARTS), repeats: 0,
+  const o = { quick: false, only: new Set(DEFAULT_PARTS), presets: null, repeats: 0,
     json: path.join(root, 'test-results/bench.json'), verbose: false, tfjsMethod: 'both' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -72,6 +84,8 @@ function parseArgs(argv) {
     else if (a === '--repeats') {
       o.repeats = Number(value());
       if (!Number.isInteger(o.repeats) || o.repeats < 1 || o.repeats > 100) fail(`--repeats must be 1..100\n${USAGE}`);
+    } else if (a === '--presets') {
+      o.presets = value().split(',').map((s) => s.trim()).filter(Boolean);
     } else if (a === '--only') {
       o.only = new Set(value().split(',').map((s) => s.trim()).filter(Boolean));
       for (const s of o.only) if (!PARTS.includes(s)) fail(`--only: unknown part ${s}\n${USAGE}`);
@@ -132,10 +146,12 @@ function buildPeak() {
 }
 
 // ---- native ----------------------------------------------------------------------------------
-function runNative(repeats) {
+function runNative(repeats, { presets = null, full = true } = {}) {
   need(P.nativeBench, 'build it with bash scripts/build.sh native (npm run bench does)');
+  const args = ['--json', ...(full ? ['--full'] : []), '--repeats', String(repeats),
+    ...(presets ?? []).flatMap((p) => ['--preset', p])];
   return new Promise((resolve, reject) => {
-    execFile(P.nativeBench, ['--json', '--full', '--repeats', String(repeats)],
+    execFile(P.nativeBench, args,
       { timeout: 240_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
         if (err) return reject(new Error(`${rel(P.nativeBench)} failed: ${err.message}\n${stderr}`));
         try {
@@ -157,10 +173,10 @@ async function loadModule() {
   return create({ wasmBinary: fs.readFileSync(wasm) });
 }
 
-async function runNode(M, { repeats, scale }) {
+async function runNode(M, { repeats, scale, presets }) {
   const { benchOurs } = await import('./page/ours.mjs');
   const { measurePeak } = await import('./peak/peak.mjs');
-  const results = benchOurs(M, { repeats, scale });
+  const results = benchOurs(M, { repeats, scale, presets });
   const peak = await measurePeak(fs.readFileSync(P.peakWasm));
   return { node: process.version, results, peak };
 }
@@ -197,9 +213,9 @@ function windowSizes(repeats, windows = 4) {
   return Array.from({ length: n }, (_, i) => Math.floor(repeats / n) + (i < repeats % n ? 1 : 0));
 }
 
-async function runChromium({ table, repeats, scale, tfjs, chromium, quick, verbose, tfjsMethod }) {
+async function runChromium({ table, repeats, scale, tfjs, chromium, paired, quick, verbose, tfjsMethod, fullRuns }) {
   const windows = windowSizes(repeats);
-  stageSite(tfjs);
+  stageSite(tfjs || paired > 0);
   const { serve } = await import('../scripts/serve.mjs');
   const { launch } = await import('../tests/browser/helpers.mjs');
   const server = await serve({ root: P.site, port: 0 });
@@ -227,6 +243,11 @@ async function runChromium({ table, repeats, scale, tfjs, chromium, quick, verbo
         () => job('ours', { presets: table.map((p) => p.name), repeats: windows[i], scale }, 240_000));
       ours.push({ ...part, label });
     };
+    if (paired) {
+      out.paired = await timed('chromium: ours and TF.js (wasm backend) alternately, round after round',
+        () => job('paired', { presets: table, backends: ['wasm'], rounds: paired, seconds: quick ? 0.3 : 0.5,
+          warmupSeconds: quick ? 0.5 : 1 }, 1_800_000));
+    }
     if (chromium) out.peak = await timed('chromium: wasm SIMD128 peak kernel', () => job('peak', {}, 60_000));
     await runWindow(0, tfjs ? 'before TF.js' : 'before the full runs');
     if (tfjs) {
@@ -234,8 +255,8 @@ async function runChromium({ table, repeats, scale, tfjs, chromium, quick, verbo
       // alternate, the faster counts. The cpu backend (for reference): trainOnBatch only.
       const methods = tfjsMethod === 'both' ? { wasm: ['trainOnBatch', 'fit'], cpu: ['trainOnBatch'] }
         : { default: [tfjsMethod] };
-      const opts = quick ? { repeats: 2, warmup: 3, targetSeconds: 0.5, maxBatches: 10, methods }
-        : { repeats: 3, warmup: 5, targetSeconds: 1, maxBatches: 50, methods };
+      const opts = quick ? { repeats: 2, warmup: 3, warmupSeconds: 0.5, targetSeconds: 0.5, maxBatches: 10, methods }
+        : { repeats: 3, warmup: 5, warmupSeconds: 1, targetSeconds: 1, maxBatches: 50, methods };
       const parts = [];
       for (const backend of ['wasm', 'cpu']) {
         parts.push(await timed(`chromium: TF.js (${backend} backend), every model`,
@@ -246,7 +267,10 @@ async function runChromium({ table, repeats, scale, tfjs, chromium, quick, verbo
     } else await runWindow(1, 'before the full runs');
     await runWindow(2, tfjs ? 'after TF.js' : 'before the full runs');
     if (chromium) {
-      out.full = await timed('chromium: the seed\'s full runs (dense, lstm_after)', () => job('full', {}, 240_000));
+      if (fullRuns.length) {
+        out.full = await timed(`chromium: the seed's full runs (${fullRuns.join(', ')})`,
+          () => job('full', { presets: fullRuns }, 240_000));
+      }
       await runWindow(3, 'after the full runs');
       out.ours = mergeOurs(ours);
       // The peak once more, a minute or two later: a peak is a best case, and a burst of other
@@ -318,7 +342,8 @@ function report(r, presets) {
   const gflops = (m, p) => (sps(m, p) ? sps(m, p) * flops(p) / 1e9 : NaN);
 
   lines.push(`Training throughput, samples/s, every preset of the core's table at its own sizes, batch size,`);
-  lines.push(`optimizer and loss (the 2017 models: batch 64, Adam, binary cross-entropy, as the seed);`);
+  lines.push(`optimizer and loss (the 2017 models: batch 64, Adam, binary cross-entropy, as the seed; a sample of a`);
+  lines.push(`token preset is a whole sequence, a prediction at every step);`);
   lines.push(`median of timed runs after warm-up; "us" = our wasm module in a Chromium module worker)`);
   lines.push('');
   lines.push(table(
@@ -404,6 +429,25 @@ function report(r, presets) {
     lines.push(`   computes W h_s at every step, T times as many multiply-adds: TF.js's GFLOP/s use the same count)`);
   }
 
+  const pairs = r.chromium?.paired?.results ?? [];
+  if (pairs.length) {
+    lines.push('');
+    lines.push(`Paired runs in Chromium: round after round, one timed run of ours (module worker) then one of TF.js's`);
+    lines.push(`(classic worker, each method, the faster counts), both warmed up once; samples/s medians of the rounds,`);
+    lines.push(`and the median of the rounds' ratios`);
+    lines.push('');
+    lines.push(table(['model', 'TF.js backend', 'rounds', 'us', 'TF.js', 'us / TF.js', 'ratios, slowest..fastest', `target >= ${TARGETS.vsTfjsWasm}x`],
+      pairs.map((x) => {
+        const ok = x.backend === 'wasm' ? x.ratio >= TARGETS.vsTfjsWasm : undefined;
+        if (ok !== undefined) targets.push({ name: `${x.preset}: >= ${TARGETS.vsTfjsWasm}x TF.js wasm (paired)`, value: x.ratio, ok });
+        return [x.preset, x.backend, x.rounds, fmtInt(x.ours), fmtInt(x.tfjs), `${fmt(x.ratio, 1)}x`,
+          `${fmt(x.ratios[0], 1)}..${fmt(x.ratios[x.ratios.length - 1], 1)}x`, verdict(ok)];
+      }), ['l', 'l']));
+    const differ = pairs.filter((x) => x.params.ours !== x.params.tfjs);
+    lines.push(`  parameters: ${differ.length ? `DIFFER for ${differ.map((x) => `${x.preset} (${x.params.ours} / ${x.params.tfjs})`).join(', ')}` : 'the same on both sides'}` +
+      `; batches per timed run, ours / TF.js: ${pairs.map((x) => `${x.preset} ${x.batches.ours} / ${x.batches.tfjs}`).join(', ')}`);
+  }
+
   const full = by(r.chromium?.full?.runs), nfull = by(r.native?.full);
   if (r.chromium?.full || r.native?.full?.length) {
     lines.push('');
@@ -484,17 +528,27 @@ async function main() {
 
   // The preset table, from our module (the core's own table): every part uses it.
   const M = await loadModule();
-  const table = presetTable(M);
+  const all = presetTable(M);
+  for (const p of o.presets ?? []) if (!all.some((x) => x.name === p)) fail(`--presets: unknown preset ${p} (the module has ${all.map((x) => x.name).join(', ')})`);
+  const table = o.presets ? all.filter((p) => o.presets.includes(p.name)) : all;
+  // The seed's full runs: dense and lstm_after, when they are among the presets.
+  const fullRuns = ['dense', 'lstm_after'].filter((p) => table.some((x) => x.name === p));
   r.presets = table.map((p) => ({ ...p, macs_per_sample: macsPerSample(p.config), batches_per_run: batchesPerRun(p.config) }));
   say(`presets (from the module): ${table.map((p) => `${p.name} (batch ${p.config.batch_size})`).join(', ')}`);
 
-  if (o.only.has('node') || o.only.has('chromium')) buildPeak();
-  if (o.only.has('native')) r.native = await timed('native (build/native/attention_bench)', () => runNative(repeats));
-  if (o.only.has('node')) r.node = await timed('wasm in Node', () => runNode(M, { repeats, scale }));
-  if (o.only.has('chromium') || o.only.has('tfjs')) {
+  // The peak kernel: for the Node part, and staged with the page whenever Chromium runs.
+  if (['node', 'chromium', 'tfjs', 'paired'].some((p) => o.only.has(p))) buildPeak();
+  const names = o.presets ? table.map((p) => p.name) : undefined;
+  if (o.only.has('native')) {
+    r.native = await timed('native (build/native/attention_bench)',
+      () => runNative(repeats, { presets: names, full: fullRuns.length > 0 }));
+  }
+  if (o.only.has('node')) r.node = await timed('wasm in Node', () => runNode(M, { repeats, scale, presets: names }));
+  if (o.only.has('chromium') || o.only.has('tfjs') || o.only.has('paired')) {
     need('/usr/bin/chromium', 'install Debian\'s chromium (bash scripts/setup.sh)');
     r.chromium = await runChromium({ table, repeats, scale, tfjs: o.only.has('tfjs'), chromium: o.only.has('chromium'),
-      quick: o.quick, verbose: o.verbose, tfjsMethod: o.tfjsMethod });
+      paired: o.only.has('paired') ? (o.repeats || (o.quick ? 5 : 15)) : 0,
+      quick: o.quick, verbose: o.verbose, tfjsMethod: o.tfjsMethod, fullRuns });
   }
   let compareText = '';
   if (o.only.has('compare')) {

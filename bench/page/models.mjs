@@ -8,17 +8,18 @@
 /**
  * The preset table as the bench uses it: [{ name, config, head }] in the core's order, where
  * config is the preset's full Config (wasm/attention.d.ts) and head is its task's output
- * ('sigmoid' or 'linear').
+ * ('sigmoid', 'linear', or 'tokens': the self-attention models, a softmax over the vocabulary
+ * at every step).
  */
 export function presetTable(M) {
   const heads = Object.fromEntries(M.tasks().map((t) => [t.name, t.head]));
-  // The token tasks' models (self-attention, a softmax per step) and the translation tasks'
-  // (seq2seq) have no TF.js peer here yet: the bench leaves them out.
+  // The translation tasks' models (seq2seq) have no TF.js peer here yet: the bench leaves them out.
   return M.presets().map((p) => ({ name: p.name, config: p.config, head: heads[p.config.task] }))
-    .filter((p) => p.head !== 'tokens' && p.head !== 'translation');
+    .filter((p) => p.head !== 'translation');
 }
 
 export const isRecurrent = (config) => config.cell !== 'none';
+export const isSelfAttention = (config) => config.attention === 'self_attention';
 // The 2017 examples (the seed): trained and timed at batch 64 with Adam, binary cross-entropy.
 export const isSeedModel = (config) => config.attention === 'block';
 
@@ -39,11 +40,20 @@ export const isSeedModel = (config) => config.attention === 'block';
  *   - both: the context sum_s alpha_s h_s (T*H) and Wc [context; h_t] (2H*U); the output
  *     Dense(U -> 1).
  * - none (no attention): the recurrent layer, then Dense(H -> 1).
+ * - self_attention (C = units, T = time_steps, V = vocab_size): the embeddings are lookups (0);
+ *   each of the `layers` attention layers 4*T*C*C (Wq, Wk, Wv, Wo at every step) + 2*T*T*C
+ *   (the scores K^T Q and the values V A of every head, the masked half included, as the core
+ *   computes them); the output Dense(C -> V) at every step, T*C*V. The core's own count
+ *   (Trainer.footprint().flops_per_sample) is the same.
  * Training FLOPs per sample = 2 (multiply + add) x 3 (forward, and backward's two products
  * per forward product: the weight gradient and the input gradient; for the attention's
  * products of two activations, the gradients of both) x these multiply-adds.
  */
 export function macsPerSample(c) {
+  if (isSelfAttention(c)) {
+    const C = c.units, T = c.time_steps;
+    return c.layers * (4 * T * C * C + 2 * T * T * C) + T * C * c.vocab_size;
+  }
   const D = c.input_dim, T = c.time_steps, H = c.units, U = c.attention_units;
   if (!isRecurrent(c)) return (c.attention === 'block' ? D * D : 0) + D * H + H;
   const G = c.cell === 'lstm' ? 4 : 3;
@@ -63,12 +73,13 @@ export const trainingFlopsPerSample = (config) => 6 * macsPerSample(config);
 
 /**
  * Batches per timed run. The 2017 models keep the bench's protocol: 60 batches of 64 for the
- * recurrent ones, 400 for dense. A many-to-one model takes as many batches as make about the
- * same work as 60 of lstm_after's (0.1-0.2 s natively), at least 10: per sample it costs 1.2
- * to 10 times lstm_after. bench/bench_native.cpp uses the same rule.
+ * recurrent ones, 400 for dense. A many-to-one or self-attention model takes as many batches
+ * as make about the same work as 60 of lstm_after's (0.1-0.2 s natively), at least 10: per
+ * sample a many-to-one model costs 1.2 to 10 times lstm_after, a self-attention model 0.9 to
+ * 1.6 times. bench/bench_native.cpp uses the same rule.
  */
 export function batchesPerRun(c) {
-  if (!isRecurrent(c)) return 400;
+  if (!isRecurrent(c) && !isSelfAttention(c)) return 400;
   if (isSeedModel(c)) return 60;
   const lstmAfter = 60 * 64 * macsPerSample({ cell: 'lstm', attention: 'block', placement: 'after',
     input_dim: 2, time_steps: 20, units: 32 });

@@ -29,6 +29,27 @@
 // 2H*H + H + 2H*U). TF.js's GRU has no reset_after: it is always Keras's reset_after=False,
 // the core's reset_after: false, with one bias set fewer than the core's default (the bench
 // times the gru presets, reset_after true, against it).
+//
+// The causal self-attention models (the token tasks; core/model.hpp, core/embedding.hpp,
+// core/self_attention.hpp, core/token_output.hpp) need two custom layers, since TF.js layers
+// has no MultiHeadAttention and no causal mask; both are tf.layers.Layer subclasses made of tf
+// ops, their gradients by TF.js's autodiff:
+//   Input(T) token ids -> "embedding": Embedding(V, C)(ids) + Embedding(T, C)(positions 0..T-1)
+//   -> layers x "self_attention", "self_attention_1", ...: y = x + MultiHeadAttention(x, x),
+//      Keras's MultiHeadAttention(num_heads H, key_dim C/H, use_bias False) with
+//      use_causal_mask: Q = x Wq, K = x Wk, V = x Wv (Wq, Wk, Wv (C, H, d)), per head
+//      softmax(Q K^T / sqrt(d) + mask) V with mask -1e9 above the diagonal (Keras's masked
+//      softmax), the heads concatenated times Wo (H, d, C), added to x
+//   -> [Dropout] -> "output": Dense(V, softmax) on every step; sparse categorical cross-entropy
+//      (targets (B, T, 1)), mean over the B*T steps.
+// The weights carry our names and Keras's shapes, in our getWeights() order, so
+// model.setWeights(trainer.getWeights()) copies ours in (bench/tfjs-same.mjs checks that the
+// losses then agree). Initialisers as the core's: uniform(-0.05, 0.05) for both tables,
+// glorot_uniform on fans (C, C) for the attention's kernels (Keras's own glorot on the 3-D
+// kernel shape would use other fans), glorot_uniform and zero bias for the output.
+// The token lookup: tf.gather where the backend has the kernel of its gradient
+// (UnsortedSegmentSum: cpu, webgl), else (the wasm backend has none: tf.layers.embedding does
+// not train there) oneHot(ids) x E, the same sums with one product forward and one backward.
 /* global globalThis */
 (function () {
   function recurrentLayer(tf, c, returnSequences, returnState = false) {
@@ -83,7 +104,127 @@
 
   const LOSSES = { binary_crossentropy: 'binaryCrossentropy', mse: 'meanSquaredError', mae: 'meanAbsoluteError' };
 
+  // ---- the causal self-attention model's layers (see the header) ----------------------------
+  // Classes per tf object (this script may meet more than one: Node's and a bundle's).
+  const selfAttentionLayers = new WeakMap();
+  function tokenLayers(tf) {
+    if (selfAttentionLayers.has(tf)) return selfAttentionLayers.get(tf);
+    const uniform = (limit) => tf.initializers.randomUniform({ minval: -limit, maxval: limit });
+
+    // Token and position embeddings, summed: ids (B, T) -> (B, T, C).
+    class TokenAndPositionEmbedding extends tf.layers.Layer {
+      constructor(args) {
+        super(args);
+        this.vocab = args.vocab;
+        this.steps = args.steps;
+        this.width = args.width;
+      }
+      build() {
+        this.tokens = this.addWeight('token_embedding/embeddings', [this.vocab, this.width], 'float32', uniform(0.05));
+        this.positions = this.addWeight('position_embedding/embeddings', [this.steps, this.width], 'float32', uniform(0.05));
+        this.built = true;
+      }
+      computeOutputShape(s) {
+        return [s[0], s[1], this.width];
+      }
+      call(inputs) {
+        return tf.tidy(() => {
+          let ids = Array.isArray(inputs) ? inputs[0] : inputs;
+          if (ids.dtype !== 'int32') ids = tf.cast(ids, 'int32');
+          const [B, T] = ids.shape, C = this.width, E = this.tokens.read();
+          const tok = tf.getKernel('UnsortedSegmentSum', tf.getBackend())
+            ? tf.gather(E, ids) // (B, T, C)
+            // int32, then cast: the wasm backend's OneHot ignores dtype 'float32' (TF.js 4.22
+            // writes int32 ones into the float32 tensor: 1.4e-45).
+            : tf.reshape(tf.matMul(tf.cast(tf.oneHot(tf.reshape(ids, [B * T]), this.vocab), 'float32'), E), [B, T, C]);
+          return tf.add(tok, this.positions.read()); // + P, broadcast over the batch
+        });
+      }
+      getConfig() {
+        return { ...super.getConfig(), vocab: this.vocab, steps: this.steps, width: this.width };
+      }
+      static get className() {
+        return 'TokenAndPositionEmbedding';
+      }
+    }
+
+    // y = x + MultiHeadAttention(x, x, use_causal_mask) without biases: (B, T, C) -> (B, T, C).
+    class CausalSelfAttention extends tf.layers.Layer {
+      constructor(args) {
+        super(args);
+        this.heads = args.heads;
+      }
+      build(s) {
+        const C = s[s.length - 1], T = s[s.length - 2], H = this.heads, d = C / H;
+        if (!Number.isInteger(d)) throw new Error(`${this.name}: ${C} features do not split into ${H} heads`);
+        const glorot = uniform(Math.sqrt(6 / (C + C))); // the core's fans (C, C)
+        this.wq = this.addWeight('query/kernel', [C, H, d], 'float32', glorot);
+        this.wk = this.addWeight('key/kernel', [C, H, d], 'float32', glorot);
+        this.wv = this.addWeight('value/kernel', [C, H, d], 'float32', glorot);
+        this.wo = this.addWeight('attention_output/kernel', [H, d, C], 'float32', glorot);
+        // Keras's masked softmax adds (1 - mask) * -1e9: row t (query) keeps keys s <= t.
+        const bias = new Float32Array(T * T);
+        for (let t = 0; t < T; t++) for (let k = t + 1; k < T; k++) bias[t * T + k] = -1e9;
+        this.mask = tf.keep(tf.tensor2d(bias, [T, T]));
+        this.built = true;
+      }
+      computeOutputShape(s) {
+        return s;
+      }
+      call(inputs) {
+        return tf.tidy(() => {
+          const x = Array.isArray(inputs) ? inputs[0] : inputs;
+          const [B, T, C] = x.shape, H = this.heads, d = C / H;
+          const x2 = tf.reshape(x, [B * T, C]);
+          // (B*T, C) x (C, H*d) -> (B, H, T, d); with one head the reshape alone.
+          const split = (m) => (H === 1 ? tf.reshape(m, [B, 1, T, d]) : tf.transpose(tf.reshape(m, [B, T, H, d]), [0, 2, 1, 3]));
+          const project = (w) => tf.matMul(x2, tf.reshape(w.read(), [C, C]));
+          const q = split(tf.mul(project(this.wq), 1 / Math.sqrt(d))); // Keras scales the query
+          const k = split(project(this.wk)), v = split(project(this.wv));
+          const a = tf.softmax(tf.add(tf.matMul(q, k, false, true), this.mask)); // (B, H, T, T)
+          let o = tf.matMul(a, v); // (B, H, T, d)
+          o = H === 1 ? tf.reshape(o, [B * T, C]) : tf.reshape(tf.transpose(o, [0, 2, 1, 3]), [B * T, C]);
+          return tf.add(x, tf.reshape(tf.matMul(o, tf.reshape(this.wo.read(), [C, C])), [B, T, C]));
+        });
+      }
+      dispose() {
+        const r = super.dispose();
+        if (r.refCountAfterDispose === 0 && this.mask) {
+          this.mask.dispose();
+          this.mask = null;
+        }
+        return r;
+      }
+      getConfig() {
+        return { ...super.getConfig(), heads: this.heads };
+      }
+      static get className() {
+        return 'CausalSelfAttention';
+      }
+    }
+    for (const k of [TokenAndPositionEmbedding, CausalSelfAttention]) tf.serialization.registerClass(k);
+    const out = { TokenAndPositionEmbedding, CausalSelfAttention };
+    selfAttentionLayers.set(tf, out);
+    return out;
+  }
+
+  function buildSelfAttention(tf, name, c) {
+    const { TokenAndPositionEmbedding, CausalSelfAttention } = tokenLayers(tf);
+    const inputs = tf.input({ shape: [c.time_steps], dtype: 'int32', name: 'input' });
+    let x = new TokenAndPositionEmbedding({ vocab: c.vocab_size, steps: c.time_steps, width: c.units, name: 'embedding' }).apply(inputs);
+    for (let l = 0; l < c.layers; l++) {
+      x = new CausalSelfAttention({ heads: c.heads, name: l === 0 ? 'self_attention' : `self_attention_${l}` }).apply(x);
+    }
+    if (c.dropout > 0) x = tf.layers.dropout({ rate: c.dropout, name: 'dropout' }).apply(x);
+    const outputs = tf.layers.dense({ units: c.vocab_size, activation: 'softmax', name: 'output' }).apply(x);
+    const model = tf.model({ inputs, outputs, name });
+    if (c.loss !== 'sparse_categorical_crossentropy') throw new Error(`${name}: loss ${c.loss} with a token head: no TF.js model`);
+    model.compile({ optimizer: optimizer(tf, c), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    return model;
+  }
+
   function buildTfjsModel(tf, { name, config: c, head }) {
+    if (c.attention === 'self_attention') return buildSelfAttention(tf, name, c);
     let inputs, x;
     if (c.cell === 'none') {
       inputs = tf.input({ shape: [c.input_dim], name: 'input' });

@@ -3,7 +3,8 @@
 // files come from the same folder through setWasmPaths). The worker has no module of ours:
 // bench/run.mjs reads the core's preset table from the module and passes it in as
 // options.presets ([{ name, config, head }], see models.mjs). Each model is built from its
-// config by tfjs-models.js with built-in tf.layers only, like Keras, and trained with
+// config by tfjs-models.js with built-in tf.layers, like Keras (the self-attention models with
+// two custom layers of tf ops, as TF.js has no MultiHeadAttention), and trained with
 // trainOnBatch and/or model.fit on random data of the right shape, at the preset's batch size,
 // with its optimizer and loss (the 2017 models: batch 64, Adam, binary cross-entropy).
 /* global tf, buildTfjsModel */
@@ -36,11 +37,7 @@ async function trainBatches(model, x, y, n, method, batch) {
   return (performance.now() - t0) / 1000;
 }
 
-// `methods`: 'trainOnBatch' and/or 'fit'. With both, their timed runs alternate and the faster
-// method's median counts (TF.js at its best: trainOnBatch has less overhead per batch on the
-// dense model, fit is about as fast or a little faster on the recurrent ones).
-async function benchBackend(backend, { presets, repeats = 3, warmup = 5, targetSeconds = 1.2, maxBatches = 20,
-  minBatches = 3, methods = ['trainOnBatch', 'fit'] }) {
+async function initBackend(backend) {
   if (backend === 'wasm') tf.wasm.setWasmPaths(new URL('./', self.location.href).href);
   if (!(await tf.setBackend(backend))) throw new Error(`TF.js backend ${backend} failed to initialise`);
   await tf.ready();
@@ -49,24 +46,63 @@ async function benchBackend(backend, { presets, repeats = 3, warmup = 5, targetS
     info.simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     info.threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
   }
+  return info;
+}
+
+// n random samples of the preset's shape: x and y tensors.
+function makeData({ config: c, head }, n) {
+  if (head === 'tokens') {
+    // Token ids (n, T) and a target id per step (n, T, 1), uniform over the vocabulary.
+    return {
+      x: tf.randomUniformInt([n, c.time_steps], 0, c.vocab_size, 1),
+      y: tf.tidy(() => tf.cast(tf.randomUniformInt([n, c.time_steps, 1], 0, c.vocab_size, 2), 'float32')),
+    };
+  }
+  const shape = c.cell === 'none' ? [n, c.input_dim] : [n, c.time_steps, c.input_dim];
+  return {
+    x: tf.randomNormal(shape, 0, 1, 'float32', 1),
+    // 0/1 targets for a sigmoid head, values in [0, 1) for a linear one.
+    y: tf.tidy(() => {
+      const u = tf.randomUniform([n, 1], 0, 1, 'float32', 2);
+      return head === 'sigmoid' ? u.round() : u;
+    }),
+  };
+}
+
+// The warm-up: `warmup` batches per method, and more until each method has run `warmupSeconds`:
+// TF.js's own JavaScript (V8 tiers it up as it runs) is slow for the first batches, and a model
+// of a few milliseconds per batch is past 5 batches long before that.
+// Returns the batches it took.
+async function warmUp(model, x, y, batch, { methods, warmup, warmupSeconds, maxBatches }) {
+  let batches = 0;
+  for (const m of methods) {
+    let s = await trainBatches(model, x, y, warmup, m, batch);
+    batches += warmup;
+    while (s < warmupSeconds) {
+      s += await trainBatches(model, x, y, Math.min(warmup, maxBatches), m, batch);
+      batches += Math.min(warmup, maxBatches);
+    }
+  }
+  return batches;
+}
+
+// `methods`: 'trainOnBatch' and/or 'fit'. With both, their timed runs alternate and the faster
+// method's median counts (TF.js at its best: trainOnBatch has less overhead per batch on the
+// dense model, fit is about as fast or a little faster on the recurrent ones).
+async function benchBackend(backend, { presets, repeats = 3, warmup = 5, warmupSeconds = 0, targetSeconds = 1.2,
+  maxBatches = 20, minBatches = 3, methods = ['trainOnBatch', 'fit'] }) {
+  const info = await initBackend(backend);
   const results = [];
   for (const entry of presets) {
-    const { name: preset, config: c, head } = entry;
+    const { name: preset, config: c } = entry;
     const batch = c.batch_size;
     const tensors0 = tf.memory().numTensors;
     const model = buildTfjsModel(tf, entry);
-    const n = batch * Math.max(maxBatches, warmup, 2);
-    const shape = c.cell === 'none' ? [n, c.input_dim] : [n, c.time_steps, c.input_dim];
-    const x = tf.randomNormal(shape, 0, 1, 'float32', 1);
-    // 0/1 targets for a sigmoid head, values in [0, 1) for a linear one.
-    const y = tf.tidy(() => {
-      const u = tf.randomUniform([n, 1], 0, 1, 'float32', 2);
-      return head === 'sigmoid' ? u.round() : u;
-    });
+    const { x, y } = makeData(entry, batch * Math.max(maxBatches, warmup, 2));
     try {
       const w0 = performance.now();
-      for (const m of methods) await trainBatches(model, x, y, warmup, m, batch);
-      const warmupSeconds = (performance.now() - w0) / 1000;
+      const warmupBatches = await warmUp(model, x, y, batch, { methods, warmup, warmupSeconds, maxBatches });
+      const warmedSeconds = (performance.now() - w0) / 1000;
       const probe = await trainBatches(model, x, y, 2, methods[0], batch) / 2;
       const batches = Math.max(minBatches, Math.min(maxBatches, Math.round(targetSeconds / probe)));
       const runs = Object.fromEntries(methods.map((m) => [m, []]));
@@ -79,7 +115,7 @@ async function benchBackend(backend, { presets, repeats = 3, warmup = 5, targetS
         preset, params: model.countParams(), batch_size: batch, batches, repeats, method,
         optimizer: c.optimizer, loss: c.loss,
         samples_per_second: by_method[method], runs: runs[method].sort((a, b) => a - b), by_method,
-        warmup_batches: warmup, warmup_seconds: warmupSeconds,
+        warmup_batches: warmupBatches, warmup_seconds: warmedSeconds,
       });
     } finally {
       model.optimizer.dispose(); // the model does not own an optimizer passed to compile()
@@ -93,7 +129,49 @@ async function benchBackend(backend, { presets, repeats = 3, warmup = 5, targetS
   return { ...info, results };
 }
 
-onmessage = async ({ data: { options } }) => {
+// Paired runs (window.bench.paired, bench/run.mjs --only paired): one model kept between
+// messages. 'open' builds and warms it up and sizes a timed run to about `seconds`; each 'run'
+// times one run of every method.
+let session = null;
+function closeSession() {
+  if (!session) return;
+  session.model.optimizer.dispose();
+  session.model.dispose();
+  tf.dispose([session.x, session.y]);
+  session = null;
+}
+
+async function openSession({ entry, backend, methods = ['trainOnBatch', 'fit'], warmup = 5, warmupSeconds = 1,
+  seconds = 0.5, minBatches = 3, maxBatches = 50 }) {
+  closeSession();
+  const info = await initBackend(backend);
+  const batch = entry.config.batch_size;
+  const model = buildTfjsModel(tf, entry);
+  const { x, y } = makeData(entry, batch * Math.max(maxBatches, warmup, 2));
+  session = { model, x, y, batch, methods };
+  const warmupBatches = await warmUp(model, x, y, batch, { methods, warmup, warmupSeconds, maxBatches });
+  const probe = await trainBatches(model, x, y, 2, methods[0], batch) / 2;
+  session.batches = Math.max(minBatches, Math.min(maxBatches, Math.round(seconds / probe)));
+  return { ...info, params: model.countParams(), batch_size: batch, batches: session.batches, warmup_batches: warmupBatches };
+}
+
+async function runSession() {
+  const { model, x, y, batch, batches, methods } = session;
+  const rates = {};
+  for (const m of methods) rates[m] = batches * batch / await trainBatches(model, x, y, batches, m, batch);
+  return { batches, rates };
+}
+
+onmessage = async ({ data: { job, options } }) => {
+  if (job === 'open' || job === 'run' || job === 'close') {
+    try {
+      const result = job === 'open' ? await openSession(options) : job === 'run' ? await runSession() : closeSession();
+      post({ type: 'result', result });
+    } catch (e) {
+      post({ type: 'error', message: e?.stack || String(e) });
+    }
+    return;
+  }
   try {
     if (!options.presets?.length) throw new Error('options.presets: the preset table (bench/run.mjs passes it in)');
     const notes = [];
@@ -107,6 +185,11 @@ onmessage = async ({ data: { options } }) => {
     notes.push('many-to-one Attention: h_t is the LSTM\'s second output (returnState: true; TF.js has no Lambda ' +
       'and only a 2-D Cropping); the score, softmax, context and output from Dense (no bias), RepeatVector, ' +
       'Add, Activation, Flatten, Dot and Concatenate (tfjs-models.js)');
+    notes.push('self-attention (the token presets): two custom tf.layers.Layer classes of tf ops (token + position ' +
+      'embedding; causal multi-head attention without biases, mask -1e9, plus the residual), then Dense(vocab, softmax); ' +
+      `the token lookup is tf.gather where the backend has its gradient's kernel (UnsortedSegmentSum: ` +
+      `${['wasm', 'cpu'].map((b) => `${b} ${tf.getKernel('UnsortedSegmentSum', b) ? 'yes' : 'no'}`).join(', ')}), else oneHot x E ` +
+      '(tfjs-models.js; bench/tfjs-same.mjs checks the model against ours)');
     const out = { version: tf.version.tfjs, notes, backends: {} };
     for (const backend of options.backends ?? ['wasm', 'cpu']) {
       out.backends[backend] = await benchBackend(backend, { ...options, methods: options.methods?.[backend] ?? options.methods?.default });
