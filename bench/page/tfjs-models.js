@@ -69,11 +69,14 @@
 //   "attention_weight" Activation(softmax) over Ts -> "context_vector" Dot(axes [2, 1])([alpha, h_s])
 //   -> "attention_output" Concatenate([context, h_t]) -> "attention_vector" Dense(A, tanh, no bias)
 //   -> [Dropout] -> "output" Dense(V, softmax) on every step; sparse categorical cross-entropy.
-// Built-in layers throughout (wasm/export.mjs writes the same graph), but for the embeddings on a
-// backend without tf.gather's gradient (wasm): there, "TokenEmbedding", one custom layer with the
-// same weight (<name>/embeddings (V, U)) computing oneHot(ids) x E. TF.js's GRU is
-// reset_after=false only: the bench runs the GRU presets with reset_after false on both sides
-// (models.mjs's presetTable sets it).
+// With options.builtin, built-in layers throughout: the graph wasm/export.mjs writes (the
+// encoder's last state h from returnState). The bench's (the default) has two custom layers:
+// on a backend without tf.gather's gradient (wasm) "TokenEmbedding", the same weight
+// (<name>/embeddings (V, U)) computing oneHot(ids) x E; and "encoder_last", h as the last step
+// of h_s (a slice), since TF.js's training executor would run the encoder twice, once per
+// output it uses (measured: 2 calls of the encoder per trainOnBatch and per fit batch with
+// returnState). TF.js's GRU is reset_after=false only: the bench runs the GRU presets with
+// reset_after false on both sides (models.mjs's presetTable sets it).
 /* global globalThis */
 (function () {
   function recurrentLayer(tf, c, returnSequences, returnState = false) {
@@ -257,8 +260,25 @@
         return 'TokenEmbedding';
       }
     }
-    for (const k of [TokenAndPositionEmbedding, CausalSelfAttention, TokenEmbedding]) tf.serialization.registerClass(k);
-    const out = { TokenAndPositionEmbedding, CausalSelfAttention, TokenEmbedding };
+    // The last step of a sequence, Keras's x[:, -1, :] (TF.js has no Lambda and no Cropping1D):
+    // (B, T, U) -> (B, U).
+    class LastStep extends tf.layers.Layer {
+      computeOutputShape(s) {
+        return [s[0], s[2]];
+      }
+      call(inputs) {
+        return tf.tidy(() => {
+          const x = Array.isArray(inputs) ? inputs[0] : inputs;
+          const [B, T, U] = x.shape;
+          return tf.reshape(tf.slice(x, [0, T - 1, 0], [B, 1, U]), [B, U]);
+        });
+      }
+      static get className() {
+        return 'LastStep';
+      }
+    }
+    for (const k of [TokenAndPositionEmbedding, CausalSelfAttention, TokenEmbedding, LastStep]) tf.serialization.registerClass(k);
+    const out = { TokenAndPositionEmbedding, CausalSelfAttention, TokenEmbedding, LastStep };
     selfAttentionLayers.set(tf, out);
     return out;
   }
@@ -278,11 +298,15 @@
     return model;
   }
 
-  // The seq2seq model (see the header). options.embedding: 'auto' (the custom TokenEmbedding
-  // where the backend has no gather gradient, else tf.layers.embedding), 'builtin' or 'custom'.
-  function buildSeq2Seq(tf, name, c, Tt, { embedding = 'auto' } = {}) {
+  // The seq2seq model (see the header). options.builtin: built-in layers only (the graph
+  // wasm/export.mjs writes); else (the bench) two custom layers where they make TF.js faster or
+  // able to train: the embeddings' TokenEmbedding where the backend has no gather gradient,
+  // and LastStep for the encoder's last state h instead of returnState: TF.js 4.22's training
+  // executor applies a layer once per output it needs, so with returnState the encoder runs
+  // twice per batch (once for h_s, once for h), forward and backward.
+  function buildSeq2Seq(tf, name, c, Tt, { builtin: builtinOnly = false } = {}) {
     const Ts = c.time_steps, U = c.units, V = c.vocab_size;
-    const builtin = embedding === 'builtin' || (embedding === 'auto' && !!tf.getKernel('UnsortedSegmentSum', tf.getBackend()));
+    const builtin = builtinOnly || !!tf.getKernel('UnsortedSegmentSum', tf.getBackend());
     const embed = (layerName) => (builtin
       ? tf.layers.embedding({ inputDim: V, outputDim: U, name: layerName,
         embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05 }) })
@@ -295,7 +319,9 @@
     };
     const source = tf.input({ shape: [Ts], dtype: 'int32', name: 'source' });
     const target = tf.input({ shape: [Tt], dtype: 'int32', name: 'decoder_input' });
-    const [hs, h] = cell('encoder', true).apply(embed('encoder_embedding').apply(source));
+    const encoded = embed('encoder_embedding').apply(source);
+    const [hs, h] = builtinOnly ? cell('encoder', true).apply(encoded)
+      : ((seq) => [seq, new (tokenLayers(tf).LastStep)({ name: 'encoder_last' }).apply(seq)])(cell('encoder', false).apply(encoded));
     // TF.js 4.22's training executor (trainOnBatch, fit) passes one kwargs object to every
     // layer, and an RNN given an initial state writes it into that object: the next RNN call
     // (the next batch's decoder) then throws "When inputs is an array, neither initialState or

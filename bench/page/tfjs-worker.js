@@ -196,8 +196,9 @@ onmessage = async ({ data: { job, options } }) => {
       'and only a 2-D Cropping); the score, softmax, context and output from Dense (no bias), RepeatVector, ' +
       'Add, Activation, Flatten, Dot and Concatenate (tfjs-models.js)');
     notes.push('seq2seq (the translation presets): the teacher-forced graph with two inputs (sources, decoder inputs), ' +
-      'built-in Embedding (oneHot x E in a custom layer where the backend has no gather gradient: wasm), LSTM|GRU with ' +
-      'returnState and initialState, Dot / Dense / RepeatVector / Reshape / Permute / Add scores, Activation softmax, ' +
+      'built-in Embedding (oneHot x E in a custom layer where the backend has no gather gradient: wasm), LSTM|GRU, ' +
+      'the decoder with initialState, the encoder\'s last state by a custom slice layer (with returnState TF.js\'s ' +
+      'training executor runs the encoder twice), Dot / Dense / RepeatVector / Reshape / Permute / Add scores, Activation softmax, ' +
       'Concatenate, Dense on 3-D; the GRU presets with reset_after false on both sides (tfjs-models.js)');
     notes.push('self-attention (the token presets): two custom tf.layers.Layer classes of tf ops (token + position ' +
       'embedding; causal multi-head attention without biases, mask -1e9, plus the residual), then Dense(vocab, softmax); ' +

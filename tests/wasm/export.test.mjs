@@ -419,7 +419,7 @@ for (const variant of seq2seqExportable) {
       // TF.js's own model of the same architecture (bench/page/tfjs-models.js, built-in
       // Embedding), narrow: the same layers and wiring, the same weights by name.
       const narrow = { ...c, units: Math.min(c.units, 8), attention_units: Math.min(c.attention_units, 8) };
-      const built = buildTfjsModel(tf, { name: c.preset, config: narrow, head: 'translation', target_steps: Tt }, { embedding: 'builtin' });
+      const built = buildTfjsModel(tf, { name: c.preset, config: narrow, head: 'translation', target_steps: Tt }, { builtin: true });
       assert.deepEqual(sortedWiring(tfjsTopology(narrow, 'translation').config.layers), sortedWiring(built.toJSON(null, false).config.layers));
       assert.deepEqual(artifacts.weightSpecs.map((s) => s.name).sort(), built.weights.map((w) => w.originalName).sort());
       assert.equal(built.countParams(), M.estimate(narrow).parameter_count);
@@ -480,7 +480,7 @@ test('a seq2seq model trained in TF.js imports and predicts as in TF.js', async 
     const c = t.config();
     const x = t.testInputs(), y = t.testTargets();
     const [n, Ts] = x.shape, Tt = y.shape[1], V = c.vocab_size;
-    const model = buildTfjsModel(tf, { name: c.preset, config: c, head: 'translation', target_steps: Tt }, { embedding: 'builtin' });
+    const model = buildTfjsModel(tf, { name: c.preset, config: c, head: 'translation', target_steps: Tt }, { builtin: true });
     const forced = seq2seqInputs(x, n, Ts, Tt, (i, k) => y.data[i * Tt + k]);
     const ys = tf.tensor(y.data, [n, Tt, 1]);
     await model.fit(forced, ys, { epochs: 2, batchSize: 20, verbose: 0 });
