@@ -2,7 +2,8 @@
 // importTfjs()): every preset and variant TF.js can load exports, loads with tf.loadLayersModel
 // (cpu backend) and predicts what the trainer predicts, within 1e-5 on the held-out samples,
 // attention included; its topology is the one TF.js writes for the same model built through its
-// own API (bench/page/tfjs-models.js). Weights come back into a trainer from our own artifacts,
+// own API (bench/page/tfjs-models.js). Seq2seq models export as their teacher-forced graph with
+// two inputs (see the seq2seq section below). Weights come back into a trainer from our own artifacts,
 // from a model trained in TF.js, and under Keras 2's cell-scoped names; a mismatch names the
 // layer or weight and both shapes, and changes nothing.
 import test from 'node:test';
