@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "preset.hpp"
+#include "task.hpp"
 #include "trainer.hpp"
 
 using namespace attn;
@@ -55,6 +56,11 @@ struct FullRun {
 // (which documents the counting).
 double macs_per_sample(const Config& c) {
     const double D = c.input_dim, T = c.time_steps, H = c.units, U = c.attention_units;
+    if (c.seq2seq()) {  // T = Ts, H = the cells' units, U = A, the attentional state's
+        const double Tt = outputs_per_sample(find_task(c.task), c), G = c.gru() ? 3 : 4;
+        const double score = Tt * T * H + (c.score == "luong" ? Tt * H * H : c.score == "bahdanau" ? (Tt + T) * H * H : 0);
+        return (T + Tt) * G * H * 2 * H + score + Tt * T * H + Tt * 2 * H * U + Tt * U * c.vocab_size;
+    }
     if (c.self_attention())  // H = C, the residual stream's width
         return c.layers * (4 * T * H * H + 2 * T * T * H) + T * H * c.vocab_size;
     if (!c.recurrent()) return (c.block() ? D * D : 0) + D * H + H;
@@ -93,6 +99,9 @@ std::vector<Result> bench_presets(const std::vector<std::string>& presets, int r
     trainers.reserve(presets.size());
     for (const auto& preset : presets) {
         Config c = defaults_for(preset);
+        // As bench/page/models.mjs's presetTable: a seq2seq GRU with reset_after false, the
+        // variant TF.js has.
+        if (c.seq2seq() && c.gru()) c.reset_after = false;
         const int batches = batches_per_run(c);
         const int warmup = batches / 4;
         c.validation_split = 0.0;

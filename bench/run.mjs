@@ -11,7 +11,9 @@
 // worker); each is timed at its own batch size, optimizer and loss (the 2017 models: batch 64,
 // Adam, binary cross-entropy, as the seed; find_max: 32, RMSprop, MAE; add_two_numbers: 64,
 // Adam, MAE; attention_example: 32, Adam, MAE; previous_token, induction_head, sort_tokens: 32,
-// Adam, sparse categorical cross-entropy).
+// Adam, sparse categorical cross-entropy; reverse, sort_digits, date_conversion: 64, Adam,
+// sparse categorical cross-entropy, teacher-forced, the GRU ones with reset_after false on both
+// sides, as TF.js's GRU has only that variant: models.mjs's presetTable).
 //
 //   npm run bench                     # setup + build + this script
 //   node bench/run.mjs [--quick] [--only native,node,chromium,tfjs,compare,paired] [--presets a,b,...]

@@ -10,6 +10,12 @@
 //   gradients and Adam;
 // on TF.js's cpu backend and on its wasm backend (which has no gradient for tf.gather: the
 // token lookup is oneHot x E there).
+// A seq2seq preset (the translation tasks): the bench's entry (models.mjs's presetTable: the
+// GRU ones with reset_after false on both sides); TF.js's model is the teacher-forced graph
+// with two inputs, the sources and the decoder's inputs. Our predictions decode greedily, so
+// TF.js predicts on the decoder inputs our decoding read (0, then our argmax of each step
+// before): the same outputs if the models are the same. Training: ours is teacher-forced on
+// the targets, TF.js's decoder inputs are 0 and the targets shifted by one.
 //
 // Then the gradients alone: from the same initial weights, one step of plain SGD with learning
 // rate 1 on both sides; the weights' change is minus the gradient, weight by weight (Adam's
@@ -30,6 +36,7 @@ const tf = require('@tensorflow/tfjs');
 require('@tensorflow/tfjs-backend-wasm');
 await import('./page/tfjs-models.js'); // globalThis.buildTfjsModel
 const { buildTfjsModel } = globalThis;
+const { presetTable } = await import('./page/models.mjs');
 
 const args = process.argv.slice(2);
 let steps = 20, backends = ['cpu', 'wasm'];
@@ -42,8 +49,7 @@ for (let i = 0; i < args.length; i++) {
 
 const { default: create } = await import(path.join(root, 'build/wasm/attention.mjs'));
 const M = await create({ wasmBinary: fs.readFileSync(path.join(root, 'build/wasm/attention_core.wasm')) });
-const heads = Object.fromEntries(M.tasks().map((t) => [t.name, t.head]));
-const table = M.presets().map((p) => ({ name: p.name, config: p.config, head: heads[p.config.task] }));
+const table = presetTable(M);
 const chosen = names.length ? names.map((n) => table.find((p) => p.name === n) ?? (() => { throw new Error(`unknown preset ${n}`); })())
   : table.filter((p) => p.head === 'tokens');
 
@@ -54,40 +60,57 @@ for (const backend of backends) {
   await tf.ready();
   for (const entry of chosen) {
     const c = entry.config, B = c.batch_size, T = c.time_steps;
-    const t = new M.Trainer({ preset: entry.name, seed: 1, samples: 2 * B, test_samples: steps * B });
+    const s2s = entry.head === 'translation', Tt = s2s ? entry.target_steps : T;
+    const t = new M.Trainer({ preset: entry.name, ...entry.overrides, seed: 1, samples: 2 * B, test_samples: steps * B });
     const model = buildTfjsModel(tf, entry);
     try {
-      const ours = t.getWeights(), theirs = model.weights;
+      // By name: TF.js orders the weights by its layers' order in the graph (a seq2seq model's
+      // two embeddings come first), ours by the order they run in.
+      const ours = inOrderOf(model, t.getWeights()), theirs = model.weights;
       const shapes = (ws) => ws.map((w) => `${w.shape.join('x')}`).join(' ');
       const names = theirs.map((w) => w.originalName ?? w.name);
-      const sameShapes = shapes(ours) === shapes(theirs);
+      const sameShapes = ours.length === theirs.length && shapes(ours) === shapes(theirs);
       // TF.js prefixes a weight with its layer's name: ours "token_embedding/embeddings" sits in
       // the layer "embedding".
-      const sameNames = ours.every((w, i) => names[i] === w.name || names[i] === `embedding/${w.name}`);
+      const sameNames = ours.every((w) => w);
       const sameCount = t.parameterCount() === model.countParams();
       console.log(`${backend} ${entry.name}: parameters ours ${t.parameterCount()}, TF.js ${model.countParams()}` +
-        `${sameCount ? '' : ' DIFFER'}; weights' shapes ${sameShapes ? 'same' : `DIFFER: ${shapes(ours)} | ${shapes(theirs)}`}` +
+        `${sameCount ? '' : ' DIFFER'}; weights' shapes ${sameShapes && sameNames ? 'same' : `DIFFER: ${shapes(ours)} | ${shapes(theirs)}`}` +
         `; names ${sameNames ? 'same' : `differ: ${names.join(', ')}`}`);
-      if (!sameCount || !sameShapes) {
+      if (!sameCount || !sameShapes || !sameNames) {
         failed = true;
         continue;
       }
       model.setWeights(ours.map((w) => tf.tensor(w.data, w.shape)));
-      const x = t.testInputs(), y = t.testTargets(); // (n, T, 1) ids, (n, T) targets
+      const x = t.testInputs(), y = t.testTargets(); // (n, T, 1) ids, (n, T | Tt) targets
       const n = x.shape[0];
-      const xs = tf.tensor(Int32Array.from(x.data), [n, T], 'int32');
-      const ys = tf.tensor(y.data, [n, T, 1]);
       const p = t.predict(x).data;
-      const q = tf.tidy(() => model.predict(xs).dataSync());
+      // seq2seq: [sources, decoder inputs] (0, then the targets shifted); to predict, the decoder
+      // inputs of our greedy decoding (0, then the argmax of each step before).
+      const sources = () => tf.tensor(Int32Array.from(x.data), [n, T], 'int32');
+      const shifted = (ids) => {
+        const d = new Int32Array(n * Tt);
+        for (let i = 0; i < n; i++) for (let k = 1; k < Tt; k++) d[i * Tt + k] = ids(i, k - 1);
+        return tf.tensor(d, [n, Tt], 'int32');
+      };
+      const V = c.vocab_size;
+      const argmax = (i, k) => {
+        let best = 0;
+        for (let v = 1; v < V; v++) if (p[(i * Tt + k) * V + v] > p[(i * Tt + k) * V + best]) best = v;
+        return best;
+      };
+      const xs = s2s ? [sources(), shifted((i, k) => y.data[i * Tt + k])] : sources();
+      const ys = tf.tensor(y.data, [n, Tt, 1]);
+      const q = tf.tidy(() => model.predict(s2s ? [xs[0], shifted(argmax)] : xs).dataSync());
       let dp = 0;
       for (let i = 0; i < p.length; i++) dp = Math.max(dp, Math.abs(p[i] - q[i]));
       const rows = [];
       let worst = 0, first = NaN;
       for (let s = 0; s < steps; s++) {
         const xb = { data: x.data.subarray(s * B * T, (s + 1) * B * T), shape: [B, T, 1] };
-        const yb = { data: y.data.subarray(s * B * T, (s + 1) * B * T), shape: [B, T] };
+        const yb = { data: y.data.subarray(s * B * Tt, (s + 1) * B * Tt), shape: [B, Tt] };
         const a = t.trainOnBatch(xb, yb).loss;
-        const [bx, by] = [xs.slice(s * B, B), ys.slice(s * B, B)];
+        const [bx, by] = [slice(xs, s * B, B), ys.slice(s * B, B)];
         const [b] = await model.trainOnBatch(bx, by);
         tf.dispose([bx, by]);
         if (s === 0) first = Math.abs(a - b);
@@ -99,7 +122,7 @@ for (const backend of backends) {
       console.log(`  first loss differs by ${fmt(first)}; over ${steps} steps by at most ${fmt(worst)} (relative)`);
       if (!(first <= 1e-4)) failed = true;
       console.log(`  gradients (one SGD step, learning rate 1), largest difference / largest gradient per weight: ` +
-        (await gradients(entry, xs.slice(0, B), ys.slice(0, B), x, y)).join(', '));
+        (await gradients(entry, slice(xs, 0, B), ys.slice(0, B), x, y)).join(', '));
       tf.dispose([xs, ys]);
     } finally {
       model.optimizer.dispose();
@@ -109,18 +132,34 @@ for (const backend of backends) {
   }
 }
 
+// Our weights (getWeights()) in the order of the TF.js model's, matched by name (TF.js prefixes
+// a custom layer's weight with the layer's name: ours "token_embedding/embeddings" sits in the
+// layer "embedding"); undefined where a TF.js weight has no match.
+function inOrderOf(model, ours) {
+  const byName = new Map(ours.map((w) => [w.name, w]));
+  return model.weights.map((w) => {
+    const n = w.originalName ?? w.name;
+    return byName.get(n) ?? byName.get(n.replace(/^embedding\//, ''));
+  });
+}
+
+// A batch of the inputs: one tensor, or the seq2seq model's two.
+function slice(xs, at, size) {
+  return Array.isArray(xs) ? xs.map((t) => t.slice(at, size)) : xs.slice(at, size);
+}
+
 // One step of SGD(1) on the first batch from the same initial weights: w0 - w1 on each side.
 async function gradients(entry, bx, by, x, y) {
   const c = { ...entry.config, optimizer: 'sgd', learning_rate: 1, momentum: 0 };
-  const B = c.batch_size, T = c.time_steps;
-  const t = new M.Trainer({ preset: entry.name, seed: 2, samples: 2 * B, test_samples: B, optimizer: 'sgd', learning_rate: 1, momentum: 0 });
+  const B = c.batch_size, T = c.time_steps, Tt = entry.target_steps ?? T;
+  const t = new M.Trainer({ preset: entry.name, ...entry.overrides, seed: 2, samples: 2 * B, test_samples: B, optimizer: 'sgd', learning_rate: 1, momentum: 0 });
   const model = buildTfjsModel(tf, { ...entry, config: c });
   try {
-    const w0 = t.getWeights();
+    const w0 = inOrderOf(model, t.getWeights());
     model.setWeights(w0.map((w) => tf.tensor(w.data, w.shape)));
-    t.trainOnBatch({ data: x.data.subarray(0, B * T), shape: [B, T, 1] }, { data: y.data.subarray(0, B * T), shape: [B, T] });
+    t.trainOnBatch({ data: x.data.subarray(0, B * T), shape: [B, T, 1] }, { data: y.data.subarray(0, B * Tt), shape: [B, Tt] });
     await model.trainOnBatch(bx, by);
-    const ours = t.getWeights(), theirs = model.getWeights().map((w) => w.dataSync());
+    const ours = inOrderOf(model, t.getWeights()), theirs = model.getWeights().map((w) => w.dataSync());
     return w0.map((w, i) => {
       let diff = 0, big = 0;
       for (let k = 0; k < w.data.length; k++) {

@@ -369,8 +369,11 @@ export declare class Trainer {
    * 1e-5), and getLayer('attention_vec' | 'attention_probs' | 'attention_weight') gives the
    * attention. Write model.json with tfjsModelJson() and model.weights.bin from weightData;
    * `tensorflowjs_converter --input_format=tfjs_layers_model --output_format=keras` turns them
-   * into a Keras .h5. Throws (field "reset_after") for a GRU with reset_after true, which
-   * TF.js cannot load: see tfjsExportProblem().
+   * into a Keras .h5. A seq2seq model exports as its teacher-forced graph with two inputs
+   * (source ids [n, time_steps], decoder inputs [n, target steps]: 0, then the target shifted;
+   * to match predict(), the decoder inputs of greedy decoding). Throws (field "reset_after")
+   * for a GRU with reset_after true, which TF.js cannot load, and (field "attention") for a
+   * self_attention model: see tfjsExportProblem().
    */
   exportTfjs(): TfjsArtifacts;
   /** Why exportTfjs() would refuse this model: { field, message } (the message starts with the field), or null. */

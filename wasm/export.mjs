@@ -28,9 +28,31 @@
 //                attention_score Flatten -> attention_weight Activation(softmax)
 //                -> context_vector Dot(axes [1, 1]) -> attention_output Concatenate
 //                -> attention_vector Dense(units, tanh, no bias)
+//   seq2seq      the teacher-forced training graph, two inputs (Ts = time_steps, Tt = the
+//                task's output steps, U = units): source (Ts) and decoder_input (Tt) token ids
+//                (int32; the decoder's inputs are the start token 0, then the target shifted
+//                by one, or to decode greedily, 0 then the model's own argmax of each step)
+//                -> encoder_embedding, decoder_embedding Embedding(V, U) -> encoder LSTM | GRU
+//                (return_sequences, return_state) -> decoder LSTM | GRU (return_sequences),
+//                its initial state the node's extra inputs [h, h] (LSTM: h = c = the encoder's
+//                last h) or [h] -> attention_score (Tt, Ts): Dot(axes [2, 2]) of h_t and h_s
+//                (dot) or of h_t and luong_w Dense(U, no bias)(h_s) (luong); bahdanau:
+//                bahdanau_w1(h_t) and bahdanau_w2(h_s) Dense(U, no bias), each repeated over
+//                the other's axis to (Tt, Ts, U) with Flatten, RepeatVector, Reshape (and
+//                Permute for W1 h_t), bahdanau_add, bahdanau_tanh, bahdanau_v Dense(1, no
+//                bias) on the 4-D tensor, Reshape -> attention_weight Activation(softmax)
+//                over Ts -> context_vector Dot(axes [2, 1])([alpha, h_s])
+//                -> attention_output Concatenate([context, h_t]) -> attention_vector
+//                Dense(units, tanh, no bias) -> [dropout] -> output Dense(V, softmax), every
+//                step. Our greedy decoding is not part of the graph: TF.js predicts step t
+//                from the decoder inputs 0..t it is given. (TF.js 4.22 itself trains such a
+//                graph only with a workaround: its training executor shares one kwargs object
+//                between layers and the decoder's initial state breaks the next call; see
+//                bench/page/tfjs-models.js. Loading and predicting need none.)
 //
-// Not exportable: a GRU with reset_after true (the core's default, Keras's): TF.js's GRU is
-// always Keras's reset_after=False. Import takes any model whose weights (names and shapes)
+// Not exportable: a GRU with reset_after true (the core's default, Keras's), in any model:
+// TF.js's GRU is always Keras's reset_after=False. A self_attention model (no multi-head
+// attention layer in TF.js). Import takes any model whose weights (names and shapes)
 // and computing layers (class, activations, GRU variant) match the trainer's, from TF.js or
 // from Keras through tensorflowjs_converter (Keras 2 names a cell's weights
 // "lstm/lstm_cell/kernel": the inner cell scope is dropped, as TF.js and the converter do).
@@ -58,12 +80,6 @@ export function tfjsExportProblem(c) {
       field: 'attention',
       message: 'attention: a self_attention model (embeddings, causal attention, a softmax per step) does not export to ' +
         'TF.js: TF.js 4.22 has no multi-head attention among the layers tf.loadLayersModel knows',
-    };
-  if (c.attention === 'seq2seq')
-    return {
-      field: 'attention',
-      message: 'attention: a seq2seq model (two inputs, an encoder-decoder, greedy decoding) does not export to ' +
-        'TF.js yet: this exporter builds the seed\'s and the many-to-one layers',
     };
   if (c.cell === 'gru' && c.reset_after)
     return {
@@ -111,10 +127,78 @@ function recurrentConfig(c, returnSequences, returnState) {
   return config;
 }
 
+// A translation task's output steps Tt (core/task.cpp's target_steps): the ISO date's 10
+// characters for the task "date", else the source's length (reverse, sort_digits).
+// (bench/page/models.mjs's targetSteps says the same; tests/wasm/export.test.mjs checks the
+// exported model's outputs against the trainer's targets.)
+export const seq2seqTargetSteps = (c) => (c.task === 'date' ? 10 : c.time_steps);
+
+// The seq2seq model's teacher-forced training graph (see the header).
+function seq2seqTopology(c) {
+  const g = new Graph();
+  const Ts = c.time_steps, Tt = seq2seqTargetSteps(c), U = c.units, V = c.vocab_size;
+  const input = (name, steps) => {
+    const x = g.add('InputLayer', name, { batch_input_shape: [null, steps], dtype: 'int32', sparse: false });
+    delete g.layers.at(-1).config.trainable;
+    return x;
+  };
+  const embedding = (name, x) => g.add('Embedding', name, {
+    input_dim: V, output_dim: U, mask_zero: false, input_length: null,
+    embeddings_initializer: { class_name: 'RandomUniform', config: { minval: -0.05, maxval: 0.05, seed: null } },
+  }, x);
+  const cellClass = c.cell === 'lstm' ? 'LSTM' : 'GRU';
+  const source = input('source', Ts), target = input('decoder_input', Tt);
+  g.add(cellClass, 'encoder', recurrentConfig(c, true, true), embedding('encoder_embedding', source));
+  const hs = ['encoder', 0], h = ['encoder', 1];
+  // The initial state as the node's extra inputs (Keras's and TF.js's serialization of
+  // initial_state): [h, h] for an LSTM (h = c = the encoder's last h, as ours), [h] for a GRU.
+  const decoderIn = embedding('decoder_embedding', target);
+  const ht = g.add(cellClass, 'decoder', recurrentConfig(c, true, false), decoderIn, ...(c.cell === 'lstm' ? [h, h] : [h]));
+  const noBias = (units) => denseConfig(units, 'linear', false);
+  let score;
+  if (c.score === 'dot' || c.score === 'luong') {
+    const keys = c.score === 'luong' ? g.add('Dense', 'luong_w', noBias(U), hs) : hs; // (Ts, U)
+    score = g.add('Dot', 'attention_score', { axes: [2, 2], normalize: false }, ht, keys); // (Tt, Ts)
+  } else {
+    // v . tanh(W1 h_t + W2 h_s) for every (t, s): each side repeated over the other's axis to
+    // (Tt, Ts, U), added, tanh, then Dense(1) on the last axis.
+    let a = g.add('Dense', 'bahdanau_w1', noBias(U), ht); // (Tt, U)
+    const b0 = g.add('Dense', 'bahdanau_w2', noBias(U), hs); // (Ts, U)
+    a = g.add('Flatten', 'bahdanau_flatten_w1', {}, a);
+    a = g.add('RepeatVector', 'bahdanau_repeat_w1', { n: Ts }, a); // (Ts, Tt*U)
+    a = g.add('Reshape', 'bahdanau_reshape_w1', { target_shape: [Ts, Tt, U] }, a);
+    a = g.add('Permute', 'bahdanau_permute_w1', { dims: [2, 1, 3] }, a); // (Tt, Ts, U)
+    let b = g.add('Flatten', 'bahdanau_flatten_w2', {}, b0);
+    b = g.add('RepeatVector', 'bahdanau_repeat_w2', { n: Tt }, b); // (Tt, Ts*U)
+    b = g.add('Reshape', 'bahdanau_reshape_w2', { target_shape: [Tt, Ts, U] }, b);
+    const sum = g.add('Add', 'bahdanau_add', {}, a, b);
+    const e = g.add('Activation', 'bahdanau_tanh', { activation: 'tanh' }, sum);
+    const v = g.add('Dense', 'bahdanau_v', noBias(1), e); // (Tt, Ts, 1)
+    score = g.add('Reshape', 'attention_score', { target_shape: [Tt, Ts] }, v);
+  }
+  const alpha = g.add('Activation', 'attention_weight', { activation: 'softmax' }, score); // over Ts
+  const context = g.add('Dot', 'context_vector', { axes: [2, 1], normalize: false }, alpha, hs); // (Tt, U)
+  const both = g.add('Concatenate', 'attention_output', { axis: -1 }, context, ht);
+  let x = g.add('Dense', 'attention_vector', denseConfig(c.attention_units, 'tanh', false), both);
+  if (c.dropout > 0) x = g.add('Dropout', 'dropout', { rate: c.dropout, noise_shape: null, seed: null }, x);
+  g.add('Dense', 'output', denseConfig(V, 'softmax'), x);
+  return {
+    class_name: 'Model',
+    config: {
+      name: c.preset, layers: g.layers,
+      input_layers: [['source', 0, 0], ['decoder_input', 0, 0]], output_layers: [['output', 0, 0]],
+    },
+    keras_version: FORMAT,
+    backend: 'tensor_flow.js',
+  };
+}
+
 // Keras's functional model for config c (the core's Config, as Trainer.config() gives it) and
-// the task's head ('sigmoid' or 'linear'). Written for any config, reset_after true included:
-// import compares with it; export refuses what TF.js cannot load first.
+// the task's head ('sigmoid', 'linear'; 'translation': the seq2seq graph). Written for any
+// config, reset_after true included: import compares with it; export refuses what TF.js
+// cannot load first.
 export function tfjsTopology(c, head) {
+  if (c.attention === 'seq2seq') return seq2seqTopology(c);
   const g = new Graph();
   const T = c.time_steps, H = c.units;
   const sequence = c.cell !== 'none';
@@ -331,7 +415,7 @@ export function tfjsWeightsFor(c, head, ours, read) {
         `it has ${list(read.specs) || 'no weights'}`, { layer, weight: w.name });
     if (!sameShape(s.shape, w.shape)) {
       let hint = '';
-      if (c.cell === 'gru' && w.name === 'gru/bias')
+      if (c.cell === 'gru' && /^(gru|encoder|decoder)\/bias$/.test(w.name))
         hint = s.shape.length === 2 ? ' (the model\'s GRU has reset_after=true: set reset_after true)'
           : ' (the model\'s GRU has reset_after=false: set reset_after false)';
       fail('artifacts', `weight ${w.name} of layer ${layer}: shape ${shapeText(s.shape)} in the model, ` +

@@ -71,7 +71,7 @@ async function paired({ presets, backends = ['wasm'], rounds = 15, seconds = 0.5
     const results = [];
     for (const entry of presets) {
       const batches = batchesPerRun(entry.config);
-      const o = await ours.call('open', { preset: entry.name, batches, runs: rounds * backends.length });
+      const o = await ours.call('open', { preset: entry.name, overrides: entry.overrides, batches, runs: rounds * backends.length });
       for (const backend of backends) {
         const t = await theirs.call('open', { entry, backend, methods, seconds, warmupSeconds });
         const rows = [];

@@ -6,17 +6,35 @@
 // bench/run.mjs reads the table in Node and passes it in (entries of presetTable()).
 
 /**
- * The preset table as the bench uses it: [{ name, config, head }] in the core's order, where
- * config is the preset's full Config (wasm/attention.d.ts) and head is its task's output
- * ('sigmoid', 'linear', or 'tokens': the self-attention models, a softmax over the vocabulary
- * at every step).
+ * The preset table as the bench uses it: [{ name, config, head, overrides, target_steps }] in
+ * the core's order, where config is the preset's full Config (wasm/attention.d.ts) with the
+ * bench's overrides applied, head is its task's output ('sigmoid', 'linear', 'tokens': the
+ * self-attention models, a softmax over the vocabulary at every step; or 'translation': the
+ * seq2seq models), overrides are the Config fields the bench sets on both sides (ours: passed
+ * to the Trainer with the preset's name) and target_steps a translation's output steps.
+ *
+ * The one override: a seq2seq GRU preset runs with reset_after false (Keras's
+ * reset_after=False), because TF.js's GRU has only that variant (the same multiply-adds as
+ * reset_after true; one bias set fewer). The many-to-one GRU presets keep reset_after true
+ * against TF.js's reset_after false, as before.
  */
 export function presetTable(M) {
   const heads = Object.fromEntries(M.tasks().map((t) => [t.name, t.head]));
-  // The translation tasks' models (seq2seq) have no TF.js peer here yet: the bench leaves them out.
-  return M.presets().map((p) => ({ name: p.name, config: p.config, head: heads[p.config.task] }))
-    .filter((p) => p.head !== 'translation');
+  return M.presets().map((p) => {
+    const head = heads[p.config.task];
+    const overrides = isSeq2Seq(p.config) && p.config.cell === 'gru' ? { reset_after: false } : {};
+    const config = { ...p.config, ...overrides };
+    return { name: p.name, config, head, overrides, ...(isSeq2Seq(config) ? { target_steps: targetSteps(config) } : {}) };
+  });
 }
+
+export const isSeq2Seq = (config) => config.attention === 'seq2seq';
+/**
+ * A translation task's output steps Tt (core/task.cpp's target_steps): the ISO date's 10
+ * characters for "date", else the source's length (reverse, sort_digits).
+ * tests/wasm/registry.test.mjs checks the FLOP count built on it against the core's.
+ */
+export const targetSteps = (config) => (config.task === 'date' ? 10 : config.time_steps);
 
 export const isRecurrent = (config) => config.cell !== 'none';
 export const isSelfAttention = (config) => config.attention === 'self_attention';
@@ -45,11 +63,22 @@ export const isSeedModel = (config) => config.attention === 'block';
  *   (the scores K^T Q and the values V A of every head, the masked half included, as the core
  *   computes them); the output Dense(C -> V) at every step, T*C*V. The core's own count
  *   (Trainer.footprint().flops_per_sample) is the same.
+ * - seq2seq (Ts = time_steps, Tt = targetSteps(), U = units, A = attention_units, V =
+ *   vocab_size): the embeddings are lookups (0); the encoder Ts*G*U*2U and the decoder
+ *   Tt*G*U*2U (inputs U wide); the attention's scores Tt*Ts*U (+ luong: W^T h_t, Tt*U*U;
+ *   bahdanau: W1 h_t and W2 h_s, (Tt + Ts)*U*U, then v . tanh(...) counted in the Tt*Ts*U),
+ *   the context Tt*Ts*U, Wc [context; h_t] Tt*2U*A; the output Dense(A -> V) Tt*A*V. The same
+ *   as the core's Model::macs() (tests/wasm/registry.test.mjs).
  * Training FLOPs per sample = 2 (multiply + add) x 3 (forward, and backward's two products
  * per forward product: the weight gradient and the input gradient; for the attention's
  * products of two activations, the gradients of both) x these multiply-adds.
  */
 export function macsPerSample(c) {
+  if (isSeq2Seq(c)) {
+    const Ts = c.time_steps, Tt = targetSteps(c), U = c.units, A = c.attention_units, G = c.cell === 'lstm' ? 4 : 3;
+    const score = Tt * Ts * U + (c.score === 'luong' ? Tt * U * U : c.score === 'bahdanau' ? (Tt + Ts) * U * U : 0);
+    return (Ts + Tt) * G * U * 2 * U + score + Tt * Ts * U + Tt * 2 * U * A + Tt * A * c.vocab_size;
+  }
   if (isSelfAttention(c)) {
     const C = c.units, T = c.time_steps;
     return c.layers * (4 * T * C * C + 2 * T * T * C) + T * C * c.vocab_size;

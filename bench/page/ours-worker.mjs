@@ -14,13 +14,14 @@ function closeSession() {
   session?.t.delete();
   session = null;
 }
-async function openSession({ preset, batches, runs }) {
+// overrides: Config fields the bench sets on both sides (models.mjs's presetTable).
+async function openSession({ preset, overrides = {}, batches, runs }) {
   closeSession();
   M ??= await createAttentionModule();
   const config = M.presets().find((p) => p.name === preset)?.config;
   if (!config) throw new Error(`unknown preset ${preset}`);
   const batch = config.batch_size, warmup = Math.max(2, batches >> 2);
-  const t = new M.Trainer({ preset, seed: 1, batch_size: batch, epochs: 1, validation_split: 0,
+  const t = new M.Trainer({ preset, ...overrides, seed: 1, batch_size: batch, epochs: 1, validation_split: 0,
     samples: (warmup + runs * batches + 1) * batch });
   session = { t, batch, batches };
   t.step(warmup);

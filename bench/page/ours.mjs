@@ -24,7 +24,7 @@ export function benchOurs(M, { presets, repeats = 5, scale = 1 } = {}) {
       const batches = Math.max(4, Math.round(batchesPerRun(entry.config) * scale));
       const warmup = Math.max(2, batches >> 2);
       const t = new M.Trainer({
-        preset, seed: 1, batch_size: batch, epochs: 1, validation_split: 0,
+        preset, ...entry.overrides, seed: 1, batch_size: batch, epochs: 1, validation_split: 0,
         samples: (warmup + repeats * batches + 1) * batch,
       });
       runs.push({ preset, t, batch, batches, rates: [], reported: [] });

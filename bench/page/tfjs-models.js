@@ -50,6 +50,33 @@
 // The token lookup: tf.gather where the backend has the kernel of its gradient
 // (UnsortedSegmentSum: cpu, webgl), else (the wasm backend has none: tf.layers.embedding does
 // not train there) oneHot(ids) x E, the same sums with one product forward and one backward.
+//
+// The seq2seq models (the translation tasks; core/seq2seq.hpp, core/seq_attention.hpp), the
+// teacher-forced training graph with two inputs, Ts = time_steps, Tt = entry.target_steps
+// (bench/page/models.mjs: targetSteps), U = units, A = attention_units, V = vocab_size:
+//   "source" (Ts) ids -> "encoder_embedding" Embedding(V, U) -> "encoder" LSTM|GRU(U, seq, state)
+//     -> h_s (Ts, U) and its last state h
+//   "decoder_input" (Tt) ids (0, then the target shifted) -> "decoder_embedding" Embedding(V, U)
+//     -> "decoder" LSTM|GRU(U, seq) with initialState [h, h] (LSTM: h = c = h, as ours) | [h]
+//     -> h_t (Tt, U)
+//   score (Tt, Ts): dot        "attention_score" Dot(axes [2, 2])([h_t, h_s])
+//                   luong      the same on [h_t, "luong_w" Dense(U, no bias)(h_s)]
+//                   bahdanau   v . tanh(W1 h_t + W2 h_s) for every (t, s): "bahdanau_w1" and
+//                              "bahdanau_w2" Dense(U, no bias), each repeated over the other
+//                              axis (Flatten, RepeatVector, Reshape; W1 h_t's then Permute) to
+//                              (Tt, Ts, U), "bahdanau_add" Add, "bahdanau_tanh", "bahdanau_v"
+//                              Dense(1, no bias) on the 4-D tensor, "attention_score" Reshape
+//   "attention_weight" Activation(softmax) over Ts -> "context_vector" Dot(axes [2, 1])([alpha, h_s])
+//   -> "attention_output" Concatenate([context, h_t]) -> "attention_vector" Dense(A, tanh, no bias)
+//   -> [Dropout] -> "output" Dense(V, softmax) on every step; sparse categorical cross-entropy.
+// With options.builtin, built-in layers throughout: the graph wasm/export.mjs writes (the
+// encoder's last state h from returnState). The bench's (the default) has two custom layers:
+// on a backend without tf.gather's gradient (wasm) "TokenEmbedding", the same weight
+// (<name>/embeddings (V, U)) computing oneHot(ids) x E; and "encoder_last", h as the last step
+// of h_s (a slice), since TF.js's training executor would run the encoder twice, once per
+// output it uses (measured: 2 calls of the encoder per trainOnBatch and per fit batch with
+// returnState). TF.js's GRU is reset_after=false only: the bench runs the GRU presets with
+// reset_after false on both sides (models.mjs's presetTable sets it).
 /* global globalThis */
 (function () {
   function recurrentLayer(tf, c, returnSequences, returnState = false) {
@@ -202,8 +229,56 @@
         return 'CausalSelfAttention';
       }
     }
-    for (const k of [TokenAndPositionEmbedding, CausalSelfAttention]) tf.serialization.registerClass(k);
-    const out = { TokenAndPositionEmbedding, CausalSelfAttention };
+    // A token embedding alone, Keras's Embedding(V, U) (weight "<name>/embeddings"), looked up by
+    // tf.gather or oneHot x E as above: ids (B, T) -> (B, T, U).
+    class TokenEmbedding extends tf.layers.Layer {
+      constructor(args) {
+        super(args);
+        this.vocab = args.vocab;
+        this.width = args.width;
+      }
+      build() {
+        this.table = this.addWeight('embeddings', [this.vocab, this.width], 'float32', uniform(0.05));
+        this.built = true;
+      }
+      computeOutputShape(s) {
+        return [s[0], s[1], this.width];
+      }
+      call(inputs) {
+        return tf.tidy(() => {
+          let ids = Array.isArray(inputs) ? inputs[0] : inputs;
+          if (ids.dtype !== 'int32') ids = tf.cast(ids, 'int32');
+          const [B, T] = ids.shape, E = this.table.read();
+          if (tf.getKernel('UnsortedSegmentSum', tf.getBackend())) return tf.gather(E, ids);
+          return tf.reshape(tf.matMul(tf.cast(tf.oneHot(tf.reshape(ids, [B * T]), this.vocab), 'float32'), E), [B, T, this.width]);
+        });
+      }
+      getConfig() {
+        return { ...super.getConfig(), vocab: this.vocab, width: this.width };
+      }
+      static get className() {
+        return 'TokenEmbedding';
+      }
+    }
+    // The last step of a sequence, Keras's x[:, -1, :] (TF.js has no Lambda and no Cropping1D):
+    // (B, T, U) -> (B, U).
+    class LastStep extends tf.layers.Layer {
+      computeOutputShape(s) {
+        return [s[0], s[2]];
+      }
+      call(inputs) {
+        return tf.tidy(() => {
+          const x = Array.isArray(inputs) ? inputs[0] : inputs;
+          const [B, T, U] = x.shape;
+          return tf.reshape(tf.slice(x, [0, T - 1, 0], [B, 1, U]), [B, U]);
+        });
+      }
+      static get className() {
+        return 'LastStep';
+      }
+    }
+    for (const k of [TokenAndPositionEmbedding, CausalSelfAttention, TokenEmbedding, LastStep]) tf.serialization.registerClass(k);
+    const out = { TokenAndPositionEmbedding, CausalSelfAttention, TokenEmbedding, LastStep };
     selfAttentionLayers.set(tf, out);
     return out;
   }
@@ -223,8 +298,76 @@
     return model;
   }
 
-  function buildTfjsModel(tf, { name, config: c, head }) {
+  // The seq2seq model (see the header). options.builtin: built-in layers only (the graph
+  // wasm/export.mjs writes); else (the bench) two custom layers where they make TF.js faster or
+  // able to train: the embeddings' TokenEmbedding where the backend has no gather gradient,
+  // and LastStep for the encoder's last state h instead of returnState: TF.js 4.22's training
+  // executor applies a layer once per output it needs, so with returnState the encoder runs
+  // twice per batch (once for h_s, once for h), forward and backward.
+  function buildSeq2Seq(tf, name, c, Tt, { builtin: builtinOnly = false } = {}) {
+    const Ts = c.time_steps, U = c.units, V = c.vocab_size;
+    const builtin = builtinOnly || !!tf.getKernel('UnsortedSegmentSum', tf.getBackend());
+    const embed = (layerName) => (builtin
+      ? tf.layers.embedding({ inputDim: V, outputDim: U, name: layerName,
+        embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05 }) })
+      : new (tokenLayers(tf).TokenEmbedding)({ vocab: V, width: U, name: layerName }));
+    const cell = (layerName, returnState) => {
+      const common = { units: U, returnSequences: true, returnState, recurrentActivation: 'sigmoid', name: layerName };
+      if (c.cell === 'lstm') return tf.layers.lstm({ ...common, unitForgetBias: true });
+      if (c.cell === 'gru' && !c.reset_after) return tf.layers.gru({ ...common, resetAfter: false });
+      throw new Error(`${name}: cell ${c.cell}${c.cell === 'gru' ? ' with reset_after true' : ''}: no TF.js model`);
+    };
+    const source = tf.input({ shape: [Ts], dtype: 'int32', name: 'source' });
+    const target = tf.input({ shape: [Tt], dtype: 'int32', name: 'decoder_input' });
+    const encoded = embed('encoder_embedding').apply(source);
+    const [hs, h] = builtinOnly ? cell('encoder', true).apply(encoded)
+      : ((seq) => [seq, new (tokenLayers(tf).LastStep)({ name: 'encoder_last' }).apply(seq)])(cell('encoder', false).apply(encoded));
+    // TF.js 4.22's training executor (trainOnBatch, fit) passes one kwargs object to every
+    // layer, and an RNN given an initial state writes it into that object: the next RNN call
+    // (the next batch's decoder) then throws "When inputs is an array, neither initialState or
+    // constants should be provided". The decoder gets its own copy of kwargs each call.
+    const decoder = cell('decoder', false);
+    const apply = decoder.apply.bind(decoder);
+    decoder.apply = (inputs, kwargs) => apply(inputs, kwargs == null ? kwargs : { ...kwargs });
+    const ht = decoder.apply(embed('decoder_embedding').apply(target), { initialState: c.cell === 'lstm' ? [h, h] : [h] });
+    const dense = (units, layerName, activation) => tf.layers.dense({ units, useBias: false, name: layerName, activation });
+    let score;
+    if (c.score === 'dot' || c.score === 'luong') {
+      const keys = c.score === 'luong' ? dense(U, 'luong_w').apply(hs) : hs; // (Ts, U)
+      score = tf.layers.dot({ axes: [2, 2], name: 'attention_score' }).apply([ht, keys]); // (Tt, Ts)
+    } else if (c.score === 'bahdanau') {
+      const w1 = dense(U, 'bahdanau_w1').apply(ht); // (Tt, U)
+      const w2 = dense(U, 'bahdanau_w2').apply(hs); // (Ts, U)
+      let a = tf.layers.flatten({ name: 'bahdanau_flatten_w1' }).apply(w1); // (Tt*U)
+      a = tf.layers.repeatVector({ n: Ts, name: 'bahdanau_repeat_w1' }).apply(a); // (Ts, Tt*U)
+      a = tf.layers.reshape({ targetShape: [Ts, Tt, U], name: 'bahdanau_reshape_w1' }).apply(a);
+      a = tf.layers.permute({ dims: [2, 1, 3], name: 'bahdanau_permute_w1' }).apply(a); // (Tt, Ts, U)
+      let b = tf.layers.flatten({ name: 'bahdanau_flatten_w2' }).apply(w2); // (Ts*U)
+      b = tf.layers.repeatVector({ n: Tt, name: 'bahdanau_repeat_w2' }).apply(b); // (Tt, Ts*U)
+      b = tf.layers.reshape({ targetShape: [Tt, Ts, U], name: 'bahdanau_reshape_w2' }).apply(b);
+      const sum = tf.layers.add({ name: 'bahdanau_add' }).apply([a, b]);
+      const e = tf.layers.activation({ activation: 'tanh', name: 'bahdanau_tanh' }).apply(sum);
+      const v = dense(1, 'bahdanau_v').apply(e); // (Tt, Ts, 1)
+      score = tf.layers.reshape({ targetShape: [Tt, Ts], name: 'attention_score' }).apply(v);
+    } else throw new Error(`${name}: score ${c.score}: no TF.js model`);
+    const alpha = tf.layers.activation({ activation: 'softmax', name: 'attention_weight' }).apply(score); // over Ts
+    const context = tf.layers.dot({ axes: [2, 1], name: 'context_vector' }).apply([alpha, hs]); // (Tt, U)
+    const both = tf.layers.concatenate({ name: 'attention_output' }).apply([context, ht]);
+    let x = dense(c.attention_units, 'attention_vector', 'tanh').apply(both);
+    if (c.dropout > 0) x = tf.layers.dropout({ rate: c.dropout, name: 'dropout' }).apply(x);
+    const outputs = tf.layers.dense({ units: V, activation: 'softmax', name: 'output' }).apply(x);
+    const model = tf.model({ inputs: [source, target], outputs, name });
+    if (c.loss !== 'sparse_categorical_crossentropy') throw new Error(`${name}: loss ${c.loss} with a translation head: no TF.js model`);
+    model.compile({ optimizer: optimizer(tf, c), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    return model;
+  }
+
+  function buildTfjsModel(tf, { name, config: c, head, target_steps: Tt }, options) {
     if (c.attention === 'self_attention') return buildSelfAttention(tf, name, c);
+    if (c.attention === 'seq2seq') {
+      if (!(Tt > 0)) throw new Error(`${name}: a seq2seq model needs the entry's target_steps`);
+      return buildSeq2Seq(tf, name, c, Tt, options);
+    }
     let inputs, x;
     if (c.cell === 'none') {
       inputs = tf.input({ shape: [c.input_dim], name: 'input' });

@@ -15,23 +15,23 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 // n batches of `batch`: trainOnBatch n times (each returns the batch's loss and metric), or one
 // model.fit over n batches (x and y hold batch * maxBatches samples; shuffle off, no yielding).
+// x: one tensor, or an array of them (the seq2seq model's sources and decoder inputs).
+const firstRows = (x, n) => (Array.isArray(x) ? x.map((t) => t.slice(0, n)) : x.slice(0, n));
 async function trainBatches(model, x, y, n, method, batch) {
   const t0 = performance.now();
   if (method === 'fit') {
-    const xs = x.slice(0, n * batch), ys = y.slice(0, n * batch);
+    const xs = firstRows(x, n * batch), ys = y.slice(0, n * batch);
     try {
       await model.fit(xs, ys, { batchSize: batch, epochs: 1, shuffle: false, verbose: 0, yieldEvery: 'never' });
     } finally {
-      xs.dispose();
-      ys.dispose();
+      tf.dispose([xs, ys]);
     }
   } else {
-    const xb = x.slice(0, batch), yb = y.slice(0, batch);
+    const xb = firstRows(x, batch), yb = y.slice(0, batch);
     try {
       for (let i = 0; i < n; i++) await model.trainOnBatch(xb, yb);
     } finally {
-      xb.dispose();
-      yb.dispose();
+      tf.dispose([xb, yb]);
     }
   }
   return (performance.now() - t0) / 1000;
@@ -49,8 +49,19 @@ async function initBackend(backend) {
   return info;
 }
 
-// n random samples of the preset's shape: x and y tensors.
-function makeData({ config: c, head }, n) {
+// n random samples of the preset's shape: x and y tensors (a seq2seq model's x: [sources,
+// decoder inputs]).
+function makeData({ config: c, head, target_steps: Tt }, n) {
+  if (head === 'translation') {
+    // Source ids (n, Ts) and target ids (n, Tt, 1), uniform over the vocabulary but the start
+    // token 0; teacher forcing: the decoder reads 0, then the target shifted by one step.
+    return tf.tidy(() => {
+      const source = tf.keep(tf.randomUniformInt([n, c.time_steps], 1, c.vocab_size, 1));
+      const target = tf.randomUniformInt([n, Tt], 1, c.vocab_size, 2);
+      const decoderIn = tf.keep(tf.concat([tf.zeros([n, 1], 'int32'), target.slice([0, 0], [n, Tt - 1])], 1));
+      return { x: [source, decoderIn], y: tf.keep(tf.cast(target.reshape([n, Tt, 1]), 'float32')) };
+    });
+  }
   if (head === 'tokens') {
     // Token ids (n, T) and a target id per step (n, T, 1), uniform over the vocabulary.
     return {
@@ -120,8 +131,7 @@ async function benchBackend(backend, { presets, repeats = 3, warmup = 5, warmupS
     } finally {
       model.optimizer.dispose(); // the model does not own an optimizer passed to compile()
       model.dispose();
-      x.dispose();
-      y.dispose();
+      tf.dispose([x, y]);
     }
     post({ type: 'log', text: `tfjs ${backend} ${preset}: ${results.at(-1).samples_per_second.toFixed(0)} samples/s` });
     info.leaked_tensors = (info.leaked_tensors ?? 0) + tf.memory().numTensors - tensors0;
@@ -185,6 +195,11 @@ onmessage = async ({ data: { job, options } }) => {
     notes.push('many-to-one Attention: h_t is the LSTM\'s second output (returnState: true; TF.js has no Lambda ' +
       'and only a 2-D Cropping); the score, softmax, context and output from Dense (no bias), RepeatVector, ' +
       'Add, Activation, Flatten, Dot and Concatenate (tfjs-models.js)');
+    notes.push('seq2seq (the translation presets): the teacher-forced graph with two inputs (sources, decoder inputs), ' +
+      'built-in Embedding (oneHot x E in a custom layer where the backend has no gather gradient: wasm), LSTM|GRU, ' +
+      'the decoder with initialState, the encoder\'s last state by a custom slice layer (with returnState TF.js\'s ' +
+      'training executor runs the encoder twice), Dot / Dense / RepeatVector / Reshape / Permute / Add scores, Activation softmax, ' +
+      'Concatenate, Dense on 3-D; the GRU presets with reset_after false on both sides (tfjs-models.js)');
     notes.push('self-attention (the token presets): two custom tf.layers.Layer classes of tf ops (token + position ' +
       'embedding; causal multi-head attention without biases, mask -1e9, plus the residual), then Dense(vocab, softmax); ' +
       `the token lookup is tf.gather where the backend has its gradient's kernel (UnsortedSegmentSum: ` +

@@ -2,7 +2,8 @@
 // importTfjs()): every preset and variant TF.js can load exports, loads with tf.loadLayersModel
 // (cpu backend) and predicts what the trainer predicts, within 1e-5 on the held-out samples,
 // attention included; its topology is the one TF.js writes for the same model built through its
-// own API (bench/page/tfjs-models.js). Weights come back into a trainer from our own artifacts,
+// own API (bench/page/tfjs-models.js). Seq2seq models export as their teacher-forced graph with
+// two inputs (see the seq2seq section below). Weights come back into a trainer from our own artifacts,
 // from a model trained in TF.js, and under Keras 2's cell-scoped names; a mismatch names the
 // layer or weight and both shapes, and changes nothing.
 import test from 'node:test';
@@ -357,4 +358,146 @@ test("the README's PyTorch weight mapping: PyTorch's LSTM and GRU equations on t
       }
     });
   }
+});
+
+// ---- seq2seq (the translation presets) ------------------------------------------------------
+// The export is the teacher-forced training graph with two inputs, [sources, decoder inputs].
+// Our predict() decodes greedily (the decoder reads 0, then its own argmax of each step), so
+// the loaded model, given the decoder inputs our decoding read, must predict what we predict:
+// the same function. Teacher-forced (the decoder inputs 0, then the targets shifted), its loss
+// on a batch is the loss trainOnBatch reports (before its step).
+const seq2seqInputs = (x, n, Ts, Tt, token) => {
+  const d = new Int32Array(n * Tt);
+  for (let i = 0; i < n; i++) for (let k = 1; k < Tt; k++) d[i * Tt + k] = token(i, k - 1);
+  return [tf.tensor(Int32Array.from(x.data), [n, Ts], 'int32'), tf.tensor(d, [n, Tt], 'int32')];
+};
+// The decoder inputs of our greedy decoding, from our predictions p (n, Tt, V).
+const greedyToken = (p, Tt, V) => (i, k) => {
+  let best = 0;
+  for (let v = 1; v < V; v++) if (p[(i * Tt + k) * V + v] > p[(i * Tt + k) * V + best]) best = v;
+  return best;
+};
+const sortedWiring = (layers) => wiring(layers).sort();
+
+const seq2seqExportable = [
+  { preset: 'reverse' },
+  { preset: 'sort_digits', reset_after: false },
+  { preset: 'date_conversion', reset_after: false },
+  { preset: 'reverse', score: 'bahdanau', units: 16, attention_units: 12 },
+  { preset: 'date_conversion', reset_after: false, score: 'luong', dropout: 0.1 },
+  { preset: 'sort_digits', reset_after: false, score: 'dot', cell: 'lstm' },
+];
+for (const variant of seq2seqExportable) {
+  test(`seq2seq exported, tf.loadLayersModel predicts as we do: ${JSON.stringify(variant)}`, async (ctx) => {
+    const t = new M.Trainer(small(variant));
+    try {
+      t.step(5);
+      const c = t.config();
+      assert.equal(t.tfjsExportProblem(), null);
+      const artifacts = t.exportTfjs();
+      const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+      const x = t.testInputs(), y = t.testTargets();
+      const [n, Ts] = x.shape, Tt = y.shape[1], V = c.vocab_size;
+      assert.deepEqual(model.outputs[0].shape, [null, Tt, V]);
+      const ours = t.predict(x).data;
+      const inputs = seq2seqInputs(x, n, Ts, Tt, greedyToken(ours, Tt, V));
+      const prediction = maxDiff(ours, tf.tidy(() => model.predict(inputs).dataSync()));
+      assert.ok(prediction <= TOLERANCE, `predictions differ by ${prediction}`);
+      const probe = tf.model({ inputs: model.inputs, outputs: model.getLayer('attention_weight').output });
+      const attention = maxDiff(t.getActivations('attention_weight', x).data, tf.tidy(() => probe.predict(inputs).dataSync()));
+      assert.ok(attention <= TOLERANCE, `attention_weight differs by ${attention}`);
+      tf.dispose(inputs);
+
+      // Teacher forcing: TF.js's loss on the decoder inputs built from the targets is ours.
+      const forced = seq2seqInputs(x, n, Ts, Tt, (i, k) => y.data[i * Tt + k]);
+      const ys = tf.tensor(y.data, [n, Tt, 1]);
+      model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
+      const theirsLoss = tf.tidy(() => model.evaluate(forced, ys, { batchSize: n }).dataSync()[0]);
+      const oursLoss = c.dropout > 0 ? theirsLoss : t.trainOnBatch(x, y).loss; // dropout: training draws masks
+      assert.ok(Math.abs(oursLoss - theirsLoss) <= 1e-4 * Math.abs(oursLoss), `teacher-forced loss ${oursLoss} / ${theirsLoss}`);
+      tf.dispose([forced, ys]);
+
+      // TF.js's own model of the same architecture (bench/page/tfjs-models.js, built-in
+      // Embedding), narrow: the same layers and wiring, the same weights by name.
+      const narrow = { ...c, units: Math.min(c.units, 8), attention_units: Math.min(c.attention_units, 8) };
+      const built = buildTfjsModel(tf, { name: c.preset, config: narrow, head: 'translation', target_steps: Tt }, { builtin: true });
+      assert.deepEqual(sortedWiring(tfjsTopology(narrow, 'translation').config.layers), sortedWiring(built.toJSON(null, false).config.layers));
+      assert.deepEqual(artifacts.weightSpecs.map((s) => s.name).sort(), built.weights.map((w) => w.originalName).sort());
+      assert.equal(built.countParams(), M.estimate(narrow).parameter_count);
+      model.dispose();
+      built.dispose();
+      ctx.diagnostic(`prediction ${prediction.toExponential(1)}, attention_weight ${attention.toExponential(1)}, ` +
+        `teacher-forced loss ${Math.abs(oursLoss - theirsLoss).toExponential(1)}`);
+    } finally {
+      t.delete();
+    }
+  });
+}
+
+test('seq2seq: a GRU with reset_after true (the sort_digits and date_conversion defaults) does not export, and says why', () => {
+  for (const preset of ['sort_digits', 'date_conversion']) {
+    withTrainer(M, small({ preset }), (t) => {
+      const problem = t.tfjsExportProblem();
+      assert.equal(problem.field, 'reset_after');
+      assert.match(problem.message, /^reset_after: TF\.js's GRU cannot load reset_after=true .*reset_after false/);
+      assert.throws(() => t.exportTfjs(), (e) => e.field === 'reset_after' && e.message === problem.message);
+    });
+  }
+});
+
+test('seq2seq round trip: exported weights into a fresh trainer, another seed, give the same predictions; the GRU variant is checked', () => {
+  for (const variant of [{ preset: 'reverse' }, { preset: 'date_conversion', reset_after: false }]) {
+    withTrainer(M, small(variant), (from) => {
+      from.step(4);
+      const artifacts = from.exportTfjs();
+      const x = from.testInputs();
+      withTrainer(M, small({ ...variant, seed: 99 }), (to) => {
+        assert.notDeepEqual(to.predict(x).data, from.predict(x).data);
+        to.importTfjs(artifacts);
+        assert.deepEqual(to.predict(x).data, from.predict(x).data);
+        assert.deepEqual(to.getActivations('attention_weight', x).data, from.getActivations('attention_weight', x).data);
+        const json = JSON.parse(JSON.stringify(M.tfjsModelJson(artifacts)));
+        withTrainer(M, small({ ...variant, seed: 7 }), (third) => {
+          third.importTfjs({ ...json, weightData: new Uint8Array(artifacts.weightData) });
+          assert.deepEqual(third.predict(x).data, from.predict(x).data);
+          assert.equal(third.step(2).status, 'training');
+        });
+      });
+      if (variant.reset_after === false) {
+        // Into a reset_after true trainer: the GRU's bias shape says which variant to set.
+        withTrainer(M, small({ preset: variant.preset }), (other) => {
+          const before = other.predict(x).data;
+          rejects(() => other.importTfjs(artifacts), /^artifacts: weight encoder\/bias of layer encoder: shape \[96\] in the model, \[2, 96\] in this trainer \(.*set reset_after false\)/,
+            { field: 'artifacts', layer: 'encoder', weight: 'encoder/bias' });
+          assert.deepEqual(other.predict(x).data, before);
+        });
+      }
+    });
+  }
+});
+
+test('a seq2seq model trained in TF.js imports and predicts as in TF.js', async (ctx) => {
+  await withTrainerAsync(small({ preset: 'reverse', units: 8, attention_units: 8 }), async (t) => {
+    const c = t.config();
+    const x = t.testInputs(), y = t.testTargets();
+    const [n, Ts] = x.shape, Tt = y.shape[1], V = c.vocab_size;
+    const model = buildTfjsModel(tf, { name: c.preset, config: c, head: 'translation', target_steps: Tt }, { builtin: true });
+    const forced = seq2seqInputs(x, n, Ts, Tt, (i, k) => y.data[i * Tt + k]);
+    const ys = tf.tensor(y.data, [n, Tt, 1]);
+    await model.fit(forced, ys, { epochs: 2, batchSize: 20, verbose: 0 });
+    let artifacts;
+    await model.save(tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    t.importTfjs(artifacts);
+    const ours = t.predict(x).data;
+    const inputs = seq2seqInputs(x, n, Ts, Tt, greedyToken(ours, Tt, V));
+    const d = maxDiff(ours, tf.tidy(() => model.predict(inputs).dataSync()));
+    ctx.diagnostic(`max difference ${d.toExponential(1)}`);
+    assert.ok(d <= TOLERANCE, `predictions differ by ${d}`);
+    tf.dispose([forced, ys, inputs]);
+    model.optimizer.dispose();
+    model.dispose();
+  });
 });

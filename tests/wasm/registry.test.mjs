@@ -57,7 +57,8 @@ test('estimate() states the work: the bench\'s flops per sample, the initialiser
     // The bench's FLOP model (bench/page/models.mjs) has no self_attention term yet; the core's
     // count for it is checked by hand in tests/core/cost.test.cpp.
     if (config.attention === 'self_attention') continue;
-    for (const score of ['luong', 'bahdanau']) {
+    // seq2seq: every score (dot is its own), and the bench's reset_after false for a GRU.
+    for (const score of config.attention === 'seq2seq' ? ['dot', 'luong', 'bahdanau'] : ['luong', 'bahdanau']) {
       const e = M.estimate({ ...config, score });
       assert.equal(e.flops_per_sample, trainingFlopsPerSample({ ...config, score }), `${name} ${score}`);
       assert.ok(e.run_flops >= config.epochs * config.samples * e.flops_per_sample / 3, name);
