@@ -131,29 +131,6 @@ struct SeqAttentionTwin {
     }
 };
 
-// Finite differences of L = sum(G * f(x)) w.r.t. every parameter of ps (the layer's input is
-// token ids: no gradient to check there).
-void check_param_gradients(Layer& layer, ParamStore& ps, const Mat& x, float tol = 1e-2f, float h = 1e-2f) {
-    Rng rng(7, Stream::data);
-    const Mat& y0 = layer.forward(x, false);
-    const Mat G = random_mat(int(y0.rows()), int(y0.cols()), rng);
-    auto loss = [&] {
-        const Mat& y = layer.forward(x, false);
-        return (y.cast<double>().array() * G.cast<double>().array()).sum();
-    };
-    loss();
-    ps.zero_grad();
-    layer.backward(G);
-    const Vec dparams = ps.grads();
-    for (const auto& p : ps.list()) {
-        const GradError e = compare(ps.values().data() + p.offset, dparams.data() + p.offset, long(p.rows) * p.cols,
-                                    loss, h);
-        INFO("param " << p.name << ": max error " << e.max_abs_error << " of max gradient " << e.max_abs_grad);
-        CHECK(e.max_abs_grad > 1e-4);
-        CHECK(e.relative() < tol);
-    }
-}
-
 // A batch of token ids (1, (Ts+Tt)*B): sources, then decoder inputs, each in 0 .. V-1.
 Mat token_batch(int Ts, int Tt, int V, int B, Rng& rng) {
     Mat x(1, (Ts + Tt) * B);
@@ -289,7 +266,7 @@ TEST_CASE("Seq2Seq: every parameter's gradient (finite differences), each cell a
         ps.allocate();
         Rng rng(13, Stream::init);
         randomize(ps, rng, 0.5f);
-        check_param_gradients(m, ps, token_batch(Ts, Tt, V, B, rng));
+        check_layer_gradients(m, ps, token_batch(Ts, Tt, V, B, rng), 1e-2f, 1e-2f, 7, false);  // ids: no dx
     }
 }
 
