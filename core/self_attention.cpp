@@ -1,5 +1,6 @@
 #include "self_attention.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "activation.hpp"
@@ -31,7 +32,13 @@ CausalSelfAttention::CausalSelfAttention(const std::string& name, int T, int C, 
     ik_ = ps.declare(name + "/key/kernel", C, C, {C, H, d});
     iv_ = ps.declare(name + "/value/kernel", C, C, {C, H, d});
     io_ = ps.declare(name + "/attention_output/kernel", C, C, {H, d, C});
-    for (Mat* m : {&Q_, &K_, &V_, &O_, &dO_, &dQ_, &dK_, &dV_, &y_, &dx_}) buffer(*m, C, T * B);
+    buffer(W3_, 3 * C, C);
+    buffer(W3T_, C, 3 * C);
+    buffer(WoT_, C, C);
+    buffer(dW3_, 3 * C, C);
+    buffer(QKV_, 3 * C, T * B);
+    buffer(dQKV_, 3 * C, T * B);
+    for (Mat* m : {&O_, &dO_, &y_, &dx_}) buffer(*m, C, T * B);
     buffer(A_, T, H * T * B);
     buffer(dA_, T, H * T * B);
 }
@@ -46,23 +53,55 @@ double CausalSelfAttention::macs() const {
     return 4 * C * C * T + 2 * C * T * T;  // Wq, Wk, Wv, Wo on every step; K^T Q and V A per head
 }
 
-// Head h of sample b: Q_bh is the (d, T) matrix at Q + b*C + h*d with leading dimension C*B;
-// A_bh the (T, T) matrix at A + (h*T*B + b)*T with leading dimension T*B (its column t is
-// column (h*T + t)*B + b of A).
+// Head h of sample b: Q_bh is the (d, T) matrix at QKV + b*3C + h*d with leading dimension
+// 3C*B (K_bh C rows further, V_bh 2C rows further; O_bh at O + b*C + h*d, leading dimension
+// C*B); A_bh the (T, T) matrix at A + (h*T*B + b)*T with leading dimension T*B (its column t
+// is column (h*T + t)*B + b of A).
+//
+// The causal products skip what the mask makes 0, by blocks of 4 steps: the scores and dA for
+// query columns t0 .. t0+3 only over key rows s <= t0+3; dV = dO A^T and dK = Q dS^T for key
+// columns s0 .. s0+3 only over t >= s0 (A and dS are exactly 0 for s > t). Every kernel sums
+// each entry on its own, so an entry computed gets the same bits as in the full product (for
+// gemm_nt, whose k blocks of 64 then start at s0, while T <= 64), and a term left out is a
+// product with an exact 0, which adds nothing (a sum that starts at +0 never becomes -0 by
+// adding ±0). O = V A and dQ = K dS stay whole products: cut into column
+// blocks their packing cost about what the skipped half saves (callgrind, natively).
+namespace {
+constexpr int kCausalBlock = 4;
+
+// S (T, T) += A^T B for the entries with row s <= the block's last column: A (d, T), B (d, T).
+void causal_tn(int T, int d, const float* A, int lda, const float* B, int ldb, float* S, int lds) {
+    for (int t0 = 0; t0 < T; t0 += kCausalBlock) {
+        const int nc = std::min(kCausalBlock, T - t0);
+        gemm_tn(t0 + nc, nc, d, A, lda, B + size_t(t0) * ldb, ldb, S + size_t(t0) * lds, lds);
+    }
+}
+
+// C (d, T) = A S^T, S (T, T) zero below the diagonal: column s of C sums over t >= s only.
+void causal_nt(int T, int d, const float* A, int lda, const float* S, int lds, float* C, int ldc) {
+    for (int s0 = 0; s0 < T; s0 += kCausalBlock) {
+        const int nc = std::min(kCausalBlock, T - s0);
+        gemm_nt(d, nc, T - s0, A + size_t(s0) * lda, lda, S + s0 + size_t(s0) * lds, lds, C + size_t(s0) * ldc, ldc,
+                false);
+    }
+}
+}  // namespace
 
 const Mat& CausalSelfAttention::run_forward(const Mat& x, bool) {
     x_ = &x;
-    const int T = in_.time, C = in_.features, H = H_, d = C / H, B = B_, ld = C * B, lda = T * B;
+    const int T = in_.time, C = in_.features, H = H_, d = C / H, B = B_, ld = C * B, ld3 = 3 * C * B, lda = T * B;
     const float scale = 1.0f / std::sqrt(float(d));
-    gemm_nn(ps_.value(iq_), x, Q_, false);  // Q = Wq x
-    gemm_nn(ps_.value(ik_), x, K_, false);  // K = Wk x
-    gemm_nn(ps_.value(iv_), x, V_, false);  // V = Wv x
+    W3_.middleRows(0, C) = ps_.value(iq_);  // [Wq; Wk; Wv] (3C, C): the three projections as one
+    W3_.middleRows(C, C) = ps_.value(ik_);
+    W3_.middleRows(2 * C, C) = ps_.value(iv_);
+    gemm_nn(W3_, x, QKV_, false);           // [Q; K; V] = [Wq; Wk; Wv] x
     A_.setZero();                           // the scores, summed into by gemm_tn
     for (int b = 0; b < B; ++b)
         for (int h = 0; h < H; ++h) {
-            const size_t o = size_t(b) * C + size_t(h) * d;
+            const float* q = QKV_.data() + size_t(b) * 3 * C + size_t(h) * d;
+            const float *k = q + C, *v = q + 2 * C;
             float* A = A_.data() + (size_t(h) * T * B + b) * T;
-            gemm_tn(T, T, d, K_.data() + o, ld, Q_.data() + o, ld, A, lda);  // S = K^T Q
+            causal_tn(T, d, k, ld3, q, ld3, A, lda);                         // S = K^T Q
             for (int t = 0; t < T; ++t) {                                    //   / sqrt(d)
                 float* c = A + size_t(t) * lda;
                 simd::by_lanes(t + 1, [&](int i, auto lane) {
@@ -70,7 +109,7 @@ const Mat& CausalSelfAttention::run_forward(const Mat& x, bool) {
                 });
             }
             causal_softmax(A, T, lda);                                       // A = softmax_{s<=t}(S)
-            gemm_nn(d, T, T, V_.data() + o, ld, A, lda, O_.data() + o, ld, false);  // O = V A
+            gemm_nn(d, T, T, v, ld3, A, lda, O_.data() + size_t(b) * C + size_t(h) * d, ld, false);  // O = V A
         }
     y_ = x;                                                                  // y = x
     gemm_nn(ps_.value(io_), O_, y_, true);                                   //   + Wo O
@@ -79,40 +118,43 @@ const Mat& CausalSelfAttention::run_forward(const Mat& x, bool) {
 
 const Mat& CausalSelfAttention::run_backward(const Mat& dy) {
     const Mat& x = *x_;
-    const int T = in_.time, C = in_.features, H = H_, d = C / H, B = B_, ld = C * B, lda = T * B;
+    const int T = in_.time, C = in_.features, H = H_, d = C / H, B = B_, ld = C * B, ld3 = 3 * C * B, lda = T * B;
     const float scale = 1.0f / std::sqrt(float(d));
     // y = x + Wo O:
     gemm_nt(dy, O_, ps_.grad(io_), true);                                    // dWo += dy O^T
-    dO_.setZero();
-    gemm_tn(C, T * B, C, ps_.value(io_).data(), C, dy.data(), C, dO_.data(), C);  // dO = Wo^T dy
+    WoT_ = ps_.value(io_).transpose();
+    gemm_nn(WoT_, dy, dO_, false);                                           // dO = Wo^T dy
     dA_.setZero();
     for (int b = 0; b < B; ++b)
         for (int h = 0; h < H; ++h) {
             const size_t o = size_t(b) * C + size_t(h) * d;
             const size_t a = (size_t(h) * T * B + b) * T;
+            const float* v = QKV_.data() + size_t(b) * 3 * C + size_t(h) * d + 2 * C;
+            float* dv = dQKV_.data() + size_t(b) * 3 * C + size_t(h) * d + 2 * C;
             // O = V A:
-            gemm_tn(T, T, d, V_.data() + o, ld, dO_.data() + o, ld, dA_.data() + a, lda);      // dA = V^T dO
-            gemm_nt(d, T, T, dO_.data() + o, ld, A_.data() + a, lda, dV_.data() + o, ld, false);  // dV = dO A^T
+            causal_tn(T, d, v, ld3, dO_.data() + o, ld, dA_.data() + a, lda);     // dA = V^T dO
+            causal_nt(T, d, dO_.data() + o, ld, A_.data() + a, lda, dv, ld3);    // dV = dO A^T
         }
     // A = softmax(S) per column (the masked entries have A = 0, so dS = 0 there), S = K^T Q / sqrt(d):
     softmax_columns_backward(A_, dA_, dA_);
     dA_ *= scale;
     for (int b = 0; b < B; ++b)
         for (int h = 0; h < H; ++h) {
-            const size_t o = size_t(b) * C + size_t(h) * d;
+            const size_t o3 = size_t(b) * 3 * C + size_t(h) * d;
             const float* dS = dA_.data() + (size_t(h) * T * B + b) * T;
-            gemm_nn(d, T, T, K_.data() + o, ld, dS, lda, dQ_.data() + o, ld, false);  // dQ = K dS
-            gemm_nt(d, T, T, Q_.data() + o, ld, dS, lda, dK_.data() + o, ld, false);  // dK = Q dS^T
+            const float *q = QKV_.data() + o3, *k = q + C;
+            gemm_nn(d, T, T, k, ld3, dS, lda, dQKV_.data() + o3, ld3, false);  // dQ = K dS
+            causal_nt(T, d, q, ld3, dS, lda, dQKV_.data() + o3 + C, ld3);    // dK = Q dS^T
         }
-    // Q = Wq x, K = Wk x, V = Wv x:
-    gemm_nt(dQ_, x, ps_.grad(iq_), true);                                    // dWq += dQ x^T
-    gemm_nt(dK_, x, ps_.grad(ik_), true);                                    // dWk += dK x^T
-    gemm_nt(dV_, x, ps_.grad(iv_), true);                                    // dWv += dV x^T
+    // [Q; K; V] = [Wq; Wk; Wv] x:
+    gemm_nt(dQKV_, x, dW3_, false);                                          // d[Wq; Wk; Wv] = d[Q; K; V] x^T
+    ps_.grad(iq_) += dW3_.middleRows(0, C);
+    ps_.grad(ik_) += dW3_.middleRows(C, C);
+    ps_.grad(iv_) += dW3_.middleRows(2 * C, C);
     if (!input_grad_) return dx_;
+    W3T_ = W3_.transpose();
     dx_ = dy;                                                                // dx = dy (residual)
-    gemm_tn(C, T * B, C, ps_.value(iq_).data(), C, dQ_.data(), C, dx_.data(), C);  //   + Wq^T dQ
-    gemm_tn(C, T * B, C, ps_.value(ik_).data(), C, dK_.data(), C, dx_.data(), C);  //   + Wk^T dK
-    gemm_tn(C, T * B, C, ps_.value(iv_).data(), C, dV_.data(), C, dx_.data(), C);  //   + Wv^T dV
+    gemm_nn(W3T_, dQKV_, dx_, true);                                         //   + [Wq; Wk; Wv]^T d[Q; K; V]
     return dx_;
 }
 

@@ -4,7 +4,8 @@
 // MultiHeadAttention(num_heads=H, key_dim=C/H, use_bias=False) with use_causal_mask=True,
 // plus the residual Add.
 //   x (C, T*B) the residual stream (column t*B+b = step t of sample b); d = C/H per head.
-//   Q = Wq x, K = Wk x, V = Wv x          (C, T*B) each, one product each over the batch;
+//   [Q; K; V] = [Wq; Wk; Wv] x            (3C, T*B), one product over the batch (the three
+//                                          kernels copied into one (3C, C) matrix each forward);
 //                                          Wq, Wk, Wv (C, C) [Keras query|key|value/kernel (C, H, d)]
 //   per sample b and head h (rows h*d .. h*d+d of the columns of sample b):
 //     S = K_bh^T Q_bh / sqrt(d)           (T, T): column t = query step t, row s = key step s
@@ -14,9 +15,15 @@
 // The attention A of every sample and head is one (T, H*T*B) matrix, "<name>_scores", whose
 // column (h*T + t)*B + b is head h's query t of sample b: to_tensor gives (n, H*T, T), row-major
 // (n, H, T, T) as Keras's attention_scores.
-// Per (b, h) the blocks are views with leading dimensions C*B (Q, K, V, O) and T*B (S, A):
-// the per-sample products are small gemms on them, no gathers.
-// Init: glorot_uniform on the Keras shapes' fans (C, C), as Keras's MultiHeadAttention.
+// Per (b, h) the blocks are views with leading dimensions 3C*B (Q, K, V), C*B (O) and T*B
+// (S, A): the per-sample products are small gemms on them, no gathers, and they skip the
+// blocks of 4 query steps that the mask makes 0 (see the .cpp). The input gradients go
+// through gemm_nn with the kernels transposed once per batch.
+// Init: glorot_uniform on fans (C, C) for each of the four kernels, as a Dense(C) per
+// projection would have. This is not Keras's MultiHeadAttention: its kernels are 3-D, and
+// Keras takes the fans of a shape (a, b, c) as (a*b, a*c), i.e. (C*H, C*d) for the query, key
+// and value kernels (C, H, d) and (H*d, H*C) = (C, H*C) for the output kernel (H, d, C): a
+// smaller limit. Changing it would shift every self-attention outcome.
 #pragma once
 
 #include "layer.hpp"
@@ -45,13 +52,16 @@ private:
     std::string scores_name_;
     int iq_ = -1, ik_ = -1, iv_ = -1, io_ = -1;
     // kept for backward
-    Mat Q_, K_, V_;  // (C, T*B) projections
+    Mat W3_;         // (3C, C) [Wq; Wk; Wv], copied from the three kernels each forward
+    Mat QKV_;        // (3C, T*B) [Q; K; V]: the projections of each step in one column
     Mat A_;          // (T, H*T*B) attention
     Mat O_;          // (C, T*B) heads' outputs, concatenated
     // backward scratch
+    Mat WoT_, W3T_;  // (C, C) Wo^T, (C, 3C) [Wq; Wk; Wv]^T: the input gradients through gemm_nn
     Mat dO_;         // (C, T*B) dL/dO
     Mat dA_;         // (T, H*T*B) dL/dA, then dL/dS (scaled) in place
-    Mat dQ_, dK_, dV_;  // (C, T*B)
+    Mat dQKV_;       // (3C, T*B) [dQ; dK; dV]
+    Mat dW3_;        // (3C, C) d[Wq; Wk; Wv], then added to the three kernels' gradients
 };
 
 // Softmax of column t of a (T, T) block over rows 0 .. t, rows past t set to 0: the causal

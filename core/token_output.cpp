@@ -13,6 +13,7 @@ TokenOutput::TokenOutput(const std::string& name, Shape in, int V, int batch, Pa
     ib_ = ps.declare(name + "/bias", V, 1, {V});
     buffer(y_, V, T * batch);
     buffer(dx_, C, T * batch);
+    buffer(WT_, C, V);
 }
 
 void TokenOutput::init(Rng& rng) {
@@ -31,9 +32,8 @@ const Mat& TokenOutput::run_backward(const Mat& dz) {
     gemm_nt(dz, *x_, ps_.grad(iW_), true);           // dW += dz x^T
     add_row_sums(dz, ps_.grad(ib_).data());          // db += sum over the columns of dz
     if (!input_grad_) return dx_;
-    const int C = in_.features, V = out_.features, N = int(dz.cols());
-    dx_.setZero();
-    gemm_tn(C, N, V, ps_.value(iW_).data(), V, dz.data(), V, dx_.data(), C);  // dx = W^T dz
+    WT_ = ps_.value(iW_).transpose();
+    gemm_nn(WT_, dz, dx_, false);                    // dx = W^T dz
     return dx_;
 }
 

@@ -27,6 +27,7 @@ protected:
 private:
     ParamStore& ps_;
     int iW_ = -1, ib_ = -1;
+    Mat WT_;  // (C, V) W^T, once per batch: dx through gemm_nn
 };
 
 }  // namespace attn

@@ -9,6 +9,7 @@
 
 #include "data.hpp"
 #include "expect.hpp"
+#include "gemm.hpp"
 #include "embedding.hpp"
 #include "loss.hpp"
 #include "preset.hpp"
@@ -150,6 +151,34 @@ TEST_CASE("CausalSelfAttention: no attention to the future (exactly 0), rows sum
     const Mat y2 = a.forward(x, false);
     CHECK(y2.leftCols(4 * B) == y.leftCols(4 * B));
     CHECK(y2.rightCols((T - 4) * B) != y.rightCols((T - 4) * B));
+}
+
+TEST_CASE("CausalSelfAttention: the scores skip the masked blocks without changing a bit", "[selfattn]") {
+    // The layer computes K^T Q only for the blocks of 4 query steps that reach each key step;
+    // the full product, scaled and causally softmaxed, must give the same bits (T = 7: a
+    // partial block; H = 2: heads of 4).
+    const int T = 7, C = 8, H = 2, B = 3, d = C / H, ld3 = 3 * C * B, lda = T * B;
+    ParamStore ps;
+    CausalSelfAttention a("self_attention", T, C, H, B, ps);
+    ps.allocate();
+    Rng rng(8, Stream::init);
+    randomize_scaled(ps, rng, C);
+    const Mat x = random_mat(C, T * B, rng);
+    a.forward(x, false);
+    Mat W3(3 * C, C), QKV(3 * C, T * B), A = Mat::Zero(T, H * T * B);
+    W3 << ps.value(0), ps.value(1), ps.value(2);
+    gemm_nn(W3, x, QKV, false);
+    const float scale = 1.0f / std::sqrt(float(d));
+    for (int b = 0; b < B; ++b)
+        for (int h = 0; h < H; ++h) {
+            const float* q = QKV.data() + size_t(b) * 3 * C + size_t(h) * d;
+            float* S = A.data() + (size_t(h) * T * B + b) * T;
+            gemm_tn(T, T, d, q + C, ld3, q, ld3, S, lda);
+            for (int t = 0; t < T; ++t)
+                for (int s = 0; s <= t; ++s) S[size_t(t) * lda + s] *= scale;
+            causal_softmax(S, T, lda);
+        }
+    CHECK(A == a.attention());
 }
 
 TEST_CASE("CausalSelfAttention: gradients (finite differences)", "[selfattn][gradient]") {
