@@ -23,10 +23,10 @@ SeqAttention::SeqAttention(const std::string& name, int Tt, int Ts, int U, int A
         iv_ = ps.declare("bahdanau_v/kernel", 1, U, {U, 1});
         buffer(P1_, U, Tt * B);
         buffer(P2_, U, Ts * B);
-        buffer(E_, U, Ts * Tt * B);
+        buffer(E_, U, 1LL * Ts * Tt * B);  // in 64 bits: the budget, not int, refuses a huge one
         buffer(dP1_, U, Tt * B);
         buffer(dP2_, U, Ts * B);
-        buffer(dE_, U, Ts * Tt * B);
+        buffer(dE_, U, 1LL * Ts * Tt * B);
     }
     iWc_ = ps.declare("attention_vector/kernel", A, 2 * U, {2 * U, A});
     buffer(alpha_, Ts, Tt * B);

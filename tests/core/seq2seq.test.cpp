@@ -399,6 +399,15 @@ TEST_CASE("seq2seq configs: what does not go together is refused, naming the fie
     k = preset("find_max");
     k.score = "dot";
     CHECK_THAT(refused(k), Catch::Matchers::StartsWith("score:"));
+    // Bahdanau's (U, Ts*Tt*B) buffers past 2^31 columns: refused by the memory budget, sized in 64 bits
+    k = preset("reverse");
+    k.score = "bahdanau";
+    k.time_steps = 1000;
+    k.batch_size = 4096;
+    k.samples = 8192;
+    CHECK_NOTHROW(validate(k));
+    const ConfigError e = config_error([&] { Trainer t(k); });
+    CHECK_THAT(std::string(e.what()), Catch::Matchers::Contains("more than the 1.0 GB a trainer may use"));
 }
 
 TEST_CASE("translate: a trained reverse model reverses typed text, and bad text is refused by index", "[seq2seq]") {
