@@ -132,7 +132,8 @@ describe('compare', { concurrency: false }, () => {
   });
 
   test('4 variants (LSTM and GRU, before and after) train in parallel to the end', { timeout: 120_000 }, async (t) => {
-    await onCompare(t, 'preset=lstm_after&samples=12000&v=cell:lstm,placement:before&v=cell:lstm,placement:after&v=cell:gru,placement:before&v=cell:gru,placement:after', async (page) => {
+    // 4000 samples: a short run (what is checked is that all four reach the end, apart).
+    await onCompare(t, 'preset=lstm_after&samples=4000&v=cell:lstm,placement:before&v=cell:lstm,placement:after&v=cell:gru,placement:before&v=cell:gru,placement:after', async (page) => {
       assert.deepEqual(await legend(page), ['cell: lstm, placement: before', 'cell: lstm, placement: after', 'cell: gru, placement: before', 'cell: gru, placement: after']);
       const t0 = Date.now();
       await trainToEnd(page, 100_000);

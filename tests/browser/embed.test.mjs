@@ -17,6 +17,7 @@ import { choosePreset, distDir, launch, lossRows, openPage, pause, play, reopenL
 let widget; // dist/ on one port: the widget's origin
 let host;   // the example post, rewritten to embed the widget from the other origin
 let hostDir;
+let browser; // one Chromium for the file (starting one costs seconds of CPU): a new page per test
 
 before(async () => {
   widget = await serveDist();
@@ -34,22 +35,30 @@ before(async () => {
   // covers a hardened one): its pages use inline styles and load embed-host.js from the widget.
   host = await serve({ root: hostDir, port: 0, csp: null });
   assert.notEqual(new URL(host.url).port, new URL(widget.url).port);
+  browser = await launch();
 });
 after(async () => {
+  await browser?.close();
   await host?.close();
   await widget?.close();
   fs.rmSync(hostDir, { recursive: true, force: true });
 });
 
-// A fresh browser; afterwards no console error and no request beyond 127.0.0.1.
-async function withBrowser(opts, fn) {
-  const b = await launch(opts);
+// A fresh page (and any other page the test opens in `context`, closed afterwards) in the
+// file's browser; afterwards no console error and no request beyond 127.0.0.1 since it opened.
+async function onPage({ viewport = { width: 1280, height: 900 } } = {}, fn) {
+  const { context } = browser;
+  const open = new Set(context.pages());
+  const seen = { errors: browser.errors.length, external: browser.external.length };
+  const page = await context.newPage();
   try {
-    await fn(b);
-    assert.deepEqual(b.errors, [], `errors: ${b.errors.join('\n')}`);
-    assert.deepEqual(b.external, [], `requests leaving 127.0.0.1: ${b.external.join(', ')}`);
+    await page.setViewportSize(viewport);
+    await fn({ page, context });
+    const errors = browser.errors.slice(seen.errors), external = browser.external.slice(seen.external);
+    assert.deepEqual(errors, [], `errors: ${errors.join('\n')}`);
+    assert.deepEqual(external, [], `requests leaving 127.0.0.1: ${external.join(', ')}`);
   } finally {
-    await b.close();
+    for (const p of context.pages()) if (!open.has(p)) await p.close();
   }
 }
 
@@ -71,9 +80,9 @@ async function trainToEnd(frame) {
   };
 }
 
-describe('embedding', () => {
-  test('the example post on one origin embeds two widgets from another: both train to the expected peak and resize', async () => {
-    await withBrowser({ viewport: { width: 900, height: 900 } }, async ({ page }) => {
+describe('embedding', { concurrency: false }, () => {
+  test('the example post on one origin embeds two widgets from another: both train to the expected peak and resize; the host script ignores resize messages from anything but its iframes', async () => {
+    await onPage({ viewport: { width: 900, height: 900 } }, async ({ page }) => {
       await page.goto(host.url);
       const dense = await frameOf(page, '#dense-demo');
       const lstm = await frameOf(page, '#lstm-demo');
@@ -109,23 +118,16 @@ describe('embedding', () => {
         assert.equal(await frame.evaluate(() => document.cookie), '');
         assert.equal(await frame.evaluate(() => localStorage.length + sessionStorage.length), 0);
       }
-    });
-  });
-
-  test('the host script ignores resize messages from anything but its iframes', async () => {
-    await withBrowser({}, async ({ page }) => {
-      await page.goto(host.url);
-      await frameOf(page, '#dense-demo');
-      await page.waitForFunction(() => document.getElementById('dense-demo').style.height !== '');
-      const before = await page.$eval('#dense-demo', (f) => f.style.height);
+      // The host script ignores a resize message from anything but its iframes (here the page itself).
       await page.evaluate(() => window.postMessage({ type: 'attention-widget:resize', height: 3333 }, '*'));
       await page.waitForTimeout(300);
-      assert.equal(await page.$eval('#dense-demo', (f) => f.style.height), before);
+      for (const id of ['dense-demo', 'lstm-demo'])
+        assert.notEqual(await page.$eval(`#${id}`, (f) => f.style.height), '3333px', `${id} took a forged height`);
     });
   });
 
   test('hostile or garbage URL parameters give a note and execute nothing', async () => {
-    await withBrowser({}, async ({ page }) => {
+    await onPage({}, async ({ page }) => {
       const q = new URLSearchParams({
         model: '<script>window.__pwned = 1</script>',
         samples: '1e12',
@@ -154,7 +156,7 @@ describe('embedding', () => {
   });
 
   test('a shared link reproduces the same first loss values', async () => {
-    await withBrowser({}, async ({ page, context }) => {
+    await onPage({}, async ({ page, context }) => {
       await openPage(page, widget.url);
       await setField(page, 'seed', '4242');
       await setField(page, 'units', '16');
@@ -177,8 +179,9 @@ describe('embedding', () => {
   });
 
   test('embed options: views, controls, autoplay and reduced motion', async () => {
-    await withBrowser({}, async ({ page }) => {
-      await openPage(page, `${widget.url}embed.html?views=history&controls=none&autoplay=1&epochs=1000`);
+    await onPage({}, async ({ page }) => {
+      // speed=1 (one batch a frame): autoplay is seen as well, at a fraction of the CPU.
+      await openPage(page, `${widget.url}embed.html?views=history&controls=none&autoplay=1&epochs=1000&speed=1`);
       assert.ok(await page.isVisible('#chart-history'));
       assert.equal(await page.isVisible('#chart-attention'), false);
       assert.equal(await page.isVisible('#step'), false, 'controls=none hides Step');
@@ -186,12 +189,12 @@ describe('embedding', () => {
       await page.waitForFunction(() => document.querySelector('#play').getAttribute('aria-pressed') === 'true');
       assert.equal(await page.isVisible('#embed-open'), false, 'no embed panel inside an embed');
     });
-    await withBrowser({}, async ({ page }) => {
+    await onPage({}, async ({ page }) => {
       await page.emulateMedia({ reducedMotion: 'reduce' });
       await openPage(page, `${widget.url}embed.html?autoplay=1`);
       await page.waitForTimeout(500);
       assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'false', 'no autoplay under reduced motion');
-      await openPage(page, `${widget.url}embed.html?autoplay=always&epochs=1000`);
+      await openPage(page, `${widget.url}embed.html?autoplay=always&epochs=1000&speed=1`);
       await page.waitForFunction(() => document.querySelector('#play').getAttribute('aria-pressed') === 'true');
     });
   });
@@ -200,7 +203,7 @@ describe('embedding', () => {
     // What a reader gets: no training while the widget is scrolled away (the widget pauses
     // itself through an IntersectionObserver; Chromium may also throttle off-screen frames,
     // so the test watches the step counter, not the button's timing), and it goes on when back.
-    await withBrowser({ viewport: { width: 800, height: 600 } }, async ({ page }) => {
+    await onPage({ viewport: { width: 800, height: 600 } }, async ({ page }) => {
       await page.goto(`${host.url}tall.html`);
       const frame = await frameOf(page, '#w');
       const step = async () => Number(await frame.textContent('[data-metric="step"]'));
@@ -217,7 +220,7 @@ describe('embedding', () => {
   });
 
   test('the embed builder: views, controls, text, autoplay, height and flavour make the code; a live preview', { timeout: 120_000 }, async () => {
-    await withBrowser({ viewport: { width: 1280, height: 1000 } }, async ({ page }) => {
+    await onPage({ viewport: { width: 1280, height: 1000 } }, async ({ page }) => {
       await openPage(page, `${widget.url}?preset=lstm_before`);
       await page.click('#embed-open');
       const code = () => page.inputValue('#embed-code');
@@ -270,7 +273,7 @@ describe('embedding', () => {
   });
 
   test('the copy-embed button gives a working iframe snippet with the narrowest sandbox', async () => {
-    await withBrowser({}, async ({ page, context }) => {
+    await onPage({}, async ({ page, context }) => {
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(widget.url).origin });
       await openPage(page, widget.url);
       await choosePreset(page, 'gru_before');
@@ -293,16 +296,16 @@ describe('embedding', () => {
     // .wasm must load from its own origin). Errors are expected here, so no error check.
     const code = fs.readFileSync(path.join(hostDir, 'pasted.html'), 'utf8');
     fs.writeFileSync(path.join(hostDir, 'narrower.html'), code.replace('allow-scripts allow-same-origin allow-popups', 'allow-scripts'));
-    const b = await launch();
+    const p = await browser.context.newPage();
     try {
-      await b.page.goto(`${host.url}narrower.html`);
-      const frame = await (await b.page.waitForSelector('iframe')).contentFrame();
-      await b.page.waitForTimeout(3000);
+      await p.goto(`${host.url}narrower.html`);
+      const frame = await (await p.waitForSelector('iframe')).contentFrame();
+      await p.waitForTimeout(3000);
       assert.notEqual(await frame.evaluate(() => document.body.dataset.ready).catch(() => undefined), 'true',
         'the widget works without allow-same-origin: the sandbox could be narrower');
       assert.match(await frame.textContent('#notice'), /sandbox lacks allow-same-origin/, 'and it says so in words');
     } finally {
-      await b.close();
+      await p.close();
     }
   });
 });

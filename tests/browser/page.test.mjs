@@ -25,7 +25,8 @@ const M = await loadModule();
 const PRESETS = pagePresets(M.presets(), M.tasks());
 
 // One browser for the suite (one more for the axe checks, which need to bypass the CSP to
-// inject axe-core): each test gets a fresh page in it. Starting Chromium costs seconds.
+// inject axe-core): each test gets a fresh page in it, those on another server or on file://
+// too. Starting Chromium costs seconds.
 let server;
 const browsers = {};
 const browser = async (bypassCSP = false) => (browsers[bypassCSP] ??= await launch({ bypassCSP }));
@@ -107,14 +108,17 @@ describe('page', { concurrency: false }, () => {
     const host = fs.mkdtempSync(path.join(os.tmpdir(), 'attention-host-'));
     fs.cpSync(distDir, path.join(host, 'some', 'folder'), { recursive: true });
     const sub = await serve({ root: host, port: 0 });
-    const s = await launch();
+    const b = await browser();
+    const seen = { errors: b.errors.length, external: b.external.length };
+    const page = await b.context.newPage();
     try {
-      await openPage(s.page, `${sub.url}some/folder/`);
-      await s.page.waitForTimeout(500);
-      assert.deepEqual(s.errors, [], `errors on the page:\n${s.errors.join('\n')}`);
-      assert.deepEqual(s.external, [], `requests left 127.0.0.1: ${s.external.join(', ')}`);
+      await openPage(page, `${sub.url}some/folder/`);
+      await page.waitForTimeout(500);
+      const errors = b.errors.slice(seen.errors), external = b.external.slice(seen.external);
+      assert.deepEqual(errors, [], `errors on the page:\n${errors.join('\n')}`);
+      assert.deepEqual(external, [], `requests left 127.0.0.1: ${external.join(', ')}`);
     } finally {
-      await s.close();
+      await page.close();
       await sub.close();
       fs.rmSync(host, { recursive: true, force: true });
     }
@@ -288,15 +292,15 @@ describe('page', { concurrency: false }, () => {
     }));
 
   test('opened from file://, the page says why it cannot run and what to do', { timeout: 60_000 }, async () => {
-    const s = await launch();
+    const page = await (await browser()).context.newPage(); // its errors are expected: not checked
     try {
-      await s.page.goto(pathToFileURL(path.join(distDir, 'index.html')).href);
-      await s.page.waitForFunction(() => !document.querySelector('#notice').hidden, null, { timeout: 10_000 });
-      const notice = await text(s.page, '#notice');
+      await page.goto(pathToFileURL(path.join(distDir, 'index.html')).href);
+      await page.waitForFunction(() => !document.querySelector('#notice').hidden, null, { timeout: 10_000 });
+      const notice = await text(page, '#notice');
       assert.match(notice, /opened from a file.*npm start/);
-      assert.doesNotMatch(await statusText(s.page), /Loading the model/);
+      assert.doesNotMatch(await statusText(page), /Loading the model/);
     } finally {
-      await s.close();
+      await page.close();
     }
   });
 

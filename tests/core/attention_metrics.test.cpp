@@ -16,7 +16,7 @@ using namespace attn;
 
 namespace {
 
-Config small(const char* preset) {
+Config small_metrics(const char* preset) {
     Config c = defaults_for(preset);
     c.samples = 512;
     c.batch_size = 32;
@@ -59,7 +59,7 @@ Scores from_maps(const AttentionMaps& m) {
 TEST_CASE("attention metrics: evaluate() agrees with a computation from the maps", "[metrics]") {
     for (const char* preset : {"dense", "lstm_after", "lstm_before", "gru_after", "find_max", "add_two_numbers"}) {
         for (bool single : {false, true}) {
-            Config c = small(preset);
+            Config c = small_metrics(preset);
             c.single_attention_vector = single;
             INFO(preset << ", single " << single);
             Trainer t(c);
@@ -81,7 +81,7 @@ TEST_CASE("attention metrics: uniform attention scores the ground truth's share"
     // Zero attention weights (and biases) give the softmax's uniform 1/P everywhere: attention
     // on target is then (positions in the mask) / P exactly, and the peak is position 0.
     for (const char* preset : {"dense", "lstm_before", "find_max", "add_two_numbers"}) {
-        Config c = small(preset);
+        Config c = small_metrics(preset);
         INFO(preset);
         Trainer t(c);
         auto w = t.weights();
@@ -99,7 +99,7 @@ TEST_CASE("attention metrics: uniform attention scores the ground truth's share"
 }
 
 TEST_CASE("attention metrics: reported for training, validation and the recent window", "[metrics]") {
-    Trainer t(small("find_max"));
+    Trainer t(small_metrics("find_max"));
     Metrics m = t.step(3);
     CHECK(std::isfinite(m.train.attention_on_target));
     CHECK(std::isfinite(m.recent.hit_rate));
@@ -111,7 +111,7 @@ TEST_CASE("attention metrics: reported for training, validation and the recent w
     CHECK(t.history().val[0].hit_rate == m.val.hit_rate);
     CHECK(t.history().train[0].attention_on_target == m.train.attention_on_target);
     // The noise task has no ground truth.
-    Config c = small("attention_example");
+    Config c = small_metrics("attention_example");
     c.samples = 100;
     c.validation_split = 0.2;
     Trainer n(c);
@@ -132,7 +132,7 @@ TEST_CASE("attention maps: shapes per model, the first n held-out samples, the g
         {"gru_after", false, {5, 9, 8}}, {"find_max", false, {5, 10}},     {"add_two_numbers", false, {5, 20}},
     };
     for (const auto& k : cases) {
-        Config c = small(k.preset);
+        Config c = small_metrics(k.preset);
         c.single_attention_vector = k.single;
         INFO(k.preset << ", single " << k.single);
         Trainer t(c);
@@ -168,7 +168,7 @@ TEST_CASE("attention maps: shapes per model, the first n held-out samples, the g
             }
         }
     }
-    Trainer t(small("find_max"));
+    Trainer t(small_metrics("find_max"));
     for (int n : {0, -1, 41}) {
         INFO("n " << n);
         try {

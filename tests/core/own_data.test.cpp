@@ -16,7 +16,7 @@ using attn::test::config_error;
 
 namespace {
 
-Config small(const char* preset) {
+Config small_own(const char* preset) {
     Config c = defaults_for(preset);
     c.samples = 256;
     c.batch_size = 32;
@@ -33,7 +33,7 @@ struct Arrays {
     Tensor x, y, mask;
 };
 Arrays arrays(const char* preset, int n, uint32_t seed = 99) {
-    Config c = small(preset);
+    Config c = small_own(preset);
     c.test_samples = n;
     c.seed = seed;
     Trainer t(c);
@@ -54,7 +54,7 @@ bool same(const std::vector<Weight>& a, const std::vector<Weight>& b) {
 TEST_CASE("own data: train_on_batch is one step on exactly those samples", "[own_data]") {
     for (const char* preset : {"dense", "lstm_after", "find_max"}) {
         INFO(preset);
-        Trainer t(small(preset));
+        Trainer t(small_own(preset));
         const Arrays d = arrays(preset, 24);
         const Scores before = t.evaluate(d.x, d.y, &d.mask);
         const auto w0 = t.weights();
@@ -69,7 +69,7 @@ TEST_CASE("own data: train_on_batch is one step on exactly those samples", "[own
         for (int k = 0; k < 20; ++k) t.train_on_batch(d.x, d.y);
         CHECK(t.evaluate(d.x, d.y).loss < before.loss);  // it learns those samples
         // The same steps on another trainer of the same seed give the same weights.
-        Trainer u(small(preset));
+        Trainer u(small_own(preset));
         u.train_on_batch(d.x, d.y, &d.mask);
         for (int k = 0; k < 20; ++k) u.train_on_batch(d.x, d.y);
         CHECK(same(u.weights(), t.weights()));
@@ -77,7 +77,7 @@ TEST_CASE("own data: train_on_batch is one step on exactly those samples", "[own
 }
 
 TEST_CASE("own data: set_data trains and validates on the caller's samples", "[own_data]") {
-    Config c = small("find_max");
+    Config c = small_own("find_max");
     Trainer t(c);
     t.step(5);
     const auto w = t.weights();
@@ -105,7 +105,7 @@ TEST_CASE("own data: set_data trains and validates on the caller's samples", "[o
 }
 
 TEST_CASE("own data: bad arrays are refused naming the argument and the index", "[own_data]") {
-    Trainer t(small("lstm_after"));
+    Trainer t(small_own("lstm_after"));
     const auto w = t.weights();
     const Arrays d = arrays("lstm_after", 40);
     const float nan = std::numeric_limits<float>::quiet_NaN();

@@ -30,6 +30,14 @@ inline Mat uniform_mat(int rows, int cols, Rng& rng) {
     return m;
 }
 
+// Sample b of a (F, T*B) batch (step t of sample b in column t*B + b) as a (F, T) matrix in
+// double.
+inline Eigen::MatrixXd sample_of(const Mat& m, int T, int B, int b) {
+    Eigen::MatrixXd s(m.rows(), T);
+    for (int t = 0; t < T; ++t) s.col(t) = m.col(t * B + b).cast<double>();
+    return s;
+}
+
 // ManyToOneAttention's weights, sized so that, for inputs of unit variance, the scores and the
 // output's pre-activation have a standard deviation of about one: neither the softmax nor the
 // tanh saturates, so the gradients stay well above float rounding. Luong's score h_t W h_s

@@ -98,13 +98,6 @@ struct AttentionTwin {
     }
 };
 
-// Sample b of a (C, T*B) batch as a (C, T) matrix in double.
-Eigen::MatrixXd sample_of(const Mat& m, int T, int B, int b) {
-    Eigen::MatrixXd s(m.rows(), T);
-    for (int t = 0; t < T; ++t) s.col(t) = m.col(t * B + b).cast<double>();
-    return s;
-}
-
 }  // namespace
 
 TEST_CASE("CausalSelfAttention: shapes, parameter names and Keras shapes", "[selfattn]") {

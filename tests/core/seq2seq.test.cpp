@@ -39,13 +39,6 @@ void randomize_seq_attention(ParamStore& ps, Rng& rng, int U) {
     }
 }
 
-// Sample b of a (F, T*B) batch as a (F, T) matrix in double.
-Eigen::MatrixXd sample_of(const Mat& m, int T, int B, int b) {
-    Eigen::MatrixXd s(m.rows(), T);
-    for (int t = 0; t < T; ++t) s.col(t) = m.col(t * B + b).cast<double>();
-    return s;
-}
-
 // The plain-loop double twin of SeqAttention on one sample: queries q (U, Tt), keys k (U, Ts)
 // -> y (A, Tt), alpha (Ts, Tt); for dy: dq, dk and every kernel's gradient (in ps's order).
 struct SeqAttentionTwin {
