@@ -15,8 +15,8 @@ import { viridis } from '../charts/colors.js';
 import { inPageWords } from '../settings.js';
 import { legend } from './attention.js';
 import { argmax, el, fillTable, fmt } from './dom.js';
+import { momentOf, scrubber } from './replay.js';
 
-const FRAME_MS = 150;     // replay speed: a moment every 150 ms, as the map
 const TYPE_DELAY = 250;   // ms after the last key before the typed text is read
 const PAD = '·';
 
@@ -84,7 +84,6 @@ function moments(state) {
 // The last validation at or before `step` (a translation run's also hold the sequence accuracy).
 const scoresAt = (validations, step) => validations.findLast((v) => v.step <= step) ?? null;
 
-const momentOf = (m, epochs) => (m.step === 0 ? 'the start' : `epoch ${m.epoch.toFixed(2)} of ${epochs} (step ${m.step})`);
 
 // The core's message about typed text, in the page's words: a character by its place (from 1).
 function textError({ field, message }, fields) {
@@ -105,10 +104,11 @@ export const alignment = {
     const box = el('div', { className: 'map-box alignment-box' }, [canvas]);
     const sampleSelect = el('select', { id: 'alignment-sample' });
     const sampleChoice = el('span', { className: 'choice' }, [el('label', { htmlFor: 'alignment-sample', textContent: 'Sample:' }), sampleSelect]);
-    const playButton = el('button', { id: 'alignment-play', type: 'button', textContent: 'Replay', ariaPressed: 'false' });
-    const scrub = el('input', { id: 'alignment-scrub', type: 'range', min: '0', max: '0', value: '0', ariaLabel: 'Moment of training shown' });
-    const when = el('output', { id: 'alignment-when', htmlFor: 'alignment-scrub', textContent: 'the start' });
-    const replay = el('span', { className: 'replay' }, [playButton, el('label', { htmlFor: 'alignment-scrub', textContent: 'Moment:' }), scrub, when]);
+    const scrub = scrubber({
+      name: 'alignment', moments: () => moments(app.state), show: (m, i, { paint = true }) => { words(m); if (paint) draw(m); },
+      epochs: () => run.config.epochs, playing: () => app.state.playing,
+    });
+    const replay = el('span', { className: 'replay' }, scrub.controls);
     const controls = el('div', { className: 'scrub' }, [sampleChoice, replay]);
     // The greedy output, a character per step, each marked right or wrong (in words for screen readers).
     const outputList = el('ol', { id: 'alignment-output', className: 'tokens' });
@@ -137,15 +137,11 @@ export const alignment = {
     figure.append(box, outputLine, controls, legend(), captionEl, details, own);
 
     let sample = 0;      // the held-out sample shown (an index of the run's align.samples)
-    let shown = -1;      // the moment on screen (an index of moments())
-    let follow = true;   // show the latest moment as training goes
-    let timer = null;    // the replay's interval
     let drawn = null;    // the moment drawn last
     let run = null;
     let alphabet = '';
 
     const list = () => moments(app.state);
-    const current = () => (follow ? list().at(-1) : list()[shown]);
 
     // One sample at moment m: its characters, what the model wrote, right or wrong per step.
     function sampleAt(m, k = sample) {
@@ -182,7 +178,7 @@ export const alignment = {
     function words(m) {
       const s = sampleAt(m);
       const right = s.right.filter(Boolean).length;
-      const moment = follow ? '' : ` at ${momentOf(m, run.config.epochs)}`;
+      const moment = scrub.following ? '' : ` at ${momentOf(m, run.config.epochs)}`;
       const sc = scoresAt(app.state.validations, m.step);
       // The widget's caption is shorter (its height budget); the same facts.
       const how = embedded ? 'Rows: output steps; columns: the source; brighter is more attention (0 to 1).'
@@ -203,47 +199,9 @@ export const alignment = {
       render(canvas, panels, [...s.source], Math.max(160, box.clientWidth), { maxHeight });
       drawn = m;
     }
-    function show(i, { paint = true } = {}) {
-      const all = list();
-      const m = all[i];
-      if (!m) return;
-      shown = i;
-      scrub.max = String(all.length - 1);
-      scrub.value = String(i);
-      const moment = momentOf(m, run.config.epochs);
-      when.textContent = moment + (i === all.length - 1 && app.state.playing ? ', now' : '');
-      scrub.setAttribute('aria-valuetext', moment);
-      words(m);
-      if (paint) draw(m);
-    }
-
-    function setPlaying(on) {
-      if (on === Boolean(timer)) return;
-      if (on) {
-        if (shown >= list().length - 1) show(0);
-        follow = false;
-        timer = setInterval(() => {
-          if (shown >= list().length - 1) return setPlaying(false);
-          show(shown + 1);
-        }, FRAME_MS);
-      } else {
-        clearInterval(timer);
-        timer = null;
-        follow = shown === list().length - 1;
-      }
-      playButton.textContent = on ? 'Stop' : 'Replay';
-      playButton.setAttribute('aria-pressed', String(on));
-    }
-    playButton.addEventListener('click', () => setPlaying(!timer));
-    scrub.addEventListener('input', () => {
-      setPlaying(false);
-      const i = Number(scrub.value);
-      follow = i === list().length - 1;
-      show(i);
-    });
     sampleSelect.addEventListener('change', () => { // the same moment, another sample
       sample = Number(sampleSelect.value);
-      const m = current();
+      const m = scrub.current();
       if (!m) return;
       words(m);
       draw(m);
@@ -313,28 +271,18 @@ export const alignment = {
     }
 
     // ---- the registry's hooks ------------------------------------------------------------------
-    // The latest moment (following) or the one chosen, at index `shown`.
-    const refresh = (state, paint) => {
-      const all = moments(state);
-      if (!all.length) return;
-      if (follow && !timer) show(all.length - 1, { paint });
-      else {
-        scrub.max = String(all.length - 1);
-        if (!paint && shown >= 0) words(all[shown]);
-      }
+    // The latest moment (following), or the words of the one chosen kept current.
+    const refresh = (paint) => {
+      const chosen = scrub.update({ paint });
+      if (chosen && !paint) words(chosen);
     };
     return {
       reset(r) {
         const sameTask = run?.task.name === r.task.name && run?.config.time_steps === r.config.time_steps;
         run = r;
         alphabet = (r.task.alphabet ?? '').slice(0, r.config.vocab_size - 1); // the characters this vocabulary uses
-        setPlaying(false);
-        shown = -1;
-        follow = true;
+        scrub.reset();
         drawn = null;
-        scrub.max = '0';
-        scrub.value = '0';
-        when.textContent = 'the start';
         outputList.replaceChildren();
         const { samples, Ts } = r.align;
         if (sample >= samples || !sameTask) sample = 0;
@@ -356,11 +304,11 @@ export const alignment = {
         ask(input.value);
       },
       update(state) {
-        refresh(state, true);
+        refresh(true);
         // Read the typed text again when the model has changed (not while a read is in flight).
         if (own.open && typed?.translation && !asked && state.metrics && typed.step !== state.metrics.step) ask(typed.text);
       },
-      text: (state) => refresh(state, false),
+      text: () => refresh(false),
       translated(data) {
         if (!asked || data.id !== asked.id) return; // an answer to an older run's question
         asked = null;

@@ -12,8 +12,8 @@ import { COLORS, viridis } from '../charts/colors.js';
 import { ScoreChart } from '../charts/scores.js';
 import { legend } from './attention.js';
 import { appendRows, argmax, el, figureParts, fillTable, fmt } from './dom.js';
+import { momentOf, scrubber } from './replay.js';
 
-const FRAME_MS = 150; // replay speed: a moment every 150 ms, as the map
 
 // Draws the panels of one layer (its H heads, then the truth) onto canvas, `width` CSS pixels
 // wide, wrapping onto more rows of panels when narrow; `maxHeight` caps the height (the
@@ -68,7 +68,6 @@ function moments(state) {
   return [...list, { step: live.step, epoch: live.epoch, attention: live.attention.data, shape: live.attention.shape, scores: live.scores }];
 }
 
-const momentOf = (m, epochs) => (m.step === 0 ? 'the start' : `epoch ${m.epoch.toFixed(2)} of ${epochs} (step ${m.step})`);
 const layersOf = (run) => [...new Set(run.headIds.map((s) => s.layer))].sort((a, b) => a - b);
 const layerWords = (l, L) => `layer ${l + 1}${L > 1 && l === L - 1 ? ' (the last)' : L > 1 && l === 0 ? ' (the first)' : ''}`;
 
@@ -82,10 +81,11 @@ export const heads = {
     const box = el('div', { className: 'map-box heads-box' }, [canvas]);
     const layerSelect = el('select', { id: 'heads-layer' });
     const layerChoice = el('span', { className: 'choice' }, [el('label', { htmlFor: 'heads-layer', textContent: 'Layer:' }), layerSelect]);
-    const playButton = el('button', { id: 'heads-play', type: 'button', textContent: 'Replay', ariaPressed: 'false' });
-    const scrub = el('input', { id: 'heads-scrub', type: 'range', min: '0', max: '0', value: '0', ariaLabel: 'Moment of training shown' });
-    const when = el('output', { id: 'heads-when', htmlFor: 'heads-scrub', textContent: 'the start' });
-    const replay = el('span', { className: 'replay' }, [playButton, el('label', { htmlFor: 'heads-scrub', textContent: 'Moment:' }), scrub, when]);
+    const scrub = scrubber({
+      name: 'heads', moments: () => moments(app.state), show: (m, i, { paint = true }) => { words(m); if (paint) draw(m); },
+      epochs: () => app.state.run.config.epochs, playing: () => app.state.playing,
+    });
+    const replay = el('span', { className: 'replay' }, scrub.controls);
     const controls = el('div', { className: 'scrub' }, [layerChoice, replay]);
     const captionEl = el('figcaption', { id: 'heads-caption' });
     const details = el('details', { id: 'heads-data' }, [
@@ -98,13 +98,8 @@ export const heads = {
 
     let layer = -1;      // the layer drawn: the last, or the one chosen while the model has as many layers
     let layerCount = 0;
-    let shown = -1;      // the moment on screen (an index of moments())
-    let follow = true;   // show the latest moment as training goes
-    let timer = null;    // the replay's interval
     let drawn = null;    // the moment drawn last
-
     const list = () => moments(app.state);
-    const current = () => (follow ? list().at(-1) : list()[shown]);
 
     const rows = (m) => {
       const [, H, T, P] = m.shape;
@@ -121,7 +116,7 @@ export const heads = {
       const scores = m.scores.filter((s) => s.layer === layer).map((s) =>
         `Head ${s.head + 1} puts ${fmt(s.attention_on_target, 2)} of its attention on ${onTarget}, and peaks there at ${fmt(s.hit_rate, 2)} of the steps.`);
       // Following the run, the moment is the latest (the scrubber's words say when); else stated.
-      const moment = follow ? '' : `, at ${momentOf(m, run.config.epochs)}`;
+      const moment = scrub.following ? '' : `, at ${momentOf(m, run.config.epochs)}`;
       const which = L < 2 ? 'the attention layer' : layer === L - 1 ? `the last of ${L} layers` : `layer ${layer + 1} of ${L}`;
       const earlier = L > 1 && layer < L - 1 && target
         ? ' The truth is the task\'s, the same for every layer: an earlier layer can help in another way (in an induction model, by attending to the previous token).' : '';
@@ -138,47 +133,9 @@ export const heads = {
       render(canvas, m.attention.subarray(layer * H * T * P, (layer + 1) * H * T * P), [H, T, P], mask, Math.max(160, box.clientWidth), { maxHeight });
       drawn = m;
     }
-    function show(i, { paint = true } = {}) {
-      const all = list();
-      const m = all[i];
-      if (!m) return;
-      shown = i;
-      scrub.max = String(all.length - 1);
-      scrub.value = String(i);
-      const moment = momentOf(m, app.state.run.config.epochs);
-      when.textContent = moment + (i === all.length - 1 && app.state.playing ? ', now' : '');
-      scrub.setAttribute('aria-valuetext', moment);
-      words(m);
-      if (paint) draw(m);
-    }
-
-    function setPlaying(on) {
-      if (on === Boolean(timer)) return;
-      if (on) {
-        if (shown >= list().length - 1) show(0);
-        follow = false;
-        timer = setInterval(() => {
-          if (shown >= list().length - 1) return setPlaying(false);
-          show(shown + 1);
-        }, FRAME_MS);
-      } else {
-        clearInterval(timer);
-        timer = null;
-        follow = shown === list().length - 1;
-      }
-      playButton.textContent = on ? 'Stop' : 'Replay';
-      playButton.setAttribute('aria-pressed', String(on));
-    }
-    playButton.addEventListener('click', () => setPlaying(!timer));
-    scrub.addEventListener('input', () => {
-      setPlaying(false);
-      const i = Number(scrub.value);
-      follow = i === list().length - 1;
-      show(i);
-    });
     layerSelect.addEventListener('change', () => { // the same moment, another layer
       layer = Number(layerSelect.value);
-      const m = current();
+      const m = scrub.current();
       if (!m) return;
       words(m);
       draw(m);
@@ -186,25 +143,15 @@ export const heads = {
     details.addEventListener('toggle', () => details.open && drawn && fillTable(details, rows(drawn)));
     new ResizeObserver(() => drawn && draw(drawn)).observe(box);
 
-    // The latest moment (following) or the one chosen, at index `shown`.
-    const refresh = (state, paint) => {
-      const all = moments(state);
-      if (!all.length) return;
-      if (follow && !timer) show(all.length - 1, { paint });
-      else {
-        scrub.max = String(all.length - 1);
-        if (!paint && shown >= 0) words(all[shown]);
-      }
+    // The latest moment (following), or the words of the one chosen kept current.
+    const refresh = (paint) => {
+      const chosen = scrub.update({ paint });
+      if (chosen && !paint) words(chosen);
     };
     return {
       reset(run) {
-        setPlaying(false);
-        shown = -1;
-        follow = true;
+        scrub.reset();
         drawn = null;
-        scrub.max = '0';
-        scrub.value = '0';
-        when.textContent = 'the start';
         const layers = layersOf(run);
         const L = layers.length;
         if (L !== layerCount) layer = L - 1; // Reset keeps the choice; another model starts at its last layer
@@ -213,8 +160,8 @@ export const heads = {
         layerChoice.hidden = L < 2;
         replay.hidden = !run.headFrameEvery;
       },
-      update: (state) => refresh(state, true),
-      text: (state) => refresh(state, false),
+      update: () => refresh(true),
+      text: () => refresh(false),
       downloads(state) {
         const m = drawn;
         if (!m) return [];

@@ -7,13 +7,13 @@ import { viridis } from '../charts/colors.js';
 import { gif as gifOf } from '../downloads.js';
 import { legend } from './attention.js';
 import { argmax, el, fillTable } from './dom.js';
+import { momentOf, scrubber } from './replay.js';
 
 const PANELS = [
   { key: 'attention', title: 'attention' },
   { key: 'peak', title: 'its peak' },
   { key: 'truth', title: 'the answer' },
 ];
-const FRAME_MS = 150; // replay speed: a frame every 150 ms
 
 // Draws frame f (its three panels) onto canvas, `width` CSS pixels wide (taller than its cells
 // need by `top`, for a title); returns each sample's peak, how many peaks are on the answer,
@@ -89,7 +89,6 @@ function frameRows(f, peaks) {
   });
 }
 
-const momentOf = (f, epochs) => (f.step === 0 ? 'the start' : `epoch ${f.epoch.toFixed(2)} of ${epochs} (step ${f.step})`);
 
 export const map = {
   name: 'map',
@@ -99,10 +98,13 @@ export const map = {
   create(figure, app) {
     const canvas = el('canvas', { id: 'chart-map', role: 'img', ariaLabelledby: 'map-title', ariaDescribedby: 'map-caption' });
     const box = el('div', { className: 'map-box' }, [canvas]);
-    const playButton = el('button', { id: 'map-play', type: 'button', textContent: 'Replay', ariaPressed: 'false' });
-    const scrub = el('input', { id: 'map-scrub', type: 'range', min: '0', max: '0', value: '0', ariaLabel: 'Moment of training shown' });
-    const when = el('output', { id: 'map-when', htmlFor: 'map-scrub', textContent: 'the start' });
-    const controls = el('div', { className: 'scrub' }, [playButton, el('label', { htmlFor: 'map-scrub', textContent: 'Moment:' }), scrub, when]);
+    const frames = () => app.state.frames;
+    let shown = null;    // the frame on screen
+    const scrub = scrubber({
+      name: 'map', moments: frames, show: (f) => { shown = f; draw(f); },
+      epochs: () => app.state.run.config.epochs, playing: () => app.state.playing,
+    });
+    const controls = el('div', { className: 'scrub' }, scrub.controls);
     const captionEl = el('figcaption', { id: 'map-caption' });
     const details = el('details', { id: 'map-data' }, [
       el('summary', { textContent: 'This moment as a table' }),
@@ -112,48 +114,7 @@ export const map = {
     ]);
     figure.append(box, controls, legend(), captionEl, details);
 
-    let shown = -1;      // the frame on screen
-    let follow = true;   // show the latest frame as training goes
-    let timer = null;    // the replay's interval
-
-    const frames = () => app.state.frames;
-    function setPlaying(on) {
-      if (on === Boolean(timer)) return;
-      if (on) {
-        if (shown >= frames().length - 1) show(0);
-        follow = false;
-        timer = setInterval(() => {
-          if (shown >= frames().length - 1) return setPlaying(false);
-          show(shown + 1);
-        }, FRAME_MS);
-      } else {
-        clearInterval(timer);
-        timer = null;
-        follow = shown === frames().length - 1;
-      }
-      playButton.textContent = on ? 'Stop' : 'Replay';
-      playButton.setAttribute('aria-pressed', String(on));
-    }
-    playButton.addEventListener('click', () => setPlaying(!timer));
-    scrub.addEventListener('input', () => {
-      setPlaying(false);
-      const i = Number(scrub.value);
-      follow = i === frames().length - 1;
-      show(i);
-    });
-    new ResizeObserver(() => shown >= 0 && draw(frames()[shown])).observe(box);
-
-    function show(i) {
-      const f = frames()[i];
-      if (!f) return;
-      shown = i;
-      scrub.max = String(frames().length - 1);
-      scrub.value = String(i);
-      const moment = momentOf(f, app.state.run.config.epochs);
-      when.textContent = moment + (i === frames().length - 1 && app.state.playing ? ', now' : '');
-      scrub.setAttribute('aria-valuetext', moment);
-      draw(f);
-    }
+    new ResizeObserver(() => draw(shown)).observe(box);
 
     function draw(f) {
       if (!f) return;
@@ -165,25 +126,17 @@ export const map = {
         (f.mask ? `Here the peak is on the answer for ${hits} of ${rows} samples, and ${(onTruth / rows).toFixed(2)} of the attention is on it on average.` : '');
       if (details.open) fillTable(details, frameRows(f, peaks).map((r) => [String(r.sample), String(r.peak), r.truth.join(', '), r.onTruth.toFixed(3)]));
     }
-    details.addEventListener('toggle', () => details.open && shown >= 0 && draw(frames()[shown]));
+    details.addEventListener('toggle', () => details.open && draw(shown));
 
     return {
       reset() {
-        setPlaying(false);
-        shown = -1;
-        follow = true;
-        scrub.max = '0';
-        scrub.value = '0';
-        when.textContent = 'the start';
+        scrub.reset();
+        shown = null;
       },
-      update(state) {
-        if (!state.frames.length) return;
-        if (follow && !timer) show(state.frames.length - 1);
-        else scrub.max = String(state.frames.length - 1);
-      },
+      update: () => scrub.update(),
       // The moment shown as PNG, CSV and JSON; every recorded moment as JSON and as an animated GIF.
       downloads(state) {
-        const f = frames()[shown];
+        const f = shown;
         if (!f) return [];
         const epochs = state.run.config.epochs;
         const rows = frameRows(f, Array.from({ length: f.rows }, (_, r) => argmax(f.attention.subarray(r * f.positions, (r + 1) * f.positions))));
