@@ -17,6 +17,11 @@
 // before): the same outputs if the models are the same. Training: ours is teacher-forced on
 // the targets, TF.js's decoder inputs are 0 and the targets shifted by one.
 //
+// Any other preset (the series models: the 2017 blocks, the many-to-one Attention) takes our
+// held-out series and targets as they are. (RMSprop and Adam amplify rounding in the tiny
+// gradients of luong_w and the like, so their later losses drift apart; the gradients below
+// are the check.)
+//
 // Then the gradients alone: from the same initial weights, one step of plain SGD with learning
 // rate 1 on both sides; the weights' change is minus the gradient, weight by weight (Adam's
 // first step moves every weight by about its learning rate whatever the gradient's size, so
@@ -82,12 +87,13 @@ for (const backend of backends) {
         continue;
       }
       model.setWeights(ours.map((w) => tf.tensor(w.data, w.shape)));
-      const x = t.testInputs(), y = t.testTargets(); // (n, T, 1) ids, (n, T | Tt) targets
+      const x = t.testInputs(), y = t.testTargets(); // (n, T, 1) ids, (n, T | Tt) targets; or the series' (n, T, D), (n, 1)
       const n = x.shape[0];
+      const ids = s2s || entry.head === 'tokens';
       const p = t.predict(x).data;
       // seq2seq: [sources, decoder inputs] (0, then the targets shifted); to predict, the decoder
       // inputs of our greedy decoding (0, then the argmax of each step before).
-      const sources = () => tf.tensor(Int32Array.from(x.data), [n, T], 'int32');
+      const sources = () => (ids ? tf.tensor(Int32Array.from(x.data), [n, T], 'int32') : tf.tensor(x.data, x.shape));
       const shifted = (ids) => {
         const d = new Int32Array(n * Tt);
         for (let i = 0; i < n; i++) for (let k = 1; k < Tt; k++) d[i * Tt + k] = ids(i, k - 1);
@@ -100,15 +106,14 @@ for (const backend of backends) {
         return best;
       };
       const xs = s2s ? [sources(), shifted((i, k) => y.data[i * Tt + k])] : sources();
-      const ys = tf.tensor(y.data, [n, Tt, 1]);
+      const ys = ids ? tf.tensor(y.data, [n, Tt, 1]) : tf.tensor(y.data, y.shape);
       const q = tf.tidy(() => model.predict(s2s ? [xs[0], shifted(argmax)] : xs).dataSync());
       let dp = 0;
       for (let i = 0; i < p.length; i++) dp = Math.max(dp, Math.abs(p[i] - q[i]));
       const rows = [];
       let worst = 0, first = NaN;
       for (let s = 0; s < steps; s++) {
-        const xb = { data: x.data.subarray(s * B * T, (s + 1) * B * T), shape: [B, T, 1] };
-        const yb = { data: y.data.subarray(s * B * Tt, (s + 1) * B * Tt), shape: [B, Tt] };
+        const xb = batchOf(x, s, B), yb = ids ? { data: y.data.subarray(s * B * Tt, (s + 1) * B * Tt), shape: [B, Tt] } : batchOf(y, s, B);
         const a = t.trainOnBatch(xb, yb).loss;
         const [bx, by] = [slice(xs, s * B, B), ys.slice(s * B, B)];
         const [b] = await model.trainOnBatch(bx, by);
@@ -143,6 +148,12 @@ function inOrderOf(model, ours) {
   });
 }
 
+// Batch s of B rows of our (n, ...) inputs or targets, for Trainer.trainOnBatch.
+function batchOf(a, s, B) {
+  const row = a.data.length / a.shape[0];
+  return { data: a.data.subarray(s * B * row, (s + 1) * B * row), shape: [B, ...a.shape.slice(1)] };
+}
+
 // A batch of the inputs: one tensor, or the seq2seq model's two.
 function slice(xs, at, size) {
   return Array.isArray(xs) ? xs.map((t) => t.slice(at, size)) : xs.slice(at, size);
@@ -152,12 +163,13 @@ function slice(xs, at, size) {
 async function gradients(entry, bx, by, x, y) {
   const c = { ...entry.config, optimizer: 'sgd', learning_rate: 1, momentum: 0 };
   const B = c.batch_size, T = c.time_steps, Tt = entry.target_steps ?? T;
+  const ids = entry.head === 'translation' || entry.head === 'tokens';
   const t = new M.Trainer({ preset: entry.name, ...entry.overrides, seed: 2, samples: 2 * B, test_samples: B, optimizer: 'sgd', learning_rate: 1, momentum: 0 });
   const model = buildTfjsModel(tf, { ...entry, config: c });
   try {
     const w0 = inOrderOf(model, t.getWeights());
     model.setWeights(w0.map((w) => tf.tensor(w.data, w.shape)));
-    t.trainOnBatch({ data: x.data.subarray(0, B * T), shape: [B, T, 1] }, { data: y.data.subarray(0, B * Tt), shape: [B, Tt] });
+    t.trainOnBatch(batchOf(x, 0, B), ids ? { data: y.data.subarray(0, B * Tt), shape: [B, Tt] } : batchOf(y, 0, B));
     await model.trainOnBatch(bx, by);
     const ours = inOrderOf(model, t.getWeights()), theirs = model.getWeights().map((w) => w.dataSync());
     return w0.map((w, i) => {

@@ -8,7 +8,7 @@
 //   vectors (dense)  Input(D) -> Dense(D, softmax) * x -> Dense(H) -> Dense(1, head)
 //   block, after     Input(T, D) -> RNN(H, seq) -> attention_3d_block -> Flatten -> Dense(1, head)
 //   block, before    Input(T, D) -> attention_3d_block -> RNN(H) -> Dense(1, head)
-//   many_to_one      Input(T, D) -> RNN(H, seq, state) -> Attention(U, luong | bahdanau)
+//   many_to_one      Input(T, D) -> RNN(H, seq) -> (h_s, its last step h_t) -> Attention(U, luong | bahdanau)
 //                    -> [Dropout] -> Dense(1, head)
 //
 // Layers carry the core's names (summary(), getWeights()), so weights move between the two
@@ -17,9 +17,12 @@
 // the (features, time) probabilities: its mean over axis 1 is the mean over the features.
 //
 // The many-to-one Attention (Keras's later examples; core/many_to_one.hpp has our equations):
-// h_t, the last hidden state, is the RNN's second output with returnState: true (the state h
-// after the last step is the last step of the sequence output); TF.js has no Lambda for
-// Keras's x[:, -1, :] and only a 2-D Cropping. Then, as Keras's layer:
+// h_t, the last hidden state, is Keras's x[:, -1, :] of h_s: TF.js has no Lambda for it and
+// only a 2-D Cropping, so the bench's model takes it by a custom slice layer ("last_step",
+// LastStep), and with options.builtin (the graph wasm/export.mjs writes) as the RNN's second
+// output with returnState: true (the state h after the last step). TF.js 4.22's training
+// executor applies a layer once per output it needs, so with returnState the RNN runs twice
+// per batch, forward and backward (see the seq2seq models below). Then, as Keras's layer:
 //   Luong     score = Dot(axes [1, 2])([h_t, Dense(H, no bias)(h_s)])       (W h_s at every step)
 //   Bahdanau  score = Flatten(Dense(1, no bias)(tanh(Add([RepeatVector(T)(Dense(H, no bias)(h_t)),
 //                                                          Dense(H, no bias)(h_s)]))))
@@ -362,7 +365,8 @@
     return model;
   }
 
-  function buildTfjsModel(tf, { name, config: c, head, target_steps: Tt }, options) {
+  function buildTfjsModel(tf, { name, config: c, head, target_steps: Tt }, options = {}) {
+    const builtinOnly = !!options.builtin;
     if (c.attention === 'self_attention') return buildSelfAttention(tf, name, c);
     if (c.attention === 'seq2seq') {
       if (!(Tt > 0)) throw new Error(`${name}: a seq2seq model needs the entry's target_steps`);
@@ -385,8 +389,10 @@
       } else if (c.attention === 'block') {
         x = recurrentLayer(tf, c, false).apply(attention3d(tf, c, inputs, c.input_dim));
       } else if (c.attention === 'many_to_one') {
-        // [h_s, h_t(, c_t for an LSTM)]: returnState gives the last step's h as an output.
-        const [hs, ht] = recurrentLayer(tf, c, true, true).apply(inputs);
+        // h_t: with options.builtin the RNN's second output (returnState; [h_s, h_t(, c_t)]);
+        // else LastStep of h_s, so that the training executor runs the RNN once (see the header).
+        const [hs, ht] = builtinOnly ? recurrentLayer(tf, c, true, true).apply(inputs)
+          : ((seq) => [seq, new (tokenLayers(tf).LastStep)({ name: 'last_step' }).apply(seq)])(recurrentLayer(tf, c, true).apply(inputs));
         x = manyToOne(tf, c, hs, ht);
       } else if (c.attention === 'none') {
         x = recurrentLayer(tf, c, false).apply(inputs);

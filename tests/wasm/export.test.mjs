@@ -102,7 +102,7 @@ for (const variant of exportable) {
       // initialise, so the exports above are at full size).
       const narrow = { ...c, units: Math.min(c.units, 8), attention_units: Math.min(c.attention_units, 8) };
       const head = heads.get(c.task);
-      const built = buildTfjsModel(tf, { name: c.preset, config: narrow, head });
+      const built = buildTfjsModel(tf, { name: c.preset, config: narrow, head }, { builtin: true });
       assert.deepEqual(wiring(tfjsTopology(narrow, head).config.layers), wiring(built.toJSON(null, false).config.layers));
       assert.deepEqual(artifacts.weightSpecs.map((s) => s.name), built.weights.map((w) => w.originalName));
       assert.equal(built.countParams(), M.estimate(narrow).parameter_count);
@@ -180,7 +180,7 @@ for (const variant of [
   test(`a model trained in TF.js imports and predicts as in TF.js: ${JSON.stringify(variant)}`, async (ctx) => {
     await withTrainerAsync(small(variant), async (t) => {
       const c = t.config();
-      const model = buildTfjsModel(tf, { name: c.preset, config: c, head: heads.get(c.task) });
+      const model = buildTfjsModel(tf, { name: c.preset, config: c, head: heads.get(c.task) }, { builtin: true });
       const x = t.testInputs(), y = t.testTargets();
       const [xs, ys] = [tf.tensor(x.data, x.shape), tf.tensor(y.data, y.shape)];
       await model.fit(xs, ys, { epochs: 2, batchSize: 20, verbose: 0 });
