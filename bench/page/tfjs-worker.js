@@ -192,8 +192,8 @@ onmessage = async ({ data: { job, options } }) => {
       notes.push(`tf.layers.gru({resetAfter: true}) is not supported by TF.js ${tf.version.tfjs} ` +
         `("${e.message}"): GRU uses resetAfter: false (one bias, r applied before the recurrent product)`);
     }
-    notes.push('many-to-one Attention: h_t is the LSTM\'s second output (returnState: true; TF.js has no Lambda ' +
-      'and only a 2-D Cropping); the score, softmax, context and output from Dense (no bias), RepeatVector, ' +
+    notes.push('many-to-one Attention: h_t is the last step of the LSTM\'s sequence by a custom slice layer (TF.js ' +
+      'has no Lambda and only a 2-D Cropping; with returnState its training executor runs the LSTM twice); the score, softmax, context and output from Dense (no bias), RepeatVector, ' +
       'Add, Activation, Flatten, Dot and Concatenate (tfjs-models.js)');
     notes.push('seq2seq (the translation presets): the teacher-forced graph with two inputs (sources, decoder inputs), ' +
       'built-in Embedding (oneHot x E in a custom layer where the backend has no gather gradient: wasm), LSTM|GRU, ' +
