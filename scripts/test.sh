@@ -64,14 +64,20 @@ browser_worker() {  # run browser test files from the queue until it is empty; f
   return $failed
 }
 
-SUITES=(core_native core_wasm wasm_api cli core_asan fuzz browser)
+# What measures wall-clock time in the page (tests/browser/timing: no main-thread task over 50
+# ms while training), alone on the machine after everything else: beside builds and other
+# browsers its tasks are preempted and look long.
+suite_browser_timing() { node --test tests/browser/timing/; }
+
+SUITES=(core_native core_wasm wasm_api cli core_asan fuzz browser browser_timing)
 
 # ---- schedule ---------------------------------------------------------------------------------
 # Two lanes at once, so that both cores stay busy (the three builds are ~60% of the CPU time of
 # a fresh clone, the browser suite most of the rest):
 #   lane 1: the wasm build, then the browser suite (its longest suite, which needs only it);
 #   lane 2: the native build and its suites, the Node suites once wasm is built too, then the
-#           sanitized build (build/asan) and its two suites at once.
+#           sanitized build (build/asan) and its two suites at once;
+# then, alone, the browser's timing suite.
 # Each suite's output goes to build/test-logs/NAME.log and is printed whole when it ends.
 LOGS=build/test-logs
 rm -rf "$LOGS" && mkdir -p "$LOGS"
@@ -124,6 +130,7 @@ lane2() {
 
 start=$SECONDS
 lane1 & lane2 & wait
+if [[ $(cat "$LOGS/build-wasm.result") == ok* ]]; then run_suite browser_timing; else not_built wasm browser_timing; fi
 
 echo "[test] ===== summary ($((SECONDS - start)) s) ====="
 failed=0
