@@ -13,16 +13,17 @@ inline v4 load(const float* p) { return simd::load<v4>(p); }
 inline void store(float* p, v4 v) { simd::store(p, v); }
 inline v4 splat(float x) { return simd::splat<v4>(x); }
 
-// C[0 .. 4R, 0 .. NC] (+)= the packed panels' product: pa holds kc rows of 4R floats (A's
-// band, k-major), pb kc rows of NC floats (B's columns, k-major). Unit-stride pointers and
-// constant offsets keep V8's address arithmetic per k to a few instructions.
+// C[0 .. 4R, 0 .. NC] (+)= the panels' product: pa holds kc rows of 4R floats sa floats apart
+// (A's band: packed, sa = 4R, or A itself, sa = lda), pb kc rows of NC floats (B's columns,
+// k-major). Unit-stride pointers and constant offsets keep V8's address arithmetic per k to a
+// few instructions.
 template <int R, int NC>
-inline void tile(int kc, const float* pa, const float* pb, float* C, int ldc, bool accumulate) {
+inline void tile(int kc, const float* pa, int sa, const float* pb, float* C, int ldc, bool accumulate) {
     // Fully unrolled so that the R x NC accumulators live in registers (8 of 16 with SSE2).
     // The loop ends on pb rather than a counter k: one instruction fewer per k in V8's code,
     // in the loop that runs most (see docs/performance.md).
     v4 acc[R][NC] = {};
-    for (const float* const pb_end = pb + size_t(kc) * NC; pb != pb_end; pa += 4 * R, pb += NC) {
+    for (const float* const pb_end = pb + size_t(kc) * NC; pb != pb_end; pa += sa, pb += NC) {
         v4 a[R];
 #pragma GCC unroll 2
         for (int r = 0; r < R; ++r) a[r] = load(pa + 4 * r);
@@ -78,21 +79,41 @@ void pack_b(int kc, int nc, const float* B, int ldb, float* pb) {
 }
 
 // A band of S x 4R rows of C across nc columns, from packed B panels, as S sub-bands of 4R
-// rows. The band of A is copied to contiguous panels first: A's columns can sit a power of two
-// apart (the 3-D attention's 8 KB), where they would evict each other from L1's sets. For
-// the same reason with C, the S sub-bands fill each 64-byte line of C's columns (S = 2 of
-// 8 rows) one right after the other, before other columns evict it.
-template <int R, int S>
+// rows. With Copy, the band of A is copied to contiguous panels first: A's columns can sit a
+// power of two apart (the 3-D attention's 8 KB, the self-attention's per-sample Q, K, V),
+// where they would evict each other from L1's sets. Otherwise the tiles read A in place. For
+// the same reason with C, the S sub-bands fill each 64-byte line of C's columns (S = 2 of 8
+// rows) one right after the other, before other columns evict it.
+template <int R, int S, bool Copy>
 void band(int nc, int kc, const float* A, int lda, const float* pb, float* C, int ldc, bool accumulate) {
-    alignas(16) float pa[S][4 * R * kBlockK];
-    for (int k = 0; k < kc; ++k)
-        for (int i = 0; i < S; ++i)
-            for (int r = 0; r < R; ++r) store(pa[i] + 4 * (R * k + r), load(A + size_t(k) * lda + 4 * (R * i + r)));
+    alignas(16) float pa[S][Copy ? 4 * R * kBlockK : 4];
+    const float* a[S];
+    int sa = lda;
+    if (Copy) {
+        const float* ak = A;
+        for (int o = 0; o != 4 * R * kc; o += 4 * R, ak += lda)
+            for (int i = 0; i < S; ++i)
+                for (int r = 0; r < R; ++r) store(pa[i] + o + 4 * r, load(ak + 4 * (R * i + r)));
+        for (int i = 0; i < S; ++i) a[i] = pa[i];
+        sa = 4 * R;
+    } else {
+        for (int i = 0; i < S; ++i) a[i] = A + 4 * R * i;
+    }
     int n = 0;
     for (; n + 4 <= nc; n += 4, pb += 4 * kc)
-        for (int i = 0; i < S; ++i) tile<R, 4>(kc, pa[i], pb, C + size_t(n) * ldc + 4 * R * i, ldc, accumulate);
+        for (int i = 0; i < S; ++i) tile<R, 4>(kc, a[i], sa, pb, C + size_t(n) * ldc + 4 * R * i, ldc, accumulate);
     for (; n < nc; ++n, pb += kc)
-        for (int i = 0; i < S; ++i) tile<R, 1>(kc, pa[i], pb, C + size_t(n) * ldc + 4 * R * i, ldc, accumulate);
+        for (int i = 0; i < S; ++i) tile<R, 1>(kc, a[i], sa, pb, C + size_t(n) * ldc + 4 * R * i, ldc, accumulate);
+}
+
+// The bands of rows 0 .. M - M % 4 of C's columns 0 .. nc, from packed B panels.
+template <bool Copy>
+int bands(int M, int nc, int kc, const float* A, int lda, const float* pb, float* C, int ldc, bool accumulate) {
+    int m = 0;
+    for (; m + 16 <= M; m += 16) band<2, 2, Copy>(nc, kc, A + m, lda, pb, C + m, ldc, accumulate);
+    for (; m + 8 <= M; m += 8) band<2, 1, Copy>(nc, kc, A + m, lda, pb, C + m, ldc, accumulate);
+    for (; m + 4 <= M; m += 4) band<1, 1, Copy>(nc, kc, A + m, lda, pb, C + m, ldc, accumulate);
+    return m;
 }
 
 // C = A B + bias over a few k (the recurrent layers' input products: k = the input features):
@@ -128,10 +149,10 @@ void gemm(int M, int N, int K, const float* A, int lda, const float* B, int ldb,
             const float* Bkn = TransB ? Bk + n0 : Bk + size_t(n0) * ldb;
             float* Cn = C + size_t(n0) * ldc;
             pack_b<TransB>(kc, nc, Bkn, ldb, pb);
-            int m = 0;
-            for (; m + 16 <= M; m += 16) band<2, 2>(nc, kc, Ak + m, lda, pb, Cn + m, ldc, acc);
-            for (; m + 8 <= M; m += 8) band<2, 1>(nc, kc, Ak + m, lda, pb, Cn + m, ldc, acc);
-            for (; m + 4 <= M; m += 4) band<1, 1>(nc, kc, Ak + m, lda, pb, Cn + m, ldc, acc);
+            // A copied when its columns are a multiple of 1 KB apart: a band's columns then
+            // fall in at most 4 of L1's 64 sets.
+            int m = lda % 256 == 0 ? bands<true>(M, nc, kc, Ak, lda, pb, Cn, ldc, acc)
+                                   : bands<false>(M, nc, kc, Ak, lda, pb, Cn, ldc, acc);
             for (; m < M; ++m)  // rows left over (M not a multiple of 4): plain sums, same order in every build
                 for (int n = 0; n < nc; ++n) {
                     float s = 0.0f;

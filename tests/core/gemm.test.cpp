@@ -79,6 +79,35 @@ TEST_CASE("gemm_nt matches plain loops", "[gemm]") {
             }
 }
 
+TEST_CASE("gemm_nn and gemm_nt give the same bits with A copied (lda a multiple of 256) or read in place",
+          "[gemm]") {
+    Rng rng(21, Stream::data);
+    for (int M : {4, 8, 16, 20, 32, 96})
+        for (int N : {1, 4, 16, 37})
+            for (int K : {1, 3, 16, 64, 70}) {
+                INFO("M " << M << " N " << N << " K " << K);
+                const Mat A = test::random_mat(M + 3, K, rng);
+                Mat A_far = Mat::Zero(512, K);  // columns 2 KB apart: the copied path
+                A_far.topRows(M + 3) = A;
+                const Mat B = test::random_mat(K + 2, N, rng), Bt = test::random_mat(N + 2, K, rng);
+                const Mat C0 = test::random_mat(M, N, rng);
+                for (bool acc : {false, true}) {
+                    Mat C = C0, C_far = C0;
+                    gemm_nn(A.topRows(M), B.topRows(K), C, acc);
+                    gemm_nn(A_far.topRows(M), B.topRows(K), C_far, acc);
+                    CHECK(C == C_far);
+                    CHECK(worst_error(M, N, K, C0, acc, C, [&](int m, int k) { return A(m, k); },
+                                      [&](int k, int n) { return B(k, n); }) < 1e-4);
+                    C = C0, C_far = C0;
+                    gemm_nt(A.topRows(M), Bt.topRows(N), C, acc);
+                    gemm_nt(A_far.topRows(M), Bt.topRows(N), C_far, acc);
+                    CHECK(C == C_far);
+                    CHECK(worst_error(M, N, K, C0, acc, C, [&](int m, int k) { return A(m, k); },
+                                      [&](int k, int n) { return Bt(n, k); }) < 1e-4);
+                }
+            }
+}
+
 TEST_CASE("gemm_tn matches plain loops", "[gemm]") {
     Rng rng(19, Stream::data);
     for (int M : {1, 2, 3, 20})
