@@ -74,7 +74,8 @@ SUITES=(core_native core_wasm wasm_api cli core_asan fuzz browser browser_timing
 # ---- schedule ---------------------------------------------------------------------------------
 # Two lanes at once, so that both cores stay busy (the three builds are ~60% of the CPU time of
 # a fresh clone, the browser suite most of the rest):
-#   lane 1: the wasm build, then the browser suite (its longest suite, which needs only it);
+#   lane 1: the wasm build, then the browser suite (the longest, which needs only it), then
+#           the Catch2 tests in wasm;
 #   lane 2: the native build and its suites, the Node suites once wasm is built too, then the
 #           sanitized build (build/asan) and its two suites at once;
 # then, alone, the browser's timing suite.
@@ -110,16 +111,15 @@ wait_for_build() {  # wait_for_build TARGET: until the other lane has built it; 
 }
 
 lane1() {
-  if build wasm; then run_suite browser; else not_built wasm browser; fi
+  if build wasm; then run_suite browser; run_suite core_wasm; else not_built wasm browser core_wasm; fi
 }
 lane2() {
   if build native; then
     run_suite core_native
     run_suite cli
-    if wait_for_build wasm; then run_suite wasm_api; run_suite core_wasm; else not_built wasm wasm_api core_wasm; fi
+    if wait_for_build wasm; then run_suite wasm_api; else not_built wasm wasm_api; fi
   else
     not_built native core_native cli wasm_api
-    if wait_for_build wasm; then run_suite core_wasm; else not_built wasm core_wasm; fi
   fi
   if build asan; then
     run_suite core_asan & run_suite fuzz & wait
