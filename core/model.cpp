@@ -30,10 +30,17 @@ Model::Model(const Config& c, int B, ParamStore& ps, Rng& dropout_rng) : B_(B) {
     bool flat_view = false;
     in_ = task.sequence ? Shape{c.time_steps, c.input_dim} : Shape{0, c.input_dim};
     if (c.self_attention()) {
-        add(std::make_unique<Embedding>("embedding", c.time_steps, c.vocab_size, c.units, B, ps));
+        auto embedding = std::make_unique<Embedding>("embedding", c.time_steps, c.vocab_size, c.units, B, ps);
+        // The first layer folds its projections into the tables when that takes fewer products,
+        // 3C^2 (V + T) against 3C^2 T*B per batch, for the config's batch size: so the models of
+        // every batch size round alike.
+        const bool fold = c.vocab_size + c.time_steps < c.time_steps * c.batch_size;
+        const Embedding* tables = fold ? embedding.get() : nullptr;
+        add(std::move(embedding));
         for (int l = 0; l < c.layers; ++l) {  // Keras's names: self_attention, self_attention_1, ...
             const std::string name = l == 0 ? "self_attention" : "self_attention_" + std::to_string(l);
-            attention_ = add(std::make_unique<CausalSelfAttention>(name, c.time_steps, c.units, c.heads, B, ps));
+            attention_ = add(std::make_unique<CausalSelfAttention>(name, c.time_steps, c.units, c.heads, B, ps,
+                                                                   l == 0 ? tables : nullptr));
             self_attention_.push_back(attention_);
         }
         if (dropout) add(std::make_unique<Dropout>("dropout", out(), float(c.dropout), B, dropout_rng));

@@ -9,7 +9,9 @@
 //   none           x (T, D) -> LSTM|GRU(units) -> [Dropout] -> head
 //   head: Dense(1, sigmoid) or Dense(1, linear), as the task says ("output")
 //   self_attention x (T, 1) token ids -> Embedding(vocab_size, units) + positions ("embedding")
-//                  -> layers x CausalSelfAttention(heads) ("self_attention", "self_attention_1", ...)
+//                  -> layers x CausalSelfAttention(heads) ("self_attention", "self_attention_1", ...;
+//                     the first folds its projections into the embedding tables when
+//                     vocab_size + T < T * batch_size: core/self_attention.hpp)
 //                  -> [Dropout] -> Dense(vocab_size, softmax) on every step ("output")
 //   seq2seq        x (Ts+Tt, 1) source ids, then the decoder's inputs -> Seq2Seq(cell, score)
 //                  (core/seq2seq.hpp: embeddings, encoder, decoder, attention) -> [Dropout]

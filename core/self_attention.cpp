@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "activation.hpp"
+#include "embedding.hpp"
 #include "gemm.hpp"
 #include "init.hpp"
 #include "simd.hpp"
@@ -25,8 +27,9 @@ void causal_softmax(float* S, int T, int ld) {
     }
 }
 
-CausalSelfAttention::CausalSelfAttention(const std::string& name, int T, int C, int H, int batch, ParamStore& ps)
-    : Layer(name, Shape{T, C}, Shape{T, C}, batch), ps_(ps), H_(H), scores_name_(name + "_scores") {
+CausalSelfAttention::CausalSelfAttention(const std::string& name, int T, int C, int H, int batch, ParamStore& ps,
+                                         const Embedding* tables)
+    : Layer(name, Shape{T, C}, Shape{T, C}, batch), ps_(ps), H_(H), scores_name_(name + "_scores"), tables_(tables) {
     const int d = C / H, B = batch;
     iq_ = ps.declare(name + "/query/kernel", C, C, {C, H, d});
     ik_ = ps.declare(name + "/key/kernel", C, C, {C, H, d});
@@ -38,9 +41,20 @@ CausalSelfAttention::CausalSelfAttention(const std::string& name, int T, int C, 
     buffer(dW3_, 3 * C, C);
     buffer(QKV_, 3 * C, T * B);
     buffer(dQKV_, 3 * C, T * B);
-    for (Mat* m : {&O_, &dO_, &y_, &dx_}) buffer(*m, C, T * B);
+    for (Mat* m : {&O_, &dO_, &y_}) buffer(*m, C, T * B);
     buffer(A_, T, H * T * B);
     buffer(dA_, T, H * T * B);
+    if (!tables) {
+        buffer(dx_, C, T * B);
+        return;
+    }
+    if (!tables->positions() || !(tables->output_shape() == Shape{T, C}) || tables->batch() != B)
+        throw std::logic_error(name + ": folds only into an Embedding with positions, of its input's shape and batch");
+    const int V = tables->vocab();
+    buffer(WE_, 3 * C, V);
+    buffer(Gtok_, 3 * C, V);
+    buffer(WP_, 3 * C, T);
+    buffer(Gpos_, 3 * C, T);  // no dx_: folded, dx is dy itself
 }
 
 void CausalSelfAttention::init(Rng& rng) {
@@ -94,7 +108,22 @@ const Mat& CausalSelfAttention::run_forward(const Mat& x, bool) {
     W3_.middleRows(0, C) = ps_.value(iq_);  // [Wq; Wk; Wv] (3C, C): the three projections as one
     W3_.middleRows(C, C) = ps_.value(ik_);
     W3_.middleRows(2 * C, C) = ps_.value(iv_);
-    gemm_nn(W3_, x, QKV_, false);           // [Q; K; V] = [Wq; Wk; Wv] x
+    if (!tables_) {
+        gemm_nn(W3_, x, QKV_, false);       // [Q; K; V] = [Wq; Wk; Wv] x
+    } else {                                // folded, x[:, t*B+b] = E[:, id] + P[:, t]:
+        gemm_nn(W3_, ps_.value(tables_->token_table()), WE_, false);     // WE = W3 E
+        gemm_nn(W3_, ps_.value(tables_->position_table()), WP_, false);  // WP = W3 P
+        const Mat& ids = tables_->ids();
+        for (int t = 0; t < T; ++t)
+            for (int b = 0; b < B; ++b) {
+                const float *we = WE_.col(int(ids(0, t * B + b))).data(), *wp = WP_.col(t).data();
+                float* qkv = QKV_.col(t * B + b).data();
+                simd::by_lanes(3 * C, [&](int i, auto lane) {  // [Q; K; V][:, t*B+b] = WE[:, id] + WP[:, t]
+                    using F = decltype(lane);
+                    simd::store(qkv + i, simd::load<F>(we + i) + simd::load<F>(wp + i));
+                });
+            }
+    }
     A_.setZero();                           // the scores, summed into by gemm_tn
     for (int b = 0; b < B; ++b)
         for (int h = 0; h < H; ++h) {
@@ -146,11 +175,36 @@ const Mat& CausalSelfAttention::run_backward(const Mat& dy) {
             gemm_nn(d, T, T, k, ld3, dS, lda, dQKV_.data() + o3, ld3, false);  // dQ = K dS
             causal_nt(T, d, q, ld3, dS, lda, dQKV_.data() + o3 + C, ld3);    // dK = Q dS^T
         }
-    // [Q; K; V] = [Wq; Wk; Wv] x:
-    gemm_nt(dQKV_, x, dW3_, false);                                          // d[Wq; Wk; Wv] = d[Q; K; V] x^T
+    if (tables_) {
+        // folded, [Q; K; V][:, t*B+b] = WE[:, id] + WP[:, t], [WE; WP] = W3 [E, P]:
+        const Mat& ids = tables_->ids();
+        Gtok_.setZero();
+        Gpos_.setZero();
+        for (int t = 0; t < T; ++t)  // in column order: the same sums in every build
+            for (int b = 0; b < B; ++b) {
+                const float* g = dQKV_.col(t * B + b).data();
+                float *gt = Gtok_.col(int(ids(0, t * B + b))).data(), *gp = Gpos_.col(t).data();
+                simd::by_lanes(3 * C, [&](int i, auto lane) {  // G_tok[:, id] += g, G_pos[:, t] += g
+                    using F = decltype(lane);
+                    const F d = simd::load<F>(g + i);
+                    simd::store(gt + i, simd::load<F>(gt + i) + d);
+                    simd::store(gp + i, simd::load<F>(gp + i) + d);
+                });
+            }
+        const int iE = tables_->token_table(), iP = tables_->position_table();
+        gemm_nt(Gtok_, ps_.value(iE), dW3_, false);                          // d[Wq; Wk; Wv] = G_tok E^T
+        gemm_nt(Gpos_, ps_.value(iP), dW3_, true);                           //   + G_pos P^T
+        W3T_ = W3_.transpose();
+        gemm_nn(W3T_, Gtok_, ps_.grad(iE), true);                            // dE += W3^T G_tok
+        gemm_nn(W3T_, Gpos_, ps_.grad(iP), true);                            // dP += W3^T G_pos
+    } else {
+        // [Q; K; V] = [Wq; Wk; Wv] x:
+        gemm_nt(dQKV_, x, dW3_, false);                                      // d[Wq; Wk; Wv] = d[Q; K; V] x^T
+    }
     ps_.grad(iq_) += dW3_.middleRows(0, C);
     ps_.grad(ik_) += dW3_.middleRows(C, C);
     ps_.grad(iv_) += dW3_.middleRows(2 * C, C);
+    if (tables_) return dy;  // dx = dy: the residual (the projections' part went into dE and dP above)
     if (!input_grad_) return dx_;
     W3T_ = W3_.transpose();
     dx_ = dy;                                                                // dx = dy (residual)

@@ -12,6 +12,7 @@
 #include "gemm.hpp"
 #include "embedding.hpp"
 #include "loss.hpp"
+#include "model.hpp"
 #include "preset.hpp"
 #include "reference.hpp"
 #include "self_attention.hpp"
@@ -265,6 +266,134 @@ TEST_CASE("Embedding: token plus position, and its gradients (finite differences
         const GradError err = compare(ps.values().data() + p.offset, g.data() + p.offset, long(p.rows) * p.cols, loss, 1e-2f);
         CHECK(err.max_abs_grad > 1e-4);
         CHECK(err.relative() < 1e-3);
+    }
+}
+
+namespace {
+// Token ids (1, T*B) below V, with token 0 twice in step 0 and once more later (G_tok sums
+// over samples and over steps).
+Mat token_ids(int T, int V, int B, Rng& rng) {
+    Mat x(1, T * B);
+    for (Eigen::Index i = 0; i < x.size(); ++i) x(i) = float(rng.below(V));
+    x(0, 0) = x(0, 1) = x(0, T * B - 1) = 0.0f;
+    return x;
+}
+}  // namespace
+
+TEST_CASE("Embedding + CausalSelfAttention folded into the tables: gradients (finite differences)",
+          "[selfattn][gradient]") {
+    // The first layer's [Q; K; V] from W3 E and W3 P, its backward writing dE and dP itself:
+    // d loss / d E, P, Wq, Wk, Wv, Wo of the pair against central differences.
+    for (int H : {1, 2}) {
+        for (int T : {3, 6}) {
+            const int V = 5, C = 8, B = 3;
+            INFO("heads " << H << " steps " << T);
+            ParamStore ps;
+            Embedding e("embedding", T, V, C, B, ps);
+            CausalSelfAttention a("self_attention", T, C, H, B, ps, &e);
+            REQUIRE(a.folded());
+            ps.allocate();
+            Rng rng(13, Stream::init);
+            randomize_scaled(ps, rng, C);
+            const Mat x = token_ids(T, V, B, rng);
+            const Mat G = random_mat(C, T * B, rng);
+            auto loss = [&] { return (a.forward(e.forward(x, false), false).cast<double>().array() *
+                                      G.cast<double>().array()).sum(); };
+            loss();
+            ps.zero_grad();
+            e.backward(a.backward(G));
+            const Vec g = ps.grads();
+            REQUIRE(ps.list().size() == 6);
+            for (const auto& p : ps.list()) {
+                INFO(p.name);
+                const GradError err =
+                    compare(ps.values().data() + p.offset, g.data() + p.offset, long(p.rows) * p.cols, loss, 1e-2f);
+                CHECK(err.max_abs_grad > 1e-4);
+                CHECK(err.relative() < 1e-2);
+            }
+        }
+    }
+}
+
+TEST_CASE("CausalSelfAttention folded into the tables agrees with the plain layer to rounding", "[selfattn]") {
+    // The same parameters (the plain layer finds the folded one's in the sealed store): output,
+    // attention and every gradient (the plain layer's dE, dP through the Embedding's scatter).
+    const int T = 6, V = 7, C = 12, H = 3, B = 4;
+    ParamStore ps;
+    Embedding e("embedding", T, V, C, B, ps);
+    CausalSelfAttention folded("self_attention", T, C, H, B, ps, &e);
+    ps.allocate();
+    CausalSelfAttention plain("self_attention", T, C, H, B, ps);
+    REQUIRE(ps.list().size() == 6);
+    Rng rng(17, Stream::init);
+    randomize_scaled(ps, rng, C);
+    const Mat x = token_ids(T, V, B, rng), dy = random_mat(C, T * B, rng);
+    auto close = [](const Mat& got, const Mat& want) {
+        Err err;
+        for (Eigen::Index k = 0; k < got.size(); ++k) err.add(got(k), want(k));
+        return err.err <= 1e-5 * err.scale;
+    };
+    const Mat y1 = folded.forward(e.forward(x, false), false), a1 = folded.attention();
+    ps.zero_grad();
+    e.backward(folded.backward(dy));
+    const Vec g1 = ps.grads();
+    const Mat y2 = plain.forward(e.forward(x, false), false), a2 = plain.attention();
+    ps.zero_grad();
+    e.backward(plain.backward(dy));
+    const Vec g2 = ps.grads();
+    CHECK(close(y1, y2));
+    CHECK(close(a1, a2));
+    CHECK(y1 != y2);  // it does round differently: the fold is on
+    for (const auto& p : ps.list()) {
+        INFO(p.name);
+        const long n = long(p.rows) * p.cols;
+        CHECK(close(g1.segment(Eigen::Index(p.offset), n), g2.segment(Eigen::Index(p.offset), n)));
+    }
+}
+
+TEST_CASE("self-attention model: every parameter's gradient through the folded first layer (finite differences)",
+          "[selfattn][gradient]") {
+    // The whole model (Embedding, two attention layers, the first folded, the token head) under
+    // the summed cross-entropy, whose gradient at the logits is p - onehot(target).
+    Config c = defaults_for("induction_head");
+    c.time_steps = 5;
+    c.vocab_size = 6;
+    c.units = 8;
+    c.heads = 2;
+    c.layers = 2;
+    c.batch_size = 4;  // V + T = 11 < T * B = 20: folded
+    c.dropout = 0;
+    const int T = c.time_steps, V = c.vocab_size, B = c.batch_size;
+    ParamStore ps;
+    Rng dropout_rng(1, Stream::dropout);
+    Model m(c, B, ps, dropout_rng);
+    ps.allocate();
+    m.allocate();
+    REQUIRE(m.self_attention().size() == 2);
+    CHECK(static_cast<const CausalSelfAttention*>(m.self_attention()[0])->folded());
+    CHECK(!static_cast<const CausalSelfAttention*>(m.self_attention()[1])->folded());
+    Rng rng(19, Stream::init);
+    randomize_scaled(ps, rng, c.units);
+    const Mat x = token_ids(T, V, B, rng);
+    Mat y(1, T * B);
+    for (Eigen::Index i = 0; i < y.size(); ++i) y(i) = float(rng.below(V));
+    auto loss = [&] {
+        const Mat& p = m.forward(x, false);
+        double L = 0;
+        for (Eigen::Index j = 0; j < p.cols(); ++j) L -= std::log(double(p(Eigen::Index(y(j)), j)));
+        return L;
+    };
+    Mat dz = m.forward(x, false);
+    for (Eigen::Index j = 0; j < dz.cols(); ++j) dz(Eigen::Index(y(j)), j) -= 1.0f;
+    ps.zero_grad();
+    m.backward(dz);
+    const Vec g = ps.grads();
+    for (const auto& p : ps.list()) {
+        INFO(p.name);
+        const GradError err =
+            compare(ps.values().data() + p.offset, g.data() + p.offset, long(p.rows) * p.cols, loss, 1e-2f);
+        CHECK(err.max_abs_grad > 1e-4);
+        CHECK(err.relative() < 1e-2);
     }
 }
 
