@@ -7,48 +7,17 @@
 // Run: node scripts/build-web.mjs && node --test tests/browser/heads.test.mjs
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { loadModule } from '../wasm/module.mjs';
 import {
-  axeViolations, choosePreset, launch, maxSpeed, openPage, pause, play, screenshotPath, serveDist, waitForStatus, waitForStep,
+  axeViolations, choosePreset, maxSpeed, pageSuite, pause, play, screenshotPath, waitForStatus, waitForStep,
 } from './helpers.mjs';
 
 const M = await loadModule();
 const INDUCTION = M.defaults('induction_head');
 const QUERY = 'index.html?preset=induction_head&epochs=1';
 
-let server;
-const browsers = {};
-const browser = async (bypassCSP = false) => (browsers[bypassCSP] ??= await launch({ bypassCSP }));
-before(async () => {
-  server = await serveDist();
-});
-after(async () => {
-  for (const b of Object.values(browsers)) await b.close();
-  await server?.close();
-});
-
-// A fresh page on `query`; afterwards nothing was logged as an error and no request left
-// 127.0.0.1. On failure a screenshot is saved.
-async function onPage(t, { bypassCSP = false, query = QUERY, viewport = { width: 1280, height: 1000 } }, fn) {
-  const b = await browser(bypassCSP);
-  const seen = { errors: b.errors.length, external: b.external.length };
-  const page = await b.context.newPage();
-  try {
-    await page.setViewportSize(viewport);
-    await openPage(page, `${server.url}${query}`);
-    await fn(page);
-    assert.deepEqual(b.external.slice(seen.external), [], 'requests left 127.0.0.1');
-    assert.deepEqual(b.errors.slice(seen.errors), [], `errors on the page:\n${b.errors.slice(seen.errors).join('\n')}`);
-  } catch (e) {
-    const file = screenshotPath(`failure-heads-${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`);
-    await page.screenshot({ path: file, fullPage: true }).catch(() => {});
-    e.message += `\nscreenshot: ${file}`;
-    throw e;
-  } finally {
-    await page.close();
-  }
-}
+const { onPage } = pageSuite('heads', { query: QUERY });
 
 const text = async (page, sel) => ((await page.textContent(sel)) ?? '').trim();
 // The score chart's lines as Chart.js holds them: [{ label, points }].

@@ -7,6 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from '../../scripts/serve.mjs';
+import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const distDir = path.join(root, 'dist');
@@ -308,4 +310,43 @@ export function longTaskObserver() {
 export function screenshotPath(name) {
   fs.mkdirSync(screenshotDir, { recursive: true });
   return path.join(screenshotDir, `${name}.png`);
+}
+
+/**
+ * One served dist/ and one browser (another with bypassCSP, for axe-core) for a test file:
+ * { url() (the server's, ending in /), onPage }. onPage(t, { bypassCSP, query, viewport }, fn) opens a fresh page on `query`, runs fn(page),
+ * then checks that nothing was logged as an error and no request left 127.0.0.1. On failure
+ * a screenshot named `failure-NAME-<test>` is saved and the status line added to the message.
+ */
+export function pageSuite(name, { query: defaultQuery, viewport: defaultViewport = { width: 1280, height: 1000 } }) {
+  let server;
+  const browsers = {};
+  const browser = async (bypassCSP) => (browsers[bypassCSP] ??= await launch({ bypassCSP }));
+  before(async () => {
+    server = await serveDist();
+  });
+  after(async () => {
+    for (const b of Object.values(browsers)) await b.close();
+    await server?.close();
+  });
+  async function onPage(t, { bypassCSP = false, query = defaultQuery, viewport = defaultViewport }, fn) {
+    const b = await browser(bypassCSP);
+    const seen = { errors: b.errors.length, external: b.external.length };
+    const page = await b.context.newPage();
+    try {
+      await page.setViewportSize(viewport);
+      await openPage(page, `${server.url}${query}`);
+      await fn(page);
+      assert.deepEqual(b.external.slice(seen.external), [], 'requests left 127.0.0.1');
+      assert.deepEqual(b.errors.slice(seen.errors), [], `errors on the page:\n${b.errors.slice(seen.errors).join('\n')}`);
+    } catch (e) {
+      const file = screenshotPath(`failure-${name}-${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`);
+      await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+      e.message += `\nstatus: "${await statusText(page).catch(() => '?')}"\nscreenshot: ${file}`;
+      throw e;
+    } finally {
+      await page.close();
+    }
+  }
+  return { url: () => server.url, onPage };
 }

@@ -13,10 +13,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { loadModule } from '../wasm/module.mjs';
 import {
-  axeViolations, launch, maxSpeed, openPage, pause, play, screenshotPath, serveDist, statusText, waitForStep,
+  axeViolations, maxSpeed, pageSuite, pause, play, screenshotPath, waitForStep,
 } from './helpers.mjs';
 
 const M = await loadModule();
@@ -25,40 +25,9 @@ const ALPHABET = M.tasks().find((t) => t.name === REVERSE.task).alphabet.slice(0
 const QUERY = 'index.html?preset=reverse';
 const ON_TARGET = 0.4;
 
-let server;
-const browsers = {};
-const browser = async (bypassCSP = false) => (browsers[bypassCSP] ??= await launch({ bypassCSP }));
+const { url, onPage } = pageSuite('seq2seq', { query: QUERY });
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attention-seq2seq-'));
-before(async () => {
-  server = await serveDist();
-});
-after(async () => {
-  for (const b of Object.values(browsers)) await b.close();
-  await server?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-// A fresh page on `query`; afterwards nothing was logged as an error and no request left
-// 127.0.0.1. On failure a screenshot is saved.
-async function onPage(t, { bypassCSP = false, query = QUERY, viewport = { width: 1280, height: 1000 } }, fn) {
-  const b = await browser(bypassCSP);
-  const seen = { errors: b.errors.length, external: b.external.length };
-  const page = await b.context.newPage();
-  try {
-    await page.setViewportSize(viewport);
-    await openPage(page, `${server.url}${query}`);
-    await fn(page);
-    assert.deepEqual(b.external.slice(seen.external), [], 'requests left 127.0.0.1');
-    assert.deepEqual(b.errors.slice(seen.errors), [], `errors on the page:\n${b.errors.slice(seen.errors).join('\n')}`);
-  } catch (e) {
-    const file = screenshotPath(`failure-seq2seq-${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`);
-    await page.screenshot({ path: file, fullPage: true }).catch(() => {});
-    e.message += `\nstatus: "${await statusText(page).catch(() => '?')}"\nscreenshot: ${file}`;
-    throw e;
-  } finally {
-    await page.close();
-  }
-}
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const text = async (page, sel) => ((await page.textContent(sel)) ?? '').trim();
 const picture = (page) => page.$eval('#chart-alignment', (c) => c.toDataURL());
@@ -222,7 +191,7 @@ describe('seq2seq: the alignment view', { concurrency: false }, () => {
       assert.ok(await page.isVisible('#chart-alignment'), 'the alignment is the main view');
       assert.ok(!(await page.$eval('#alignment-own', (d) => d.open)), 'the text box is one click away (the widget\'s height)');
       for (const preset of ['reverse', 'sort_digits', 'date_conversion']) {
-        const res = await page.request.get(`${server.url}oembed/${preset}.json`);
+        const res = await page.request.get(`${url()}oembed/${preset}.json`);
         assert.equal(res.status(), 200, `oembed/${preset}.json`);
         assert.match((await res.json()).html, new RegExp(`embed\\.html\\?preset=${preset}"`));
       }
